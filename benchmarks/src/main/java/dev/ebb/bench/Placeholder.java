@@ -1,0 +1,1 @@
+package dev.ebb.bench; final class Placeholder {}

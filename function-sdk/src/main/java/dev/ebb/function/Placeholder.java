@@ -1,0 +1,1 @@
+package dev.ebb.function; final class Placeholder {}

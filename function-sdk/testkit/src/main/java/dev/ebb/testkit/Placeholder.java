@@ -1,0 +1,1 @@
+package dev.ebb.testkit; final class Placeholder {}
