@@ -1,0 +1,389 @@
+package dev.ebb.testkit;
+
+import dev.ebb.testkit.internal.BrokerMain;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * A real Kafka 4.4 broker in KRaft mode (combined broker and controller), running in a child JVM started from
+ * this JVM's classpath. No Docker is needed.
+ *
+ * <p>Ports are chosen free at start and kept across {@link #kill()} / {@link #restart()}, so clients keep their
+ * bootstrap address; data lives in a temporary folder that {@link #close()} deletes. The child halts by itself when
+ * this JVM dies, and a shutdown hook kills it when this JVM exits normally.
+ *
+ * <p>Not thread-safe for lifecycle calls (start, kill, restart, stop, close); {@link #bootstrapServers()} and
+ * {@link #createTopic} may be called from any thread.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(KafkaBroker.class.getName());
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path dir;
+    private final Path propertiesFile;
+    private final String clusterId;
+    private final int brokerPort;
+    private final int controllerPort;
+    private final Thread shutdownHook;
+    private Process process;
+    private boolean closed;
+
+    private KafkaBroker(Path dir, Map<String, String> extraServerProperties) throws IOException {
+        this.dir = dir;
+        this.clusterId = Uuid.randomUuid().toString();
+        this.brokerPort = freePort();
+        this.controllerPort = freePort();
+        this.propertiesFile = dir.resolve("server.properties");
+        Map<String, String> props = defaultProperties();
+        props.putAll(extraServerProperties);
+        StringBuilder text = new StringBuilder();
+        props.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        Files.writeString(propertiesFile, text.toString(), StandardCharsets.UTF_8);
+        this.shutdownHook = new Thread(this::destroyQuietly, "ebb-testkit-broker-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Starts a new broker with default settings and waits until it serves requests. */
+    public static KafkaBroker start() {
+        return start(Map.of());
+    }
+
+    /** Starts a new broker; {@code extraServerProperties} override or add to the defaults. */
+    public static KafkaBroker start(Map<String, String> extraServerProperties) {
+        try {
+            KafkaBroker broker = new KafkaBroker(Files.createTempDirectory("ebb-kafka-"), extraServerProperties);
+            try {
+                broker.launch();
+            } catch (RuntimeException e) {
+                broker.close();
+                throw e;
+            }
+            return broker;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not prepare a Kafka broker: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code localhost:PORT} of the PLAINTEXT listener; stable across kill and restart. */
+    public String bootstrapServers() {
+        return "localhost:" + brokerPort;
+    }
+
+    /** Client settings to reach this broker (a fresh mutable map). */
+    public Map<String, Object> clientConfig() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return config;
+    }
+
+    /** The broker's data and log folder. */
+    public Path directory() {
+        return dir;
+    }
+
+    /** Whether the broker process is alive. */
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /**
+     * Creates a topic (replication factor 1) and waits until every partition has a leader. Creating a topic that
+     * already exists with the same partition count is not an error.
+     */
+    public void createTopic(String name, int partitions) {
+        createTopic(name, partitions, Map.of());
+    }
+
+    /** As {@link #createTopic(String, int)}, with topic configs (e.g. {@code retention.ms}). */
+    public void createTopic(String name, int partitions, Map<String, String> configs) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("Invalid value " + partitions + " for partitions: must be >= 1");
+        }
+        try (Admin admin = Admin.create(adminConfig())) {
+            try {
+                admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("could not create topic " + name + " on " + bootstrapServers()
+                            + ": " + e.getCause().getMessage(), e.getCause());
+                }
+            }
+            awaitLeaders(admin, Set.of(name));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + name, e);
+        }
+    }
+
+    /** Kills the broker process with SIGKILL: no controlled shutdown, unflushed data may be lost as in a crash. */
+    public void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            waitForExit(process, STOP_TIMEOUT);
+            process = null;
+        }
+    }
+
+    /** Starts the broker again on the same data folder and ports; waits until it serves requests. */
+    public void restart() {
+        if (closed) {
+            throw new IllegalStateException("broker " + bootstrapServers() + " is closed");
+        }
+        if (isRunning()) {
+            return;
+        }
+        launch();
+    }
+
+    /** Stops the broker gracefully (SIGTERM, controlled shutdown); data is kept for {@link #restart()}. */
+    public void stop() {
+        if (process != null) {
+            process.destroy();
+            if (!waitForExit(process, STOP_TIMEOUT)) {
+                process.destroyForcibly();
+                waitForExit(process, STOP_TIMEOUT);
+            }
+            process = null;
+        }
+    }
+
+    /** Stops the broker and deletes its data folder. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // Already shutting down: the hook runs anyway.
+        }
+        deleteRecursively(dir);
+    }
+
+    private Map<String, String> defaultProperties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.bootstrap.servers", "localhost:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", dir.resolve("data").toString());
+        p.put("num.partitions", "1");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "10");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "4");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("share.coordinator.state.topic.num.partitions", "4");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("group.consumer.min.session.timeout.ms", "3000");
+        p.put("group.consumer.session.timeout.ms", "10000");
+        p.put("group.consumer.heartbeat.interval.ms", "500");
+        p.put("group.consumer.min.heartbeat.interval.ms", "500");
+        p.put("group.share.min.session.timeout.ms", "3000");
+        p.put("group.share.session.timeout.ms", "10000");
+        p.put("group.share.heartbeat.interval.ms", "500");
+        p.put("group.share.min.heartbeat.interval.ms", "500");
+        p.put("group.min.session.timeout.ms", "3000");
+        p.put("auto.create.topics.enable", "true");
+        p.put("log.flush.interval.messages", "1");
+        p.put("num.network.threads", "2");
+        p.put("num.io.threads", "4");
+        p.put("background.threads", "2");
+        return p;
+    }
+
+    private void launch() {
+        Path log = dir.resolve("broker.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java,
+                "-Xms128m", "-Xmx768m", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "-Djava.awt.headless=true",
+                "-Dkafka.logs.dir=" + dir.resolve("logs"),
+                "-Dlog4j2.level=WARN",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp", System.getProperty("java.class.path"),
+                BrokerMain.class.getName(), propertiesFile.toString(), clusterId));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the Kafka broker JVM: " + e.getMessage(), e);
+        }
+        awaitReady(log);
+        LOG.log(System.Logger.Level.DEBUG, "Kafka broker ready at {0} (pid {1})", bootstrapServers(), process.pid());
+    }
+
+    private void awaitReady(Path log) {
+        Instant deadline = Instant.now().plus(READY_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Kafka broker exited with code " + process.exitValue()
+                        + " while starting; last log lines:\n" + tail(log));
+            }
+            if (portOpen(brokerPort) && clusterAnswers()) {
+                return;
+            }
+            sleep(Duration.ofMillis(100));
+        }
+        destroyQuietly();
+        throw new IllegalStateException("Kafka broker not ready within " + READY_TIMEOUT.toSeconds()
+                + " s; last log lines:\n" + tail(log));
+    }
+
+    private boolean clusterAnswers() {
+        Map<String, Object> config = adminConfig();
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+        try (Admin admin = Admin.create(config)) {
+            return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private void awaitLeaders(Admin admin, Set<String> topics) throws InterruptedException {
+        Instant deadline = Instant.now().plus(READY_TIMEOUT);
+        String missing = "";
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames().get();
+                missing = "";
+                for (TopicDescription d : descriptions.values()) {
+                    for (TopicPartitionInfo p : d.partitions()) {
+                        if (p.leader() == null || p.leader().isEmpty()) {
+                            missing = d.name() + "-" + p.partition();
+                        }
+                    }
+                }
+                if (missing.isEmpty()) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                missing = e.getCause().getMessage();
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("topics " + topics + " have no leader for " + missing + " after "
+                + READY_TIMEOUT.toSeconds() + " s");
+    }
+
+    private Map<String, Object> adminConfig() {
+        Map<String, Object> config = clientConfig();
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "ebb-testkit");
+        return config;
+    }
+
+    private void destroyQuietly() {
+        Process p = process;
+        if (p != null && p.isAlive()) {
+            p.destroyForcibly();
+            waitForExit(p, Duration.ofSeconds(10));
+        }
+    }
+
+    private static boolean waitForExit(Process p, Duration timeout) {
+        try {
+            return p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static boolean portOpen(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("localhost", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    // Best effort: a temp folder left behind is not worth failing a test for.
+                }
+            });
+        } catch (IOException e) {
+            // Best effort, as above.
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaBroker[" + bootstrapServers() + ", " + dir + "]";
+    }
+}

@@ -1,1 +1,0 @@
-package dev.ebb.testkit; final class Placeholder {}
