@@ -1,1 +1,0 @@
-package dev.ebb.bench; final class Placeholder {}

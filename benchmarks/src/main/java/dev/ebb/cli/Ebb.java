@@ -1,0 +1,85 @@
+package dev.ebb.cli;
+
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code ebb} command: one launcher for every subcommand. Each subcommand is a class with
+ * {@code public static int run(String[] args)} returning the process exit code.
+ */
+public final class Ebb {
+
+    record Command(String className, String summary) {
+    }
+
+    static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("demo", new Command("dev.ebb.bench.demo.DemoCommand",
+                "one machine, one command: Kafka, the scaler and workers, a live view and a report"));
+        COMMANDS.put("lag", new Command("dev.ebb.scaler.cli.LagCommand",
+                "print consumer-group lag per partition (like kafka-consumer-groups --describe) plus rates"));
+        COMMANDS.put("simulate", new Command("dev.ebb.bench.sim.SimulateCommand",
+                "replay arrival traces through Ebb's policy, KEDA+HPA and an offline oracle"));
+        COMMANDS.put("local", new Command("dev.ebb.scaler.local.LocalCommand",
+                "run the scaler in local mode from a workloads YAML file (threads or processes as workers)"));
+        COMMANDS.put("scaler", new Command("dev.ebb.scaler.cli.ScalerCommand",
+                "run the scaler service in a Kubernetes cluster (ScaledWorkload resources)"));
+        COMMANDS.put("status", new Command("dev.ebb.scaler.cli.StatusCommand",
+                "list every ScaledWorkload with lag, desired, current and the last reason"));
+        COMMANDS.put("broker", new Command("dev.ebb.cli.BrokerCommand",
+                "start a testkit Kafka broker with sample traffic (for trying ebb lag)"));
+        COMMANDS.put("bench-lag-poll", new Command("dev.ebb.bench.lagpoll.LagPollBenchmark",
+                "benchmark: lag-poll cost for 1,000 groups over 10,000 partitions"));
+        COMMANDS.put("bench-sdk", new Command("dev.ebb.bench.sdk.SdkThroughputBenchmark",
+                "benchmark: SDK throughput vs a hand-written consumer loop"));
+        COMMANDS.put("bench-e2e", new Command("dev.ebb.bench.e2e.E2eBenchmark",
+                "benchmark: live burst on a real broker, Ebb drain mode vs KEDA-like settings"));
+    }
+
+    private Ebb() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            usage(out);
+            return args.length == 0 ? 2 : 0;
+        }
+        Command command = COMMANDS.get(args[0]);
+        if (command == null) {
+            err.println("Unknown command '" + args[0] + "'. Run 'ebb --help' for the list of commands.");
+            return 2;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            Method run = Class.forName(command.className()).getMethod("run", String[].class);
+            return (Integer) run.invoke(null, (Object) rest);
+        } catch (ClassNotFoundException | NoSuchMethodException e) {
+            err.println("Command '" + args[0] + "' is not available in this build (" + command.className() + ").");
+            return 3;
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            err.println("ebb " + args[0] + " failed: " + cause);
+            return 1;
+        } catch (IllegalAccessException e) {
+            err.println("Command '" + args[0] + "' cannot be started: " + e.getMessage());
+            return 3;
+        }
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("Usage: ebb <command> [options]   (ebb <command> --help for a command's options)");
+        out.println();
+        COMMANDS.forEach((name, c) -> out.printf("  %-15s %s%n", name, c.summary()));
+    }
+}

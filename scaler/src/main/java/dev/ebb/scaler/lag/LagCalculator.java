@@ -1,0 +1,64 @@
+package dev.ebb.scaler.lag;
+
+import dev.ebb.scaler.lag.GroupQuery.OffsetReset;
+import dev.ebb.scaler.policy.PartitionLag;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Lag arithmetic, in one place: committed offsets that are missing, records deleted below the committed offset,
+ * reset policies and offsets that went backwards all end up here, so every source computes the same numbers.
+ *
+ * <p>Per partition, with {@code e} the end offset (the last stable offset for {@code read_committed} groups),
+ * {@code s} the log-start offset and {@code c} the committed offset:
+ * <ul>
+ *   <li>committed: {@code lag = e - max(c, s)} — records deleted by retention or {@code deleteRecords} are gone,
+ *       no consumer will ever process them, so they are not backlog;</li>
+ *   <li>no committed offset: reset {@code latest} → 0 (a new consumer starts at the end), {@code earliest} →
+ *       {@code e - s};</li>
+ *   <li>never negative: a committed offset beyond the end (topic recreated, unclean leader election) is lag 0.</li>
+ * </ul>
+ * Pure: imports only {@code java.*} and our own values.
+ */
+public final class LagCalculator {
+
+    private LagCalculator() {
+    }
+
+    /** Lag of one partition of a consumer group. */
+    public static long lag(long endOffset, long logStartOffset, OptionalLong committedOffset, OffsetReset reset) {
+        long end = Math.max(0, endOffset);
+        long start = Math.min(Math.max(0, logStartOffset), end);
+        long position;
+        if (committedOffset.isPresent() && committedOffset.getAsLong() >= 0) {
+            position = Math.max(committedOffset.getAsLong(), start);
+        } else {
+            position = reset == OffsetReset.EARLIEST ? start : end;
+        }
+        return Math.max(0, end - position);
+    }
+
+    /** The partition value of a consumer group, raw offsets and lag together. */
+    public static PartitionLag partition(String topic, int partition, long endOffset, long logStartOffset,
+                                         OptionalLong committedOffset, OffsetReset reset) {
+        return new PartitionLag(topic, partition, endOffset, logStartOffset, committedOffset,
+                lag(endOffset, logStartOffset, committedOffset, reset));
+    }
+
+    /**
+     * Backlog of one partition of a share group. The share-partition start offset plays the role of the committed
+     * offset (records below it are acknowledged or archived). When the broker reports a lag itself (Kafka 4.2+
+     * share-group offset API), that number wins: it also excludes records acknowledged out of order above the start
+     * offset, which offsets alone cannot see.
+     *
+     * @param startOffset share-partition start offset; empty when the share partition was never initialized
+     * @param reportedLag the lag the broker reported, when it did
+     */
+    public static long shareLag(long endOffset, long logStartOffset, OptionalLong startOffset,
+                                Optional<Long> reportedLag, OffsetReset reset) {
+        if (reportedLag.isPresent() && reportedLag.get() >= 0) {
+            return reportedLag.get();
+        }
+        return lag(endOffset, logStartOffset, startOffset, reset);
+    }
+}

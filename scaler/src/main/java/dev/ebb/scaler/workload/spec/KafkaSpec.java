@@ -1,0 +1,106 @@
+package dev.ebb.scaler.workload.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+import java.util.List;
+import java.util.Map;
+
+/** {@code spec.kafka}: where the backlog is. Credentials only by Secret reference, never inline. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class KafkaSpec {
+
+    @Required
+    @JsonPropertyDescription("Kafka bootstrap servers, e.g. kafka:9092.")
+    private String bootstrapServers;
+
+    @JsonPropertyDescription("Consumer group id. Exactly one of consumerGroup and shareGroup is required.")
+    private String consumerGroup;
+
+    @JsonPropertyDescription("Share group id (queues for Kafka); share groups are not capped at the partition count.")
+    private String shareGroup;
+
+    @JsonPropertyDescription("Topics to count. Empty: every topic the group has committed offsets for.")
+    private List<String> topics;
+
+    @Default("read_uncommitted")
+    @JsonPropertyDescription("read_uncommitted or read_committed (lag up to the last stable offset).")
+    private String isolationLevel;
+
+    @Default("latest")
+    @JsonPropertyDescription("Lag of a partition the group never committed: latest counts 0, earliest counts every "
+            + "record in the log.")
+    private String offsetResetPolicy;
+
+    @JsonPropertyDescription("Secret in the same namespace whose keys are Kafka client settings (security.protocol, "
+            + "sasl.jaas.config, ssl.*); read by reference, never copied.")
+    private SecretRefSpec securitySecretRef;
+
+    @JsonPropertyDescription("Non-secret Kafka client settings for the scaler's Admin client, e.g. client.rack.")
+    private Map<String, String> config;
+
+    public String getBootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public void setBootstrapServers(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    public String getConsumerGroup() {
+        return consumerGroup;
+    }
+
+    public void setConsumerGroup(String consumerGroup) {
+        this.consumerGroup = consumerGroup;
+    }
+
+    public String getShareGroup() {
+        return shareGroup;
+    }
+
+    public void setShareGroup(String shareGroup) {
+        this.shareGroup = shareGroup;
+    }
+
+    public List<String> getTopics() {
+        return topics;
+    }
+
+    public void setTopics(List<String> topics) {
+        this.topics = topics;
+    }
+
+    public String getIsolationLevel() {
+        return isolationLevel;
+    }
+
+    public void setIsolationLevel(String isolationLevel) {
+        this.isolationLevel = isolationLevel;
+    }
+
+    public String getOffsetResetPolicy() {
+        return offsetResetPolicy;
+    }
+
+    public void setOffsetResetPolicy(String offsetResetPolicy) {
+        this.offsetResetPolicy = offsetResetPolicy;
+    }
+
+    public SecretRefSpec getSecuritySecretRef() {
+        return securitySecretRef;
+    }
+
+    public void setSecuritySecretRef(SecretRefSpec securitySecretRef) {
+        this.securitySecretRef = securitySecretRef;
+    }
+
+    public Map<String, String> getConfig() {
+        return config;
+    }
+
+    public void setConfig(Map<String, String> config) {
+        this.config = config;
+    }
+}
