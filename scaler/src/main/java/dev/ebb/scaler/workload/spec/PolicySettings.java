@@ -1,0 +1,302 @@
+package dev.ebb.scaler.workload.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+
+/** {@code spec.policy}: the scaling policy's settings; unset fields take the defaults written in the schema. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class PolicySettings {
+
+    @Default("drain")
+    @Pattern("^(drain|threshold)$")
+    @JsonPropertyDescription("drain: enough replicas to absorb arrivals and clear the backlog within drainWithin; threshold: KEDA's ceil(lag / lagThreshold).")
+    private String mode;
+
+    @Default("0")
+    @JsonPropertyDescription("Lower bound of the replica count.")
+    private Integer minReplicas;
+
+    @Default("10")
+    @JsonPropertyDescription("Upper bound of the replica count.")
+    private Integer maxReplicas;
+
+    @Default("0")
+    @JsonPropertyDescription("Replicas while there is no backlog and no arrivals (KEDA idleReplicaCount).")
+    private Integer idleReplicas;
+
+    @Default("0")
+    @JsonPropertyDescription("Backlog needed to scale out of zero.")
+    private Long activationLagThreshold;
+
+    @Default("10")
+    @JsonPropertyDescription("threshold mode: target lag per replica.")
+    private Long lagThreshold;
+
+    @Default("30s")
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("drain mode: clear the backlog within this time.")
+    private String drainWithin;
+
+    @Default("100")
+    @JsonPropertyDescription("drain mode: records/s one replica handles until Ebb has measured it.")
+    private Double perReplicaRate;
+
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("Optional SLO on the age of the oldest unconsumed record.")
+    private String maxTimeLag;
+
+    @Default("5m")
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("Lag and arrivals must be zero this long before scaling to zero.")
+    private String cooldown;
+
+    @JsonPropertyDescription("At most this many replicas added per decision (unset: no limit).")
+    private Integer scaleUpMaxStep;
+
+    @Default("1m")
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("Scale-down stabilization: the highest desire within this window wins.")
+    private String scaleDownWindow;
+
+    @JsonPropertyDescription("At most this many replicas removed per decision (unset: no limit).")
+    private Integer scaleDownMaxStep;
+
+    @Default("0.1")
+    @JsonPropertyDescription("Relative change ignored against churn.")
+    private Double tolerance;
+
+    @Default("10s")
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("Expected time until a new replica consumes (cold start plus rebalance).")
+    private String readyDelay;
+
+    @Default("30s")
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("After a change, no scale-down until the group's membership settled or this passed.")
+    private String rebalanceGrace;
+
+    @Default("5s")
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("The workers' commit cadence; lag it explains is not saturation.")
+    private String commitInterval;
+
+    @JsonPropertyDescription("What to do while lag cannot be observed.")
+    private FallbackSettings fallback;
+
+    @Default("false")
+    @JsonPropertyDescription("threshold mode (KEDA): allow more replicas than partitions.")
+    private Boolean allowIdleConsumers;
+
+    @Default("false")
+    @JsonPropertyDescription("threshold mode (KEDA): ignore partitions whose committed offset does not move.")
+    private Boolean excludePersistentLag;
+
+    @Default("false")
+    @JsonPropertyDescription("threshold mode (KEDA): a group without commits counts as lag 0 instead of 1.")
+    private Boolean scaleToZeroOnInvalidOffset;
+
+    @Default("false")
+    @JsonPropertyDescription("threshold mode (KEDA): cap at the number of partitions with lag.")
+    private Boolean limitToPartitionsWithLag;
+
+    @JsonPropertyDescription("threshold mode (KEDA): partitions to count, e.g. 1,2,10-20.")
+    private String partitionLimitation;
+
+    @Default("false")
+    @JsonPropertyDescription("threshold mode (KEDA): only replica counts that divide the partition count.")
+    private Boolean ensureEvenDistributionOfPartitions;
+
+    public String getMode() {
+        return mode;
+    }
+
+    public void setMode(String mode) {
+        this.mode = mode;
+    }
+
+    public Integer getMinReplicas() {
+        return minReplicas;
+    }
+
+    public void setMinReplicas(Integer minReplicas) {
+        this.minReplicas = minReplicas;
+    }
+
+    public Integer getMaxReplicas() {
+        return maxReplicas;
+    }
+
+    public void setMaxReplicas(Integer maxReplicas) {
+        this.maxReplicas = maxReplicas;
+    }
+
+    public Integer getIdleReplicas() {
+        return idleReplicas;
+    }
+
+    public void setIdleReplicas(Integer idleReplicas) {
+        this.idleReplicas = idleReplicas;
+    }
+
+    public Long getActivationLagThreshold() {
+        return activationLagThreshold;
+    }
+
+    public void setActivationLagThreshold(Long activationLagThreshold) {
+        this.activationLagThreshold = activationLagThreshold;
+    }
+
+    public Long getLagThreshold() {
+        return lagThreshold;
+    }
+
+    public void setLagThreshold(Long lagThreshold) {
+        this.lagThreshold = lagThreshold;
+    }
+
+    public String getDrainWithin() {
+        return drainWithin;
+    }
+
+    public void setDrainWithin(String drainWithin) {
+        this.drainWithin = drainWithin;
+    }
+
+    public Double getPerReplicaRate() {
+        return perReplicaRate;
+    }
+
+    public void setPerReplicaRate(Double perReplicaRate) {
+        this.perReplicaRate = perReplicaRate;
+    }
+
+    public String getMaxTimeLag() {
+        return maxTimeLag;
+    }
+
+    public void setMaxTimeLag(String maxTimeLag) {
+        this.maxTimeLag = maxTimeLag;
+    }
+
+    public String getCooldown() {
+        return cooldown;
+    }
+
+    public void setCooldown(String cooldown) {
+        this.cooldown = cooldown;
+    }
+
+    public Integer getScaleUpMaxStep() {
+        return scaleUpMaxStep;
+    }
+
+    public void setScaleUpMaxStep(Integer scaleUpMaxStep) {
+        this.scaleUpMaxStep = scaleUpMaxStep;
+    }
+
+    public String getScaleDownWindow() {
+        return scaleDownWindow;
+    }
+
+    public void setScaleDownWindow(String scaleDownWindow) {
+        this.scaleDownWindow = scaleDownWindow;
+    }
+
+    public Integer getScaleDownMaxStep() {
+        return scaleDownMaxStep;
+    }
+
+    public void setScaleDownMaxStep(Integer scaleDownMaxStep) {
+        this.scaleDownMaxStep = scaleDownMaxStep;
+    }
+
+    public Double getTolerance() {
+        return tolerance;
+    }
+
+    public void setTolerance(Double tolerance) {
+        this.tolerance = tolerance;
+    }
+
+    public String getReadyDelay() {
+        return readyDelay;
+    }
+
+    public void setReadyDelay(String readyDelay) {
+        this.readyDelay = readyDelay;
+    }
+
+    public String getRebalanceGrace() {
+        return rebalanceGrace;
+    }
+
+    public void setRebalanceGrace(String rebalanceGrace) {
+        this.rebalanceGrace = rebalanceGrace;
+    }
+
+    public String getCommitInterval() {
+        return commitInterval;
+    }
+
+    public void setCommitInterval(String commitInterval) {
+        this.commitInterval = commitInterval;
+    }
+
+    public FallbackSettings getFallback() {
+        return fallback;
+    }
+
+    public void setFallback(FallbackSettings fallback) {
+        this.fallback = fallback;
+    }
+
+    public Boolean getAllowIdleConsumers() {
+        return allowIdleConsumers;
+    }
+
+    public void setAllowIdleConsumers(Boolean allowIdleConsumers) {
+        this.allowIdleConsumers = allowIdleConsumers;
+    }
+
+    public Boolean getExcludePersistentLag() {
+        return excludePersistentLag;
+    }
+
+    public void setExcludePersistentLag(Boolean excludePersistentLag) {
+        this.excludePersistentLag = excludePersistentLag;
+    }
+
+    public Boolean getScaleToZeroOnInvalidOffset() {
+        return scaleToZeroOnInvalidOffset;
+    }
+
+    public void setScaleToZeroOnInvalidOffset(Boolean scaleToZeroOnInvalidOffset) {
+        this.scaleToZeroOnInvalidOffset = scaleToZeroOnInvalidOffset;
+    }
+
+    public Boolean getLimitToPartitionsWithLag() {
+        return limitToPartitionsWithLag;
+    }
+
+    public void setLimitToPartitionsWithLag(Boolean limitToPartitionsWithLag) {
+        this.limitToPartitionsWithLag = limitToPartitionsWithLag;
+    }
+
+    public String getPartitionLimitation() {
+        return partitionLimitation;
+    }
+
+    public void setPartitionLimitation(String partitionLimitation) {
+        this.partitionLimitation = partitionLimitation;
+    }
+
+    public Boolean getEnsureEvenDistributionOfPartitions() {
+        return ensureEvenDistributionOfPartitions;
+    }
+
+    public void setEnsureEvenDistributionOfPartitions(Boolean ensureEvenDistributionOfPartitions) {
+        this.ensureEvenDistributionOfPartitions = ensureEvenDistributionOfPartitions;
+    }
+}
