@@ -83,6 +83,28 @@ class LiveWebPageIT {
     }
 
     @Test
+    void openPageRedrawsTheChartAsTicksArrive() throws Exception {
+        tick(100, 1, 1, LiveSample.Change.NONE);
+        tick(200, 1, 1, LiveSample.Change.NONE);
+        String points = "String(document.getElementById('chart-orders') && "
+                + "document.getElementById('chart-orders').getAttribute('data-points'))";
+        String lagLine = "String(document.getElementById('lag-orders') && "
+                + "document.getElementById('lag-orders').getAttribute('points').split(' ').length)";
+        try (HeadlessChromium.Page page = HeadlessChromium.open(url)) {
+            assertThat(page.await(points, "2"::equals, Duration.ofSeconds(20))).isEqualTo("2");
+            assertThat(page.evaluate(lagLine)).isEqualTo("2");
+
+            tick(9000, 6, 1, LiveSample.Change.SCALED);
+            tick(7000, 6, 6, LiveSample.Change.NONE);
+
+            assertThat(page.await(points, "4"::equals, Duration.ofSeconds(20))).isEqualTo("4");
+            assertThat(page.evaluate(lagLine)).isEqualTo("4");
+            assertThat(page.evaluate("document.querySelector('#decisions tbody').rows.length")).isEqualTo("1");
+            assertThat(page.evaluate("document.querySelector('.stats').textContent")).contains("6 / 6");
+        }
+    }
+
+    @Test
     void stateApiReturnsOnlyEntriesAfterTheGivenSequence() throws Exception {
         tick(10, 1, 1, LiveSample.Change.NONE);
         tick(20, 2, 2, LiveSample.Change.SCALED);

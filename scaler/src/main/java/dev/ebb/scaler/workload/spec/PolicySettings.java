@@ -22,8 +22,7 @@ public class PolicySettings {
     @JsonPropertyDescription("Upper bound of the replica count.")
     private Integer maxReplicas;
 
-    @Default("0")
-    @JsonPropertyDescription("Replicas while there is no backlog and no arrivals (KEDA idleReplicaCount).")
+    @JsonPropertyDescription("Replicas while there is no backlog and no arrivals for the cooldown (KEDA idleReplicaCount); unset: minReplicas.")
     private Integer idleReplicas;
 
     @Default("0")
@@ -84,6 +83,11 @@ public class PolicySettings {
 
     @JsonPropertyDescription("What to do while lag cannot be observed.")
     private FallbackSettings fallback;
+
+    @Default("1m")
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("An observation older than this counts as missing.")
+    private String staleAfter;
 
     @Default("false")
     @JsonPropertyDescription("threshold mode (KEDA): allow more replicas than partitions.")
@@ -250,6 +254,14 @@ public class PolicySettings {
 
     public void setFallback(FallbackSettings fallback) {
         this.fallback = fallback;
+    }
+
+    public String getStaleAfter() {
+        return staleAfter;
+    }
+
+    public void setStaleAfter(String staleAfter) {
+        this.staleAfter = staleAfter;
     }
 
     public Boolean getAllowIdleConsumers() {

@@ -1,0 +1,222 @@
+package dev.ebb.bench.demo;
+
+import dev.ebb.function.FunctionWorker;
+import dev.ebb.function.WorkerConfig;
+import dev.ebb.function.example.OrderEnricher;
+import dev.ebb.scaler.lag.KafkaAdminLagSource;
+import dev.ebb.scaler.local.FileWorkloadCatalog;
+import dev.ebb.scaler.local.LiveDecisionListener;
+import dev.ebb.scaler.local.LiveLog;
+import dev.ebb.scaler.local.LocalProcessScaleTarget;
+import dev.ebb.scaler.local.LocalThreadScaleTarget;
+import dev.ebb.scaler.local.ProcessSpec;
+import dev.ebb.scaler.loop.DecisionListener;
+import dev.ebb.scaler.loop.ScalerLoop;
+import dev.ebb.scaler.target.ScaleTarget;
+import dev.ebb.testkit.KafkaBroker;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One measured run: topics on a broker, the scaler loop in local mode (the same {@link ScalerLoop} as in a cluster,
+ * fed by a {@link FileWorkloadCatalog}), the SDK's example function as workers (threads or processes) from zero, a
+ * load trace, and the output read back to count every record. Used by {@code ebb demo} and the e2e benchmark.
+ */
+public final class DemoRun {
+
+    /** The workload's policy, written as the {@code spec.policy} of a ScaledWorkload. */
+    public record Policy(String mode, int minReplicas, int maxReplicas, Map<String, Object> settings) {
+        public Policy {
+            settings = Map.copyOf(settings);
+        }
+    }
+
+    /**
+     * @param label names the topics and group of this run
+     * @param settleTimeout how long to wait after the trace for every record to come out and the replicas to return
+     *     to the minimum
+     * @param stopWhen ends the run early once it holds (checked every 500 ms after the trace's burst)
+     */
+    public record Settings(String label, Trace trace, Policy policy, int partitions, DemoOptions.Workers workers,
+                           double workerRate, Duration pollInterval, Duration settleTimeout, Path workDir) {
+    }
+
+    /** What a run measured, plus the raw material for reports. */
+    public record Result(DemoSummary summary, ReplicaTimeline timeline, List<Instant> idleAt) {
+    }
+
+    public static final String TARGET = "order-enricher";
+
+    private final KafkaBroker broker;
+    private final Settings settings;
+    private final LiveLog log;
+    private final PrintStream out;
+    private final Clock clock = Clock.systemUTC();
+
+    public DemoRun(KafkaBroker broker, Settings settings, LiveLog log, PrintStream out) {
+        this.broker = broker;
+        this.settings = settings;
+        this.log = log;
+        this.out = out;
+    }
+
+    public Result run() throws Exception {
+        String input = "orders-" + settings.label();
+        String output = input + "-enriched";
+        String group = "order-enricher-" + settings.label();
+        broker.createTopic(input, settings.partitions());
+        broker.createTopic(output, settings.partitions());
+        Files.createDirectories(settings.workDir());
+        Path workloads = settings.workDir().resolve("workloads.yaml");
+        Files.writeString(workloads, workloadYaml(settings.label(), broker.bootstrapServers(), input, group,
+                settings.pollInterval(), settings.policy()));
+
+        Duration work = Duration.ofNanos(Math.round(1e9 / settings.workerRate()));
+        Map<String, Object> clientConfig = broker.clientConfig();
+        AutoCloseable targetCloser;
+        ScaleTarget target;
+        if (settings.workers() == DemoOptions.Workers.THREADS) {
+            LocalThreadScaleTarget threads = new LocalThreadScaleTarget(Duration.ofSeconds(30));
+            WorkerConfig config = workerConfig(broker.bootstrapServers(), input, output, group);
+            threads.register(TARGET, index -> FunctionWorker.start(OrderEnricher.function(work),
+                    config.toBuilder().workerId(TARGET + "-" + settings.label() + "-" + index).build()));
+            target = threads;
+            targetCloser = threads;
+        } else {
+            LocalProcessScaleTarget processes = new LocalProcessScaleTarget(Duration.ofSeconds(20));
+            processes.register(TARGET, workerProcess(broker.bootstrapServers(), input, output, group, work,
+                    settings.workDir().resolve("worker-logs")));
+            target = processes;
+            targetCloser = processes;
+        }
+        ReplicaTimeline timeline = new ReplicaTimeline(target, clock, 0);
+
+        Vertx vertx = Vertx.vertx();
+        FileWorkloadCatalog catalog = new FileWorkloadCatalog(workloads, Duration.ofSeconds(1));
+        ScalerLoop loop = null;
+        OutputCounter counter = new OutputCounter(clientConfig, output, clock);
+        LoadGenerator load = new LoadGenerator(clientConfig, input, settings.trace(), clock, log::annotate);
+        List<Instant> idleAt = new ArrayList<>();
+        Instant start = clock.instant();
+        try {
+            counter.start();
+            loop = new ScalerLoop(vertx, catalog, (cluster, config) -> new KafkaAdminLagSource(config), timeline,
+                    clock, DecisionListener.all(List.of(new LiveDecisionListener(log, clock))),
+                    ScalerLoop.Options.defaults().withTick(settings.pollInterval())).start();
+            load.start();
+            load.awaitEnd();
+            load.lastError().ifPresent(e -> out.println("Load generator error: " + e));
+            load.burstRange().ifPresent(r -> counter.burst(r[0], r[1]));
+            Instant deadline = clock.instant().plus(settings.settleTimeout());
+            int min = settings.policy().minReplicas();
+            while (clock.instant().isBefore(deadline)) {
+                boolean allOut = counter.missing(load.ackedSeqs()) == 0;
+                boolean atMin = timeline.replicasAt(clock.instant()) <= min;
+                if (allOut && atMin) {
+                    break;
+                }
+                Thread.sleep(250);
+            }
+        } finally {
+            if (loop != null) {
+                loop.close();
+            }
+            targetCloser.close();
+            load.close();
+            counter.close();
+            catalog.close();
+            vertx.close().await();
+        }
+        Instant end = clock.instant();
+        return new Result(summarize(timeline, load, counter, start, end), timeline, idleAt);
+    }
+
+    private DemoSummary summarize(ReplicaTimeline timeline, LoadGenerator load, OutputCounter counter, Instant start,
+                                  Instant end) {
+        Optional<Instant> burst = load.burstStart();
+        Optional<Duration> firstUp = burst.flatMap(b -> timeline.firstScaleUpAfter(b)
+                .map(c -> Duration.between(b, c.requestedAt())));
+        Optional<Duration> drained = burst.flatMap(b -> counter.burstDoneAt().map(d -> Duration.between(b, d)));
+        long burstRecords = load.burstRange().map(r -> r[1] - r[0]).orElse(0L);
+        var acked = load.ackedSeqs();
+        return new DemoSummary(settings.label(), settings.trace().name(), settings.policy().mode(),
+                settings.workers().name().toLowerCase(Locale.ROOT), settings.partitions(), settings.pollInterval(),
+                start, end, firstUp, drained, timeline.replicaSeconds(end), timeline.maxReplicas(),
+                timeline.replicasAt(end), settings.policy().minReplicas(), burstRecords, acked.cardinality(),
+                counter.processed(), counter.missing(acked), counter.duplicates(), load.failedSends(),
+                timeline.changes().size());
+    }
+
+    static WorkerConfig workerConfig(String bootstrap, String input, String output, String group) {
+        return WorkerConfig.builder()
+                .bootstrapServers(bootstrap)
+                .topics(input)
+                .group(group)
+                .outputTopic(output)
+                .commitInterval(Duration.ofMillis(500))
+                .shutdownGrace(Duration.ofSeconds(10))
+                .offsetReset("earliest")
+                .httpOff()
+                .build();
+    }
+
+    static ProcessSpec workerProcess(String bootstrap, String input, String output, String group, Duration work,
+                                     Path logDir) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // Small, quick-starting JVMs: two cores are shared by the broker, the scaler and every worker.
+        List<String> command = List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms32m", "-Xmx128m",
+                "-XX:-UsePerfData", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
+                OrderEnricher.class.getName());
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(WorkerConfig.BOOTSTRAP_SERVERS, bootstrap);
+        env.put(WorkerConfig.TOPICS, input);
+        env.put(WorkerConfig.GROUP, group);
+        env.put(WorkerConfig.OUTPUT_TOPIC, output);
+        env.put(WorkerConfig.COMMIT_INTERVAL, "500ms");
+        env.put(WorkerConfig.SHUTDOWN_GRACE, "10s");
+        env.put(WorkerConfig.OFFSET_RESET, "earliest");
+        env.put(WorkerConfig.HTTP_PORT, "off");
+        env.put(OrderEnricher.WORK, work.toNanos() / 1000 + "us");
+        return new ProcessSpec(command, env, Optional.empty(), Optional.of(logDir));
+    }
+
+    static String workloadYaml(String label, String bootstrap, String topic, String group, Duration poll,
+                               Policy policy) {
+        StringBuilder b = new StringBuilder();
+        b.append("# Written by ebb demo: the same ScaledWorkload resource a cluster takes.\n")
+                .append("apiVersion: ebb.dev/v1alpha1\nkind: ScaledWorkload\nmetadata:\n  name: ")
+                .append(TARGET).append("\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n")
+                .append("    name: ").append(TARGET).append("\n  kafka:\n    bootstrapServers: ").append(bootstrap)
+                .append("\n    consumerGroup: ").append(group).append("\n    topics: [").append(topic).append("]\n")
+                .append("  pollInterval: ").append(duration(poll)).append("\n  policy:\n")
+                .append("    mode: ").append(policy.mode()).append('\n')
+                .append("    minReplicas: ").append(policy.minReplicas()).append('\n')
+                .append("    maxReplicas: ").append(policy.maxReplicas()).append('\n');
+        policy.settings().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> b.append("    ")
+                .append(e.getKey()).append(": ").append(e.getValue() instanceof Duration d ? duration(d)
+                        : String.valueOf(e.getValue())).append('\n'));
+        return b.toString();
+    }
+
+    static String duration(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
+    /** The replica count after {@code path}'s run, for tests: false if the folder cannot be read. */
+    static boolean exists(Path path) throws IOException {
+        return Files.exists(path);
+    }
+}

@@ -1,0 +1,153 @@
+package dev.ebb.bench.demo;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads the workers' output topic back ({@code read_committed}, no group: every partition from the start) and counts
+ * which order ids were processed, how many times, and when the burst's last record came out.
+ */
+public final class OutputCounter implements AutoCloseable {
+
+    private static final Pattern ID = Pattern.compile("\"orderId\"\\s*:\\s*\"(order-\\d+)\"");
+
+    private final Map<String, Object> clientConfig;
+    private final String topic;
+    private final Clock clock;
+    private final BitSet seen = new BitSet();
+    private long duplicates;
+    private long unrecognised;
+    private long records;
+    private long[] burstRange;
+    private long burstSeen;
+    private Instant burstDoneAt;
+    private Thread thread;
+    private volatile boolean stop;
+    private volatile Exception error;
+
+    public OutputCounter(Map<String, Object> clientConfig, String topic, Clock clock) {
+        this.clientConfig = Map.copyOf(clientConfig);
+        this.topic = topic;
+        this.clock = clock;
+    }
+
+    public void start() {
+        thread = new Thread(this::run, "ebb-demo-output");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Tells the counter which sequence numbers form the burst, once known. */
+    public synchronized void burst(long first, long end) {
+        if (burstRange != null) {
+            return;
+        }
+        burstRange = new long[] {first, end};
+        burstSeen = seen.get((int) first, (int) end).cardinality();
+        if (burstSeen >= end - first) {
+            burstDoneAt = clock.instant();
+        }
+    }
+
+    private void run() {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "ebb-demo-output");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (!stop) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    count(r.key(), r.value());
+                }
+            }
+        } catch (org.apache.kafka.common.errors.InterruptException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            error = e;
+        }
+    }
+
+    private synchronized void count(String key, String value) {
+        records++;
+        long seq = LoadGenerator.seq(key);
+        if (seq < 0 && value != null) {
+            Matcher m = ID.matcher(value);
+            if (m.find()) {
+                seq = LoadGenerator.seq(m.group(1));
+            }
+        }
+        if (seq < 0) {
+            unrecognised++;
+            return;
+        }
+        if (seen.get((int) seq)) {
+            duplicates++;
+            return;
+        }
+        seen.set((int) seq);
+        if (burstRange != null && seq >= burstRange[0] && seq < burstRange[1]) {
+            burstSeen++;
+            if (burstSeen >= burstRange[1] - burstRange[0] && burstDoneAt == null) {
+                burstDoneAt = clock.instant();
+            }
+        }
+    }
+
+    public synchronized long processed() {
+        return seen.cardinality();
+    }
+
+    public synchronized long duplicates() {
+        return duplicates;
+    }
+
+    public synchronized long unrecognised() {
+        return unrecognised;
+    }
+
+    public synchronized long outputRecords() {
+        return records;
+    }
+
+    /** Acknowledged ids not seen in the output. */
+    public synchronized long missing(BitSet produced) {
+        BitSet lost = (BitSet) produced.clone();
+        lost.andNot(seen);
+        return lost.cardinality();
+    }
+
+    /** When the last record of the burst came out of the workers. */
+    public synchronized Optional<Instant> burstDoneAt() {
+        return Optional.ofNullable(burstDoneAt);
+    }
+
+    public Optional<Exception> error() {
+        return Optional.ofNullable(error);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop = true;
+        if (thread != null) {
+            thread.join(10_000);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package dev.ebb.bench.sim;
+
+/** A scaler driving the model: called once per model step, after due actions were applied, before time advances. */
+interface Controller {
+
+    /** Name in tables and charts. */
+    String name();
+
+    void onStep(GroupModel model);
+}

@@ -1,0 +1,43 @@
+package dev.ebb.bench.sim;
+
+import dev.ebb.scaler.policy.Mode;
+import dev.ebb.scaler.policy.PolicySpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Ebb's two modes as the simulator runs them: the policy's defaults, plus what an operator states about the workload
+ * (the model's settings): max replicas, the per-replica rate as the prior, the cold start plus one group pause as the
+ * ready delay, the commit interval, and for drain mode the time-lag SLO. Threshold mode gets KEDA's lagThreshold.
+ */
+final class EbbPolicies {
+
+    static final String DRAIN = "ebb-drain";
+    static final String THRESHOLD = "ebb-threshold";
+
+    private EbbPolicies() {
+    }
+
+    static PolicySpec spec(Mode mode, SimSettings s) {
+        Duration readyDelay = s.coldStart().plus(s.groupPause());
+        PolicySpec.Builder b = PolicySpec.builder()
+                .mode(mode)
+                .maxReplicas(s.maxReplicas())
+                .perReplicaRate(s.perReplicaRate())
+                .readyDelay(readyDelay)
+                .commitInterval(s.commitInterval());
+        if (mode == Mode.DRAIN) {
+            b.maxTimeLag(s.slo());
+        } else {
+            b.lagThreshold(s.kedaLagThreshold());
+        }
+        return b.build();
+    }
+
+    static List<Function<SimSettings, Controller>> controllers() {
+        return List.of(
+                s -> new EbbController(THRESHOLD, spec(Mode.THRESHOLD, s), s),
+                s -> new EbbController(DRAIN, spec(Mode.DRAIN, s), s));
+    }
+}

@@ -1,0 +1,89 @@
+package dev.ebb.bench.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** The goals for drain mode, checked against one run's results. */
+final class Goals {
+
+    static final String DRAIN = "ebb-drain";
+    static final String KEDA = "keda-hpa";
+    private static final Set<String> STEP_LIKE = Set.of("step", "ramp");
+    private static final Set<String> SPIKE_LIKE = Set.of("spike", "bursts");
+
+    enum Verdict { MET, NOT_MET, NOT_APPLICABLE }
+
+    record Check(String trace, String goal, String measured, Verdict verdict) {
+    }
+
+    private Goals() {
+    }
+
+    static List<Check> check(List<Simulation.TraceResult> results, SimSettings settings) {
+        List<Check> checks = new ArrayList<>();
+        for (Simulation.TraceResult result : results) {
+            String name = result.trace().name();
+            if (result.runs().stream().noneMatch(r -> r.policy().equals(DRAIN))) {
+                continue;
+            }
+            RunResult drain = result.run(DRAIN);
+            Oracle.Plan plan = result.plan();
+            double oracle = plan.plan().replicaSeconds();
+            double ratio = drain.replicaSeconds() / oracle;
+            double ratioToBound = drain.replicaSeconds() / plan.lowerBound();
+            double limit = STEP_LIKE.contains(name) ? 1.15 : SPIKE_LIKE.contains(name) ? 2.0 : Double.NaN;
+            if (!Double.isNaN(limit)) {
+                checks.add(new Check(name, "replica-seconds within " + fmt(limit) + "x the oracle's",
+                        String.format(Locale.ROOT, "%.2fx the feasible schedule (%.2fx the lower bound)",
+                                ratio, ratioToBound),
+                        ratio <= limit ? Verdict.MET : Verdict.NOT_MET));
+            }
+            if (plan.sloReachable()) {
+                checks.add(new Check(name, "no seconds of SLO violation (the SLO is reachable)",
+                        fmt(drain.violationSeconds()) + " s in violation",
+                        drain.violationSeconds() == 0 ? Verdict.MET : Verdict.NOT_MET));
+            } else {
+                double allowed = plan.plan().violationSeconds() + settings.coldStart().toNanos() / 1e9
+                        + settings.ebbPoll().toNanos() / 1e9;
+                checks.add(new Check(name, "SLO unreachable: violation <= oracle's + one cold start + one poll ("
+                        + fmt(allowed) + " s)",
+                        fmt(drain.violationSeconds()) + " s (oracle " + fmt(plan.plan().violationSeconds())
+                                + " s, least possible " + fmt(plan.leastViolation()) + " s)",
+                        drain.violationSeconds() <= allowed + 1e-9 ? Verdict.MET : Verdict.NOT_MET));
+            }
+            if (result.runs().stream().anyMatch(r -> r.policy().equals(KEDA))) {
+                RunResult keda = result.run(KEDA);
+                double fewer = keda.replicaSeconds() / drain.replicaSeconds();
+                checks.add(new Check(name, ">= 3x fewer replica-seconds than KEDA defaults",
+                        String.format(Locale.ROOT, "%.2fx fewer (%s vs %s)", fewer, fmt(drain.replicaSeconds()),
+                                fmt(keda.replicaSeconds())),
+                        fewer >= 3 ? Verdict.MET : Verdict.NOT_MET));
+                if (keda.firstScaleUp().isPresent() && drain.firstScaleUp().isPresent()) {
+                    double k = keda.firstScaleUp().getAsDouble();
+                    double d = drain.firstScaleUp().getAsDouble();
+                    double faster = d <= 0 ? Double.POSITIVE_INFINITY : k / d;
+                    checks.add(new Check(name, "first reaction >= 20x faster than KEDA",
+                            String.format(Locale.ROOT, "%.1fx (%s s vs %s s)", faster, fmt(d), fmt(k)),
+                            faster >= 20 ? Verdict.MET : Verdict.NOT_MET));
+                } else {
+                    checks.add(new Check(name, "first reaction >= 20x faster than KEDA",
+                            "no scale-up after the burst start by " + (drain.firstScaleUp().isEmpty() ? "drain" : "KEDA"),
+                            Verdict.NOT_APPLICABLE));
+                }
+            }
+        }
+        return checks;
+    }
+
+    static String fmt(double v) {
+        if (Double.isInfinite(v)) {
+            return "inf";
+        }
+        if (Math.abs(v) >= 100) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+}

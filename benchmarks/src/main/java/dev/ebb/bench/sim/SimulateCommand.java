@@ -1,0 +1,250 @@
+package dev.ebb.bench.sim;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code ebb simulate}: replays arrival traces through KEDA+HPA (modelled), Ebb's threshold and drain modes (the
+ * policy code itself) and the offline oracle, and writes a markdown report and one SVG chart per trace.
+ */
+public final class SimulateCommand {
+
+    private static final String USAGE = """
+            Usage: ebb simulate [options]
+
+            Replays arrival traces through KEDA+HPA defaults (modelled), Ebb's threshold and drain modes (the
+            scaler's own policy code) and an offline oracle, on the same model, and writes
+            <out>/simulation.md and <out>/simulation-<trace>.svg.
+
+            Options:
+              --trace NAME|all          step, spike, ramp, diurnal, bursts, batch, or all (default all)
+              --csv FILE                replay your own trace: CSV with columns seconds,records_per_second
+                                        (each rate holds until the next row); replaces --trace
+              --out DIR                 where results go (default benchmarks/results)
+              --seed N                  seed for throughput noise and the bursts trace (default 1)
+            Model settings (defaults are the standard settings every published number uses):
+              --cold-start D            pod start until it can consume (default 10s)
+              --per-replica-rate N      mean records/s per replica (default 1000)
+              --noise F                 per-replica throughput noise, +-F of the mean (default 0.1)
+              --partitions N            partitions; caps a classic group's useful members (default 32)
+              --protocol P              classic or consumer (KIP-848) group protocol (default classic)
+              --classic-pause D         group pause per membership change, classic (default 2s)
+              --consumer-pause D        group pause per membership change, KIP-848 (default 300ms)
+              --commit-interval D       consumer auto-commit interval (default 5s)
+              --poll D                  Ebb's poll interval (default 1s)
+              --actuation-delay D       scale decision until pods exist (default 500ms)
+              --slo D                   time-lag SLO (default 30s)
+              --max-replicas N          upper bound for every policy (default 32)
+              --keda-lag-threshold N    KEDA lagThreshold (default 5000; see SIMULATOR.md)
+              --oracle-window D         the oracle's replica count changes at multiples of this (default 5s)
+            Durations: 100ms, 10s, 2.5s, 5m. Exit codes: 0 done, 2 bad arguments, 1 failure.
+            """;
+
+    private SimulateCommand() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String[] args) {
+        return run(args, System.out, System.err);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("ebb simulate: " + e.getMessage());
+            err.println("Run 'ebb simulate --help' for the options.");
+            return 2;
+        }
+        if (options.help) {
+            out.print(USAGE);
+            return 0;
+        }
+        List<Trace> traces = new ArrayList<>();
+        try {
+            if (options.csv != null) {
+                traces.add(Traces.fromCsv(options.csv, options.settings));
+            } else if (options.trace.equals("all")) {
+                traces.addAll(Traces.standard(options.settings).values());
+            } else {
+                traces.add(Traces.byName(options.trace, options.settings));
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("ebb simulate: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("ebb simulate: cannot read " + options.csv + ": " + e.getMessage());
+            return 2;
+        }
+
+        long started = System.nanoTime();
+        List<Simulation.TraceResult> results = new ArrayList<>();
+        for (Trace trace : traces) {
+            long t0 = System.nanoTime();
+            Simulation.TraceResult result = Simulation.run(options.settings, trace);
+            results.add(result);
+            out.printf(Locale.ROOT, "%-8s %6.1f s simulated in %.1f s%n", trace.name(), trace.durationSeconds(),
+                    (System.nanoTime() - t0) / 1e9);
+            for (RunResult run : result.runs()) {
+                out.printf(Locale.ROOT, "  %-14s replica-s %9.0f (%.2fx oracle)  viol %6.1f s  p99 lag %6.1f s"
+                                + "  max lag %6.1f s  first up %s s  changes %d%n",
+                        run.policy(), run.replicaSeconds(),
+                        run.replicaSeconds() / result.plan().plan().replicaSeconds(), run.violationSeconds(),
+                        run.p99(), run.maxTimeLag(),
+                        run.firstScaleUp().isPresent() ? Goals.fmt(run.firstScaleUp().getAsDouble()) : "never",
+                        run.scaleChanges());
+            }
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        try {
+            Files.createDirectories(options.out);
+            boolean standardSet = options.csv == null && options.trace.equals("all");
+            String reportName = standardSet ? "simulation.md" : "simulation-" + traces.get(0).name() + ".md";
+            String command = "ebb simulate " + String.join(" ", args);
+            Path report = options.out.resolve(reportName);
+            Files.writeString(report, Report.markdown(results, options.settings, command.trim(), took),
+                    StandardCharsets.UTF_8);
+            out.println("wrote " + report);
+            for (Simulation.TraceResult result : results) {
+                Path chart = options.out.resolve("simulation-" + result.trace().name() + ".svg");
+                Files.writeString(chart, SvgChart.render(result, options.settings), StandardCharsets.UTF_8);
+                out.println("wrote " + chart);
+            }
+        } catch (IOException e) {
+            err.println("ebb simulate: cannot write results to " + options.out + ": " + e.getMessage());
+            return 1;
+        }
+        for (Goals.Check check : Goals.check(results, options.settings)) {
+            out.printf(Locale.ROOT, "goal %-8s %-9s %s: %s%n", check.trace(), check.verdict(), check.goal(),
+                    check.measured());
+        }
+        out.printf(Locale.ROOT, "total %.1f s%n", took.toMillis() / 1000.0);
+        return 0;
+    }
+
+    /** Parsed command line; every problem is reported at once. */
+    static final class Options {
+        boolean help;
+        String trace = "all";
+        Path csv;
+        Path out = Path.of("benchmarks", "results");
+        SimSettings settings;
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            SimSettings d = SimSettings.standard();
+            Duration coldStart = d.coldStart();
+            double rate = d.perReplicaRate();
+            double noise = d.noise();
+            int partitions = d.partitions();
+            SimSettings.Protocol protocol = d.protocol();
+            Duration classicPause = d.classicPause();
+            Duration consumerPause = d.consumerPause();
+            Duration commit = d.commitInterval();
+            Duration poll = d.ebbPoll();
+            Duration actuation = d.actuationDelay();
+            Duration slo = d.slo();
+            int maxReplicas = d.maxReplicas();
+            Duration window = d.oracleWindow();
+            long threshold = d.kedaLagThreshold();
+            long seed = d.seed();
+            List<String> problems = new ArrayList<>();
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                if (arg.equals("--help") || arg.equals("-h")) {
+                    o.help = true;
+                    continue;
+                }
+                String name = arg;
+                String value;
+                int eq = arg.indexOf('=');
+                if (arg.startsWith("--") && eq > 0) {
+                    name = arg.substring(0, eq);
+                    value = arg.substring(eq + 1);
+                } else if (i + 1 < args.length) {
+                    value = args[++i];
+                } else {
+                    problems.add("Missing value for " + arg);
+                    continue;
+                }
+                try {
+                    switch (name) {
+                        case "--trace" -> o.trace = value;
+                        case "--csv" -> o.csv = Path.of(value);
+                        case "--out" -> o.out = Path.of(value);
+                        case "--seed" -> seed = parseLong(name, value);
+                        case "--cold-start" -> coldStart = Durations.parse("cold-start", value);
+                        case "--per-replica-rate" -> rate = parseDouble(name, value);
+                        case "--noise" -> noise = parseDouble(name, value);
+                        case "--partitions" -> partitions = (int) parseLong(name, value);
+                        case "--protocol" -> protocol = switch (value.toLowerCase(Locale.ROOT)) {
+                            case "classic" -> SimSettings.Protocol.CLASSIC;
+                            case "consumer", "kip-848", "kip848" -> SimSettings.Protocol.CONSUMER;
+                            default -> throw new IllegalArgumentException("Invalid value '" + value
+                                    + "' for protocol: must be classic or consumer");
+                        };
+                        case "--classic-pause" -> classicPause = Durations.parse("classic-pause", value);
+                        case "--consumer-pause" -> consumerPause = Durations.parse("consumer-pause", value);
+                        case "--commit-interval" -> commit = Durations.parse("commit-interval", value);
+                        case "--poll" -> poll = Durations.parse("poll", value);
+                        case "--actuation-delay" -> actuation = Durations.parse("actuation-delay", value);
+                        case "--slo" -> slo = Durations.parse("slo", value);
+                        case "--max-replicas" -> maxReplicas = (int) parseLong(name, value);
+                        case "--keda-lag-threshold" -> threshold = parseLong(name, value);
+                        case "--oracle-window" -> window = Durations.parse("oracle-window", value);
+                        default -> problems.add("Unknown option " + name);
+                    }
+                } catch (IllegalArgumentException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+            if (o.csv != null && !o.trace.equals("all")) {
+                problems.add("Use either --trace or --csv, not both");
+            }
+            if (!o.help && problems.isEmpty() && o.csv == null && !o.trace.equals("all")
+                    && !Traces.names().contains(o.trace)) {
+                problems.add("Invalid value '" + o.trace + "' for trace: must be one of "
+                        + String.join(", ", Traces.names()) + " or all");
+            }
+            SimSettings settings = new SimSettings(d.step(), coldStart, rate, noise, partitions, protocol,
+                    classicPause, consumerPause, commit, poll, actuation, slo, maxReplicas, window, threshold, seed);
+            if (problems.isEmpty()) {
+                problems.addAll(settings.problems());
+            }
+            if (!problems.isEmpty() && !o.help) {
+                throw new IllegalArgumentException(String.join("; ", problems));
+            }
+            o.settings = settings;
+            return o;
+        }
+
+        private static long parseLong(String name, String value) {
+            try {
+                return Long.parseLong(value.replace("_", "").replace(",", ""));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Invalid value '" + value + "' for " + name.substring(2)
+                        + ": must be a whole number");
+            }
+        }
+
+        private static double parseDouble(String name, String value) {
+            try {
+                return Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Invalid value '" + value + "' for " + name.substring(2)
+                        + ": must be a number");
+            }
+        }
+    }
+}

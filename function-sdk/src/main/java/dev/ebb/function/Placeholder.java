@@ -1,1 +1,0 @@
-package dev.ebb.function; final class Placeholder {}

@@ -1,0 +1,268 @@
+package dev.ebb.function.internal;
+
+import dev.ebb.function.BatchFunction;
+import dev.ebb.function.DeadLetterHeaders;
+import dev.ebb.function.EbbFunction;
+import dev.ebb.function.Record;
+import dev.ebb.function.RecordFunction;
+import dev.ebb.function.WorkerConfig;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Runs the function on dispatched records: decode, call with retries and backoff, send the result to the output
+ * topic, or the record to the dead-letter topic after the last attempt. Then marks the record finished. Called on the
+ * processing threads; one call handles one lane batch in order.
+ */
+public final class Processor<I, O> {
+  private static final System.Logger LOG = System.getLogger(Processor.class.getName());
+  private static final int MAX_MESSAGE = 1000;
+
+  private final EbbFunction<I, O> function;
+  private final WorkerConfig config;
+  private final WorkerMetrics metrics;
+  private final Producer<byte[], byte[]> producer;
+  private final AtomicReference<Throwable> fatal;
+  private final Callback sendCallback;
+  private volatile boolean stopped;
+
+  public Processor(EbbFunction<I, O> function, WorkerConfig config, WorkerMetrics metrics,
+                   Producer<byte[], byte[]> producer, AtomicReference<Throwable> fatal) {
+    this.function = function;
+    this.config = config;
+    this.metrics = metrics;
+    this.producer = producer;
+    this.fatal = fatal;
+    this.sendCallback = (meta, e) -> {
+      if (e != null) {
+        // A lost output or dead letter must not be committed over: stop the worker, the records come back.
+        fatal.compareAndSet(null, new IllegalStateException("Send to the output or dead-letter topic failed: " + e, e));
+      }
+    };
+  }
+
+  /** Stops work at once: remaining records are left unfinished (abort). */
+  public void stop() {
+    stopped = true;
+  }
+
+  public void process(List<Pending> batch) {
+    Optional<RecordFunction<I, O>> single = function.recordFunction();
+    if (single.isPresent()) {
+      for (Pending p : batch) {
+        processOne(p, single.get());
+      }
+    } else {
+      processBatch(batch, function.batchFunction().orElseThrow());
+    }
+  }
+
+  private boolean skip(Pending p) {
+    if (stopped || p.segment().owner().abandoned()) {
+      finish(p, Segment.ABANDONED);
+      return true;
+    }
+    return false;
+  }
+
+  private void finish(Pending p, int outcome) {
+    if (outcome == Segment.ABANDONED) {
+      metrics.abandoned.increment();
+    }
+    p.segment().complete(p.index(), outcome);
+    metrics.inFlight.done();
+  }
+
+  private Record<I> decode(ConsumerRecord<byte[], byte[]> r, int attempt) {
+    I value = function.inputCodec().decode(r.value());
+    return new Record<>(r.topic(), r.partition(), r.offset(), Instant.ofEpochMilli(Math.max(0, r.timestamp())),
+        r.key(), value, r.headers(), attempt);
+  }
+
+  private void processOne(Pending p, RecordFunction<I, O> fn) {
+    if (skip(p)) {
+      return;
+    }
+    ConsumerRecord<byte[], byte[]> r = p.record();
+    Record<I> input;
+    try {
+      input = decode(r, 1);
+    } catch (RuntimeException e) {
+      // Decoding is deterministic: retrying a malformed record cannot help.
+      deadLetter(p, e, 1);
+      return;
+    }
+    int attempts = config.retries() + 1;
+    for (int attempt = 1; ; attempt++) {
+      long t0 = System.nanoTime();
+      try {
+        O out = fn.apply(attempt == 1 ? input : withAttempt(input, attempt));
+        metrics.recordProcessing(System.nanoTime() - t0);
+        send(r, out);
+        metrics.processed.increment();
+        finish(p, Segment.SUCCEEDED);
+        return;
+      } catch (Exception e) {
+        metrics.recordProcessing(System.nanoTime() - t0);
+        if (attempt >= attempts) {
+          deadLetter(p, e, attempt);
+          return;
+        }
+        metrics.retried.increment();
+        if (!sleepBackoff(attempt, p)) {
+          finish(p, Segment.ABANDONED);
+          return;
+        }
+      }
+    }
+  }
+
+  private static <T> Record<T> withAttempt(Record<T> r, int attempt) {
+    return new Record<>(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(), r.headers(), attempt);
+  }
+
+  private void processBatch(List<Pending> batch, BatchFunction<I, O> fn) {
+    List<Pending> live = new ArrayList<>(batch.size());
+    List<Record<I>> inputs = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      if (skip(p)) {
+        continue;
+      }
+      try {
+        inputs.add(decode(p.record(), 1));
+        live.add(p);
+      } catch (RuntimeException e) {
+        deadLetter(p, e, 1);
+      }
+    }
+    if (live.isEmpty()) {
+      return;
+    }
+    if (!runBatch(live, inputs, fn) && live.size() > 1) {
+      // The whole batch keeps failing: find the poison records by running them one at a time.
+      for (int i = 0; i < live.size(); i++) {
+        if (!skip(live.get(i))) {
+          runBatch(List.of(live.get(i)), List.of(inputs.get(i)), fn);
+        }
+      }
+    }
+  }
+
+  /** True if the batch succeeded; on final failure of a single-record batch the record is dead-lettered. */
+  private boolean runBatch(List<Pending> live, List<Record<I>> inputs, BatchFunction<I, O> fn) {
+    int attempts = config.retries() + 1;
+    for (int attempt = 1; ; attempt++) {
+      long t0 = System.nanoTime();
+      try {
+        List<Record<I>> in = inputs;
+        if (attempt > 1) {
+          int a = attempt;
+          in = inputs.stream().map(r -> withAttempt(r, a)).toList();
+        }
+        List<O> out = fn.apply(in);
+        metrics.recordProcessing(System.nanoTime() - t0);
+        if (out == null || out.size() != live.size()) {
+          throw new IllegalStateException("Batch function returned " + (out == null ? "null" : out.size() + " results")
+              + " for " + live.size() + " records: must return one result (or null) per record");
+        }
+        for (int i = 0; i < live.size(); i++) {
+          send(live.get(i).record(), out.get(i));
+        }
+        metrics.processed.add(live.size());
+        for (Pending p : live) {
+          finish(p, Segment.SUCCEEDED);
+        }
+        return true;
+      } catch (Exception e) {
+        metrics.recordProcessing(System.nanoTime() - t0);
+        if (attempt >= attempts) {
+          if (live.size() == 1) {
+            deadLetter(live.get(0), e, attempt);
+          }
+          return false;
+        }
+        metrics.retried.increment();
+        if (!sleepBackoff(attempt, live.get(0))) {
+          for (Pending p : live) {
+            finish(p, Segment.ABANDONED);
+          }
+          return true;
+        }
+      }
+    }
+  }
+
+  /** Sleeps the backoff in short slices; false if the record's partition was given up meanwhile. */
+  private boolean sleepBackoff(int retry, Pending p) {
+    Duration d = Backoff.delay(retry, config.retryBackoff(), config.retryBackoffMax(),
+        () -> ThreadLocalRandom.current().nextDouble());
+    long until = System.nanoTime() + d.toNanos();
+    while (true) {
+      if (stopped || p.segment().owner().abandoned()) {
+        return false;
+      }
+      long left = until - System.nanoTime();
+      if (left <= 0) {
+        return true;
+      }
+      try {
+        Thread.sleep(Math.max(1, Math.min(50, left / 1_000_000)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+  }
+
+  private void send(ConsumerRecord<byte[], byte[]> in, O out) {
+    if (out == null || config.outputTopic().isEmpty()) {
+      return;
+    }
+    byte[] value = function.outputCodec().encode(out);
+    producer.send(new ProducerRecord<>(config.outputTopic().get(), null, in.key(), value), sendCallback);
+  }
+
+  private void deadLetter(Pending p, Exception error, int attempts) {
+    ConsumerRecord<byte[], byte[]> r = p.record();
+    metrics.failed.increment();
+    if (config.dlqTopic().isEmpty()) {
+      LOG.log(Level.WARNING, "Skipping {0}-{1}@{2} after {3} attempt(s), no dead-letter topic set: {4}",
+          r.topic(), r.partition(), r.offset(), attempts, error.toString());
+      finish(p, Segment.FAILED);
+      return;
+    }
+    RecordHeaders headers = new RecordHeaders(r.headers().toArray());
+    header(headers, DeadLetterHeaders.TOPIC, r.topic());
+    header(headers, DeadLetterHeaders.PARTITION, Integer.toString(r.partition()));
+    header(headers, DeadLetterHeaders.OFFSET, Long.toString(r.offset()));
+    header(headers, DeadLetterHeaders.ERROR_CLASS, error.getClass().getName());
+    String message = String.valueOf(error.getMessage());
+    header(headers, DeadLetterHeaders.ERROR_MESSAGE,
+        message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message);
+    header(headers, DeadLetterHeaders.ATTEMPTS, Integer.toString(attempts));
+    header(headers, DeadLetterHeaders.GROUP, config.groupId());
+    header(headers, DeadLetterHeaders.WORKER, config.workerId());
+    producer.send(new ProducerRecord<>(config.dlqTopic().get(), null, r.key(), r.value(), headers), sendCallback);
+    metrics.deadLettered.increment();
+    LOG.log(Level.INFO, "Dead-lettered {0}-{1}@{2} to {3} after {4} attempt(s): {5}",
+        r.topic(), r.partition(), r.offset(), config.dlqTopic().get(), attempts, error.toString());
+    finish(p, Segment.FAILED);
+  }
+
+  private static void header(RecordHeaders headers, String key, String value) {
+    headers.remove(key);
+    headers.add(key, value.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,326 @@
+package dev.ebb.scaler.k8s;
+
+import dev.ebb.scaler.loop.DecisionEvent;
+import dev.ebb.scaler.loop.DecisionListener;
+import dev.ebb.scaler.loop.LeaderGate;
+import dev.ebb.scaler.policy.DecisionKind;
+import dev.ebb.scaler.policy.Observation;
+import dev.ebb.scaler.target.ScaleOutcome;
+import dev.ebb.scaler.target.TargetRef;
+import dev.ebb.scaler.workload.Pause;
+import dev.ebb.scaler.workload.Workload;
+import dev.ebb.scaler.workload.WorkloadId;
+import dev.ebb.scaler.workload.spec.Durations;
+import dev.ebb.scaler.workload.spec.ScaledWorkload;
+import dev.ebb.scaler.workload.spec.ScaledWorkloadStatus;
+import dev.ebb.scaler.workload.spec.WorkloadCondition;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes what the loop did back to the cluster: the ScaledWorkload's {@code status} (conditions Ready, Active,
+ * Fallback, Paused with {@code observedGeneration}; lag, time lag, rates, replicas, last reason) and an Event on the
+ * target and on the ScaledWorkload for every scale change.
+ *
+ * <p>Status writes are coalesced: the loop's callbacks only update an in-memory desired status; a flusher writes each
+ * workload's status at most once per {@code flushInterval} and only when it differs from the last one written. Only
+ * the leader writes. All API calls run on this reporter's own thread, never on the event loop.
+ */
+public final class KubernetesStatusReporter implements DecisionListener, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesStatusReporter.class);
+    static final String COMPONENT = "ebb-scaler";
+
+    private final KubernetesClient client;
+    private final KubernetesWorkloadCatalog catalog;
+    private final LeaderGate leader;
+    private final Clock clock;
+    private final String identity;
+    private final ScheduledExecutorService executor;
+    private final Map<WorkloadId, ScaledWorkloadStatus> pending = new ConcurrentHashMap<>();
+    private final Map<WorkloadId, ScaledWorkloadStatus> written = new ConcurrentHashMap<>();
+    private final Map<WorkloadId, ScaledWorkloadStatus> latest = new ConcurrentHashMap<>();
+
+    public KubernetesStatusReporter(KubernetesClient client, KubernetesWorkloadCatalog catalog, LeaderGate leader,
+                                    Clock clock, String identity, Duration flushInterval) {
+        this.client = client;
+        this.catalog = catalog;
+        this.leader = leader;
+        this.clock = clock;
+        this.identity = identity;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ebb-status-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = Math.max(1, flushInterval.toMillis());
+        executor.scheduleWithFixedDelay(this::flush, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void onDecision(DecisionEvent e) {
+        if (e.role() != DecisionEvent.Role.LEADER) {
+            return;
+        }
+        Workload w = e.workload();
+        ScaledWorkloadStatus s = base(w.id());
+        Long generation = generation(w.id());
+        s.setObservedGeneration(generation);
+        if (e.observation() instanceof Observation.Lag lag) {
+            s.setLag(lag.totalLag());
+            s.setTimeLag(lag.timeLag().map(Durations::format).orElse(null));
+            s.setArrivalRate(round(lag.arrivalRate().isPresent() ? lag.arrivalRate().getAsDouble() : null));
+            s.setConsumptionRate(round(lag.consumptionRate().isPresent() ? lag.consumptionRate().getAsDouble() : null));
+            boolean active = lag.totalLag() > w.policy().activationLagThreshold()
+                    || lag.arrivalRate().orElse(0) > 0;
+            set(s, condition("Active", active ? "True" : "False", active ? "BacklogAboveActivation" : "Idle",
+                    "lag " + lag.totalLag() + ", activation threshold " + w.policy().activationLagThreshold(),
+                    generation));
+        } else if (e.observation() instanceof Observation.Unavailable u) {
+            set(s, condition("Active", "Unknown", "LagUnavailable", u.reason(), generation));
+        }
+        s.setDesiredReplicas(e.decision().desiredReplicas());
+        s.setCurrentReplicas(e.replicasAfter());
+        s.setLastReason(e.decision().reason());
+        boolean fallback = e.decision().kind() == DecisionKind.FALLBACK;
+        set(s, condition("Fallback", fallback ? "True" : "False", fallback ? "LagUnavailable" : "LagObserved",
+                fallback ? e.decision().reason() : "lag observed", generation));
+        String mode = w.policy().mode().name().toLowerCase(Locale.ROOT);
+        if (w.pause() instanceof Pause.Paused p) {
+            boolean conflict = p.reason().startsWith(KubernetesWorkloadCatalog.HPA_CONFLICT);
+            set(s, condition("Paused", "True", conflict ? "ConflictingAutoscaler" : "PausedByAnnotation", p.reason(),
+                    generation));
+            mode = "paused";
+        } else if (w.pause() instanceof Pause.HoldAt h) {
+            set(s, condition("Paused", "True", "HeldByAnnotation", h.reason() + "; the policy would choose "
+                    + e.decision().desiredReplicas(), generation));
+            mode = "paused";
+        } else {
+            set(s, condition("Paused", "False", "NotPaused", "following the policy", generation));
+            if (fallback) {
+                mode = "fallback";
+            }
+        }
+        s.setMode(mode);
+        if (e.outcome() instanceof ScaleOutcome.Failed f) {
+            set(s, condition("Ready", "False", failureReason(f), f.message(), generation));
+        } else {
+            set(s, condition("Ready", "True", "Scaling", "observing group " + w.group().groupId() + " on "
+                    + w.cluster().bootstrapServers() + ", scaling " + w.target().kind() + "/" + w.target().name(),
+                    generation));
+        }
+        if (e.outcome() instanceof ScaleOutcome.Scaled scaled) {
+            String reason = w.pause() instanceof Pause.HoldAt h ? h.reason() : e.decision().reason();
+            s.setLastScaleTime(timestamp());
+            s.setLastScaleReason(reason);
+            executor.execute(() -> emitEvents(w, scaled, reason));
+        }
+        update(w.id(), s);
+    }
+
+    @Override
+    public void onInvalid(WorkloadId id, List<String> problems) {
+        if (!leader.leading()) {
+            return;
+        }
+        ScaledWorkloadStatus s = base(id);
+        Long generation = generation(id);
+        s.setObservedGeneration(generation);
+        set(s, condition("Ready", "False", "InvalidSpec", String.join("; ", problems), generation));
+        s.setMode("invalid");
+        update(id, s);
+    }
+
+    @Override
+    public void onTargetFailure(Workload w, Observation observation, ScaleOutcome.Failed failure) {
+        if (!leader.leading()) {
+            return;
+        }
+        ScaledWorkloadStatus s = base(w.id());
+        Long generation = generation(w.id());
+        s.setObservedGeneration(generation);
+        if (observation instanceof Observation.Lag lag) {
+            s.setLag(lag.totalLag());
+        }
+        set(s, condition("Ready", "False", failureReason(failure), failure.message(), generation));
+        update(w.id(), s);
+    }
+
+    @Override
+    public void onRemoved(WorkloadId id) {
+        pending.remove(id);
+        written.remove(id);
+        latest.remove(id);
+    }
+
+    private static String failureReason(ScaleOutcome.Failed f) {
+        return switch (f.kind()) {
+            case "not_found" -> "TargetNotFound";
+            case "forbidden" -> "Forbidden";
+            default -> "ScaleFailed";
+        };
+    }
+
+    /** The status to build on: the last we computed, else what the cluster holds, else empty. */
+    private ScaledWorkloadStatus base(WorkloadId id) {
+        ScaledWorkloadStatus prev = latest.get(id);
+        if (prev == null) {
+            prev = catalog.resource(id).map(ScaledWorkload::getStatus).orElse(null);
+        }
+        return copy(prev);
+    }
+
+    private Long generation(WorkloadId id) {
+        return catalog.resource(id).map(r -> r.getMetadata().getGeneration()).orElse(null);
+    }
+
+    private void update(WorkloadId id, ScaledWorkloadStatus s) {
+        latest.put(id, s);
+        pending.put(id, s);
+    }
+
+    private WorkloadCondition condition(String type, String status, String reason, String message, Long generation) {
+        return new WorkloadCondition(type, status, reason, message, timestamp(), generation);
+    }
+
+    /** Replaces the condition of that type, keeping its transition time when nothing but the time changed. */
+    private static void set(ScaledWorkloadStatus s, WorkloadCondition c) {
+        List<WorkloadCondition> out = new ArrayList<>();
+        boolean replaced = false;
+        for (WorkloadCondition old : s.getConditions()) {
+            if (old.getType().equals(c.getType())) {
+                if (old.getStatus().equals(c.getStatus())) {
+                    c.setLastTransitionTime(old.getLastTransitionTime());
+                }
+                out.add(c);
+                replaced = true;
+            } else {
+                out.add(old);
+            }
+        }
+        if (!replaced) {
+            out.add(c);
+        }
+        s.setConditions(out);
+    }
+
+    /** Writes every changed status; runs on the reporter's thread. Public for tests that cannot wait. */
+    public void flush() {
+        if (!leader.leading()) {
+            return;
+        }
+        for (WorkloadId id : List.copyOf(pending.keySet())) {
+            ScaledWorkloadStatus s = pending.remove(id);
+            if (s == null || s.equals(written.get(id))) {
+                continue;
+            }
+            try {
+                ScaledWorkload patch = new ScaledWorkload();
+                patch.setMetadata(new ObjectMetaBuilder().withName(id.name()).withNamespace(id.namespace()).build());
+                patch.setStatus(s);
+                client.resources(ScaledWorkload.class).inNamespace(id.namespace()).resource(patch).patchStatus();
+                written.put(id, s);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 404) {
+                    LOG.warn("Cannot write the status of ScaledWorkload {} (HTTP {}): {}", id, e.getCode(),
+                            e.getMessage());
+                    pending.putIfAbsent(id, s);
+                }
+            }
+        }
+    }
+
+    private void emitEvents(Workload w, ScaleOutcome.Scaled scaled, String reason) {
+        String verb = scaled.to() > scaled.from() ? "ScaledUp" : "ScaledDown";
+        String message = "Scaled " + w.target().kind() + "/" + w.target().name() + " from " + scaled.from() + " to "
+                + scaled.to() + ": " + reason;
+        Optional<ScaledWorkload> resource = catalog.resource(w.id());
+        event(w.id().namespace(), w.target().apiVersion(), w.target().kind(), w.target().name(), null, verb, message);
+        event(w.id().namespace(), ScaledWorkload.API_VERSION, "ScaledWorkload", w.id().name(),
+                resource.map(r -> r.getMetadata().getUid()).orElse(null), verb, message);
+    }
+
+    private void event(String ns, String apiVersion, String kind, String name, String uid, String reason,
+                       String message) {
+        String now = timestamp();
+        try {
+            client.v1().events().inNamespace(ns).resource(new EventBuilder()
+                    .withNewMetadata().withGenerateName(name + ".ebb.").withNamespace(ns).endMetadata()
+                    .withNewInvolvedObject().withApiVersion(apiVersion).withKind(kind).withName(name)
+                    .withNamespace(ns).withUid(uid).endInvolvedObject()
+                    .withReason(reason).withMessage(message).withType("Normal")
+                    .withNewSource().withComponent(COMPONENT).endSource()
+                    .withReportingComponent("ebb.dev/scaler").withReportingInstance(identity)
+                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                    .build()).create();
+        } catch (KubernetesClientException e) {
+            LOG.warn("Cannot record an Event on {}/{} (HTTP {}): {}", kind, name, e.getCode(), e.getMessage());
+        }
+    }
+
+    private String timestamp() {
+        return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    private static Double round(Double d) {
+        return d == null ? null : Math.round(d * 100) / 100.0;
+    }
+
+    private static ScaledWorkloadStatus copy(ScaledWorkloadStatus s) {
+        ScaledWorkloadStatus c = new ScaledWorkloadStatus();
+        if (s == null) {
+            return c;
+        }
+        c.setObservedGeneration(s.getObservedGeneration());
+        List<WorkloadCondition> conditions = new ArrayList<>();
+        for (WorkloadCondition w : s.getConditions()) {
+            conditions.add(new WorkloadCondition(w.getType(), w.getStatus(), w.getReason(), w.getMessage(),
+                    w.getLastTransitionTime(), w.getObservedGeneration()));
+        }
+        c.setConditions(conditions);
+        c.setLag(s.getLag());
+        c.setTimeLag(s.getTimeLag());
+        c.setArrivalRate(s.getArrivalRate());
+        c.setConsumptionRate(s.getConsumptionRate());
+        c.setDesiredReplicas(s.getDesiredReplicas());
+        c.setCurrentReplicas(s.getCurrentReplicas());
+        c.setMode(s.getMode());
+        c.setLastReason(s.getLastReason());
+        c.setLastScaleTime(s.getLastScaleTime());
+        c.setLastScaleReason(s.getLastScaleReason());
+        return c;
+    }
+
+    /** Writes what is pending, then stops. */
+    @Override
+    public void close() {
+        try {
+            executor.submit(this::flush).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("Final status flush: {}", e.toString());
+        }
+        executor.shutdownNow();
+    }
+
+    /** For logs: a target in one line. */
+    static String describe(TargetRef t) {
+        return t.kind() + "/" + t.name();
+    }
+}

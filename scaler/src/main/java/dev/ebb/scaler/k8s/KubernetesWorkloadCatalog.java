@@ -1,0 +1,268 @@
+package dev.ebb.scaler.k8s;
+
+import dev.ebb.scaler.workload.CatalogEntry;
+import dev.ebb.scaler.workload.Pause;
+import dev.ebb.scaler.workload.Workload;
+import dev.ebb.scaler.workload.WorkloadCatalog;
+import dev.ebb.scaler.workload.WorkloadId;
+import dev.ebb.scaler.workload.WorkloadSpecMapper;
+import dev.ebb.scaler.workload.spec.ScaledWorkload;
+import dev.ebb.scaler.workload.spec.SecretRefSpec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReference;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Workloads from ScaledWorkload resources, kept current by an informer. The catalog is recomputed off the event loop
+ * whenever a ScaledWorkload or a HorizontalPodAutoscaler changes (and periodically, to pick up rotated Secrets), so
+ * {@link #entries()} is a non-blocking read of the latest snapshot.
+ *
+ * <p>Secrets named by {@code spec.kafka.securitySecretRef} are read by reference with {@code get} (no list/watch of
+ * Secrets is needed) and their values go only into the Admin client's configuration. A workload whose target is
+ * already driven by an HPA is paused with a condition rather than fought over.
+ */
+public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesWorkloadCatalog.class);
+    /** Reason prefix of a pause caused by another autoscaler, as opposed to an annotation. */
+    public static final String HPA_CONFLICT = "HorizontalPodAutoscaler ";
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final Duration secretRefresh;
+    private final Clock clock;
+    private final ScheduledExecutorService executor;
+    private final AtomicBoolean recomputeQueued = new AtomicBoolean();
+    private final Map<String, CachedSecret> secrets = new ConcurrentHashMap<>();
+    private SharedIndexInformer<ScaledWorkload> workloads;
+    private SharedIndexInformer<HorizontalPodAutoscaler> hpas;
+    private volatile List<CatalogEntry> snapshot = List.of();
+    private volatile boolean computed;
+
+    private record CachedSecret(Instant fetched, Optional<Secret> secret, String error) {
+    }
+
+    /**
+     * @param namespace the namespace to watch, or {@code null} for every namespace
+     * @param secretRefresh how long a Secret read is reused before it is read again
+     */
+    public KubernetesWorkloadCatalog(KubernetesClient client, String namespace, Duration secretRefresh, Clock clock) {
+        this.client = client;
+        this.namespace = namespace;
+        this.secretRefresh = secretRefresh;
+        this.clock = clock;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ebb-workload-catalog");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts the informers; {@link #synced()} turns true once both listed and the first snapshot exists. */
+    public KubernetesWorkloadCatalog start() {
+        ResourceEventHandler<Object> onChange = new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Object obj) {
+                queueRecompute();
+            }
+
+            @Override
+            public void onUpdate(Object oldObj, Object newObj) {
+                queueRecompute();
+            }
+
+            @Override
+            public void onDelete(Object obj, boolean deletedFinalStateUnknown) {
+                queueRecompute();
+            }
+        };
+        Informable<ScaledWorkload> sw = namespace == null ? client.resources(ScaledWorkload.class).inAnyNamespace()
+                : client.resources(ScaledWorkload.class).inNamespace(namespace);
+        workloads = sw.inform(onChange, 0);
+        Informable<HorizontalPodAutoscaler> hpa = namespace == null
+                ? client.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace()
+                : client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace);
+        try {
+            hpas = hpa.inform(onChange, 0);
+        } catch (KubernetesClientException e) {
+            // Without HPA access the conflict check cannot run; scaling still works. Say so once.
+            LOG.warn("Cannot watch HorizontalPodAutoscalers ({}); the HPA conflict check is off", e.getMessage());
+        }
+        long refresh = Math.max(1, secretRefresh.toMillis());
+        executor.scheduleWithFixedDelay(this::queueRecompute, refresh, refresh, TimeUnit.MILLISECONDS);
+        queueRecompute();
+        return this;
+    }
+
+    public boolean synced() {
+        return computed && workloads != null && workloads.hasSynced() && (hpas == null || hpas.hasSynced());
+    }
+
+    @Override
+    public List<CatalogEntry> entries() {
+        return snapshot;
+    }
+
+    /** The resource as last seen by the informer (for status writes: generation, current status). */
+    public Optional<ScaledWorkload> resource(WorkloadId id) {
+        if (workloads == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(workloads.getStore().getByKey(id.namespace() + "/" + id.name()));
+    }
+
+    private void queueRecompute() {
+        if (recomputeQueued.compareAndSet(false, true)) {
+            executor.execute(() -> {
+                recomputeQueued.set(false);
+                try {
+                    recompute();
+                } catch (RuntimeException e) {
+                    LOG.warn("Cannot rebuild the workload catalog: {}", e.toString());
+                }
+            });
+        }
+    }
+
+    private void recompute() {
+        if (workloads == null || !workloads.hasSynced()) {
+            return;
+        }
+        List<ScaledWorkload> all = new ArrayList<>(workloads.getStore().list());
+        all.sort(Comparator.comparing((ScaledWorkload s) -> s.getMetadata().getNamespace())
+                .thenComparing(s -> s.getMetadata().getName()));
+        List<CatalogEntry> next = new ArrayList<>(all.size());
+        for (ScaledWorkload sw : all) {
+            if (sw.getMetadata().getDeletionTimestamp() != null) {
+                continue; // being deleted: stop acting on it now
+            }
+            next.add(entry(sw));
+        }
+        snapshot = List.copyOf(next);
+        computed = true;
+    }
+
+    private CatalogEntry entry(ScaledWorkload sw) {
+        WorkloadId id = new WorkloadId(sw.getMetadata().getNamespace(), sw.getMetadata().getName());
+        Map<String, String> annotations = sw.getMetadata().getAnnotations() == null ? Map.of()
+                : sw.getMetadata().getAnnotations();
+        Map<String, String> secretConfig = Map.of();
+        String identity = "";
+        SecretRefSpec ref = sw.getSpec() == null || sw.getSpec().getKafka() == null ? null
+                : sw.getSpec().getKafka().getSecuritySecretRef();
+        if (ref != null && ref.getName() != null && !ref.getName().isBlank()) {
+            CachedSecret cached = secret(id.namespace(), ref.getName());
+            if (cached.secret().isEmpty()) {
+                return new CatalogEntry.Invalid(id, List.of("Invalid value '" + ref.getName()
+                        + "' for spec.kafka.securitySecretRef.name: " + cached.error()));
+            }
+            Secret secret = cached.secret().get();
+            secretConfig = decode(secret);
+            identity = "secret:" + id.namespace() + "/" + ref.getName() + "@"
+                    + secret.getMetadata().getResourceVersion();
+        }
+        CatalogEntry entry = WorkloadSpecMapper.map(id, sw.getSpec(), secretConfig, identity, annotations);
+        if (entry instanceof CatalogEntry.Valid valid && valid.workload().pause() instanceof Pause.None) {
+            Optional<String> hpa = conflictingHpa(valid.workload());
+            if (hpa.isPresent()) {
+                return new CatalogEntry.Valid(valid.workload().withPause(new Pause.Paused(HPA_CONFLICT + hpa.get()
+                        + " already scales " + valid.workload().target().kind() + "/"
+                        + valid.workload().target().name() + "; Ebb leaves it alone until that HPA is removed")));
+            }
+        }
+        return entry;
+    }
+
+    private Optional<String> conflictingHpa(Workload w) {
+        if (hpas == null) {
+            return Optional.empty();
+        }
+        for (HorizontalPodAutoscaler h : hpas.getStore().list()) {
+            if (!w.target().namespace().equals(h.getMetadata().getNamespace()) || h.getSpec() == null) {
+                continue;
+            }
+            CrossVersionObjectReference ref = h.getSpec().getScaleTargetRef();
+            if (ref != null && w.target().name().equals(ref.getName()) && w.target().kind().equals(ref.getKind())
+                    && group(w.target().apiVersion()).equals(group(ref.getApiVersion()))) {
+                return Optional.of(h.getMetadata().getName());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String group(String apiVersion) {
+        if (apiVersion == null) {
+            return "";
+        }
+        int slash = apiVersion.indexOf('/');
+        return slash < 0 ? "" : apiVersion.substring(0, slash);
+    }
+
+    private CachedSecret secret(String ns, String name) {
+        String key = ns + "/" + name;
+        CachedSecret cached = secrets.get(key);
+        Instant now = clock.instant();
+        if (cached != null && cached.fetched().plus(secretRefresh).isAfter(now)) {
+            return cached;
+        }
+        CachedSecret fresh;
+        try {
+            Secret s = client.secrets().inNamespace(ns).withName(name).get();
+            fresh = s == null ? new CachedSecret(now, Optional.empty(), "Secret " + key + " not found")
+                    : new CachedSecret(now, Optional.of(s), "");
+        } catch (KubernetesClientException e) {
+            String why = e.getCode() == 403 ? "forbidden to get Secret " + key
+                    + ": grant the scaler's service account 'get' on it" : "cannot read Secret " + key + " (HTTP "
+                    + e.getCode() + ")";
+            // Keep using a previously read Secret through an API hiccup.
+            fresh = cached != null && cached.secret().isPresent() ? cached : new CachedSecret(now, Optional.empty(), why);
+        }
+        secrets.put(key, fresh);
+        return fresh;
+    }
+
+    private static Map<String, String> decode(Secret s) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (s.getData() != null) {
+            s.getData().forEach((k, v) -> out.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+        }
+        if (s.getStringData() != null) {
+            out.putAll(s.getStringData());
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        if (workloads != null) {
+            workloads.close();
+        }
+        if (hpas != null) {
+            hpas.close();
+        }
+        executor.shutdownNow();
+    }
+}

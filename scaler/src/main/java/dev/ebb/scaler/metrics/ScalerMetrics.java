@@ -1,0 +1,159 @@
+package dev.ebb.scaler.metrics;
+
+import dev.ebb.scaler.loop.DecisionEvent;
+import dev.ebb.scaler.loop.DecisionListener;
+import dev.ebb.scaler.policy.Observation;
+import dev.ebb.scaler.target.ScaleOutcome;
+import dev.ebb.scaler.workload.ClusterKey;
+import dev.ebb.scaler.workload.Workload;
+import dev.ebb.scaler.workload.WorkloadId;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The scaler's Prometheus metrics, {@code ebb_} names in base units. Per-workload series are labelled
+ * {@code namespace}, {@code workload}; clusters by their bootstrap servers only (never credentials). Series of a
+ * removed workload are dropped.
+ */
+public final class ScalerMetrics implements DecisionListener {
+
+    private static final String[] WL = {"namespace", "workload"};
+
+    private final PrometheusRegistry registry;
+    private final Gauge lag;
+    private final Gauge timeLag;
+    private final Gauge arrivalRate;
+    private final Gauge consumptionRate;
+    private final Gauge desired;
+    private final Gauge current;
+    private final Gauge partitions;
+    private final Counter decisions;
+    private final Counter scaleChanges;
+    private final Counter errors;
+    private final Histogram pollDuration;
+    private final Gauge leader;
+    private final Gauge invalidWorkloads;
+    private final Set<WorkloadId> invalid = ConcurrentHashMap.newKeySet();
+
+    public ScalerMetrics(PrometheusRegistry registry) {
+        this.registry = registry;
+        lag = Gauge.builder().name("ebb_lag_records").help("Records not yet consumed by the workload's group")
+                .labelNames(WL).register(registry);
+        timeLag = Gauge.builder().name("ebb_time_lag_seconds").help("Age of the oldest unconsumed record")
+                .labelNames(WL).register(registry);
+        arrivalRate = Gauge.builder().name("ebb_arrival_rate_records_per_second")
+                .help("Records/s appended to the group's partitions").labelNames(WL).register(registry);
+        consumptionRate = Gauge.builder().name("ebb_consumption_rate_records_per_second")
+                .help("Records/s committed by the group").labelNames(WL).register(registry);
+        desired = Gauge.builder().name("ebb_desired_replicas").help("Replicas the policy wants")
+                .labelNames(WL).register(registry);
+        current = Gauge.builder().name("ebb_current_replicas").help("Replicas the target has")
+                .labelNames(WL).register(registry);
+        partitions = Gauge.builder().name("ebb_partitions").help("Partitions of the group's topics")
+                .labelNames(WL).register(registry);
+        decisions = Counter.builder().name("ebb_decisions_total").help("Policy decisions by kind")
+                .labelNames("namespace", "workload", "kind").register(registry);
+        scaleChanges = Counter.builder().name("ebb_scale_changes_total")
+                .help("Scale requests sent to targets, by result").labelNames("namespace", "workload", "result")
+                .register(registry);
+        errors = Counter.builder().name("ebb_errors_total").help("Errors by kind (lag_unavailable, not_found, "
+                + "forbidden, conflict, throttled, server_error, io, invalid_spec, policy)")
+                .labelNames("kind").register(registry);
+        pollDuration = Histogram.builder().name("ebb_poll_duration_seconds")
+                .help("Time to observe, decide and act for all due workloads of one Kafka cluster")
+                .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+                .labelNames("cluster").register(registry);
+        leader = Gauge.builder().name("ebb_leader").help("1 while this scaler instance holds the lease")
+                .register(registry);
+        invalidWorkloads = Gauge.builder().name("ebb_invalid_workloads").help("Workloads whose spec is invalid")
+                .register(registry);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** This instance holds the lease now. */
+    public void leading() {
+        leader.set(1);
+    }
+
+    /** This instance stands by. */
+    public void standingBy() {
+        leader.set(0);
+    }
+
+    @Override
+    public void onDecision(DecisionEvent e) {
+        String[] l = labels(e.workload().id());
+        if (e.observation() instanceof Observation.Lag obs) {
+            lag.labelValues(l).set(obs.totalLag());
+            partitions.labelValues(l).set(obs.partitionCount());
+            obs.timeLag().ifPresent(d -> timeLag.labelValues(l).set(d.toNanos() / 1e9));
+            obs.arrivalRate().ifPresent(r -> arrivalRate.labelValues(l).set(r));
+            obs.consumptionRate().ifPresent(r -> consumptionRate.labelValues(l).set(r));
+        } else {
+            errors.labelValues("lag_unavailable").inc();
+        }
+        desired.labelValues(l).set(e.decision().desiredReplicas());
+        current.labelValues(l).set(e.replicasAfter());
+        decisions.labelValues(l[0], l[1], e.decision().kind().name().toLowerCase(Locale.ROOT)).inc();
+        if (e.outcome() instanceof ScaleOutcome.Scaled) {
+            scaleChanges.labelValues(l[0], l[1], "scaled").inc();
+        } else if (e.outcome() instanceof ScaleOutcome.Failed f) {
+            scaleChanges.labelValues(l[0], l[1], "failed").inc();
+            errors.labelValues(f.kind()).inc();
+        }
+        if (invalid.remove(e.workload().id())) {
+            invalidWorkloads.set(invalid.size());
+        }
+    }
+
+    @Override
+    public void onInvalid(WorkloadId id, List<String> problems) {
+        errors.labelValues("invalid_spec").inc();
+        invalid.add(id);
+        invalidWorkloads.set(invalid.size());
+        drop(id);
+    }
+
+    @Override
+    public void onTargetFailure(Workload workload, Observation observation, ScaleOutcome.Failed failure) {
+        errors.labelValues(failure.kind()).inc();
+    }
+
+    @Override
+    public void onError(Workload workload, String kind, String message) {
+        errors.labelValues(kind).inc();
+    }
+
+    @Override
+    public void onRemoved(WorkloadId id) {
+        invalid.remove(id);
+        invalidWorkloads.set(invalid.size());
+        drop(id);
+    }
+
+    @Override
+    public void onPoll(ClusterKey cluster, Duration took, int workloads) {
+        pollDuration.labelValues(cluster.bootstrapServers()).observe(took.toNanos() / 1e9);
+    }
+
+    private void drop(WorkloadId id) {
+        String[] l = labels(id);
+        for (Gauge g : List.of(lag, timeLag, arrivalRate, consumptionRate, desired, current, partitions)) {
+            g.remove(l);
+        }
+    }
+
+    private static String[] labels(WorkloadId id) {
+        return new String[] {id.namespace(), id.name()};
+    }
+}

@@ -1,0 +1,607 @@
+package dev.ebb.scaler.policy;
+
+import dev.ebb.scaler.policy.WorkloadState.Desire;
+import dev.ebb.scaler.policy.WorkloadState.Sample;
+import dev.ebb.scaler.policy.WorkloadState.Starting;
+import dev.ebb.scaler.policy.WorkloadState.TopicPartition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * The scaling policy: one pure, deterministic step from (spec, observation, state, now) to a {@link Decision}.
+ * See {@code scaler/POLICY.md} for the rules and their reasons.
+ */
+public final class ScalingPolicy {
+
+    /** Deadlines never shrink below this, so an SLO already missed asks for the most replicas, not for infinity. */
+    private static final double MIN_DEADLINE_SECONDS = 1.0;
+    /** A learned per-replica rate stays within this factor of the prior: a safety net against runaway estimates. */
+    private static final double LEARNED_RATE_BOUND = 10.0;
+    private static final double EPSILON = 1e-9;
+
+    private ScalingPolicy() {
+    }
+
+    /**
+     * Decides the replica count for one workload.
+     *
+     * @param spec the workload's policy settings; an invalid spec holds the current count
+     * @param obs what this tick's poll saw
+     * @param state what the policy remembered from the previous tick ({@link WorkloadState#initial(int)} at first)
+     * @param now the tick's time; the policy reads no clock
+     */
+    public static Decision decide(PolicySpec spec, Observation obs, WorkloadState state, Instant now) {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(obs, "obs");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(now, "now");
+        int current = state.currentReplicas();
+        List<String> problems = spec.validate();
+        if (!problems.isEmpty()) {
+            return new Decision(current, "invalid policy, holding " + current + ": " + String.join("; ", problems),
+                    state, DecisionKind.INVALID_SPEC, current);
+        }
+        if (obs instanceof Observation.Unavailable u) {
+            return unavailable(spec, state, now, "lag unavailable (" + u.reason() + ")");
+        }
+        Observation.Lag lag = (Observation.Lag) obs;
+        Duration age = Duration.between(lag.at(), now);
+        if (age.compareTo(spec.staleAfter()) > 0) {
+            return unavailable(spec, state, now, "lag observation is stale (" + Text.duration(age) + " old, limit "
+                    + Text.duration(spec.staleAfter()) + ")");
+        }
+        if (state.lastObservationAt().isPresent() && !lag.at().isAfter(state.lastObservationAt().get())) {
+            return new Decision(current, "no new observation since " + state.lastObservationAt().get()
+                    + ", holding " + current, state, DecisionKind.HOLD, current);
+        }
+        return new Tick(spec, lag, state, now).decide();
+    }
+
+    private static Decision unavailable(PolicySpec spec, WorkloadState state, Instant now, String why) {
+        int current = state.currentReplicas();
+        int failures = state.failures() + 1;
+        // Unknown activity restarts the cooldown: scaling to zero needs observed quiet, never missing data.
+        WorkloadState next = new WorkloadState(current, state.learnedRate(), state.lastChangeAt(),
+                live(state.starting(), now), state.desires(), Optional.empty(), failures,
+                state.lastObservationAt(), state.samples(), state.committed());
+        Optional<Fallback> fallback = spec.fallback();
+        if (fallback.isPresent() && failures >= fallback.get().failureThreshold()) {
+            Fallback f = fallback.get();
+            int target = f.apply(current);
+            if (target > 0) {
+                target = Math.max(spec.activeFloor(), Math.min(spec.maxReplicas(), target));
+            }
+            String reason = why + ", " + failures + " failures in a row (threshold " + f.failureThreshold()
+                    + "), fallback " + f.behavior().yamlName() + " " + f.replicas() + " -> " + target;
+            return new Decision(target, reason, changedState(next, spec, target, now), DecisionKind.FALLBACK, current);
+        }
+        String count = fallback.map(f -> ", failure " + failures + " of " + f.failureThreshold())
+                .orElse(", failure " + failures);
+        return new Decision(current, why + count + ", holding " + current, next, DecisionKind.UNAVAILABLE, current);
+    }
+
+    /** Live starting replicas only. */
+    private static List<Starting> live(List<Starting> starting, Instant now) {
+        List<Starting> kept = new ArrayList<>();
+        for (Starting s : starting) {
+            if (s.readyAt().isAfter(now)) {
+                kept.add(s);
+            }
+        }
+        return kept;
+    }
+
+    /** {@code base} after the count changed to {@code target} at {@code now}. */
+    private static WorkloadState changedState(WorkloadState base, PolicySpec spec, int target, Instant now) {
+        int current = base.currentReplicas();
+        if (target == current) {
+            return base;
+        }
+        List<Starting> starting = live(base.starting(), now);
+        if (target > current) {
+            if (!spec.readyDelay().isZero()) {
+                starting.add(new Starting(now.plus(spec.readyDelay()), target - current));
+            }
+        } else {
+            starting = WorkloadState.trimStarting(starting, starting.stream().mapToInt(Starting::count).sum()
+                    - (current - target));
+        }
+        return new WorkloadState(target, base.learnedRate(), Optional.of(now), starting, base.desires(),
+                base.quietSince(), base.failures(), base.lastObservationAt(), base.samples(), base.committed());
+    }
+
+    /** One tick's computation; a class so the many intermediate values have names instead of long parameter lists. */
+    private static final class Tick {
+        private final PolicySpec spec;
+        private final Observation.Lag obs;
+        private final WorkloadState state;
+        private final Instant now;
+        private final int current;
+        private final long lag;
+        private final double arrivals;
+        /** False on a workload's first observation: no rate yet, so no scale-down on an unknown load. */
+        private final boolean arrivalsKnown;
+        private final boolean arrivalsSeen;
+        private final KedaLag keda;
+        private final double rate;
+        private final boolean rateLearned;
+        private final List<Sample> samples;
+        private final List<Starting> starting;
+        private final int ready;
+        /** Notes for the reason, filled while computing. */
+        private final List<String> notes = new ArrayList<>();
+
+        Tick(PolicySpec spec, Observation.Lag obs, WorkloadState state, Instant now) {
+            this.spec = spec;
+            this.obs = obs;
+            this.state = state;
+            this.now = now;
+            this.current = state.currentReplicas();
+            this.lag = obs.totalLag();
+            this.starting = live(state.starting(), now);
+            int startingCount = starting.stream().mapToInt(Starting::count).sum();
+            this.ready = Math.max(0, current - startingCount);
+
+            long endOffsets = 0;
+            for (PartitionLag p : obs.partitions()) {
+                endOffsets += p.endOffset();
+            }
+            Sample sample = new Sample(obs.at(), lag, endOffsets, obs.partitionCount());
+            Optional<Sample> previous = state.samples().isEmpty() ? Optional.empty()
+                    : Optional.of(state.samples().get(state.samples().size() - 1));
+            boolean endMoved = previous.isPresent() && previous.get().partitions() == sample.partitions()
+                    && sample.endOffsets() > previous.get().endOffsets();
+            Optional<Sample> windowStart = windowStart(state.samples(), sample);
+            // The observer's arrival rate is averaged over its window and trails a change for that long (up: a
+            // storm of +1 decisions; down: a crawl of -1 decisions, each pausing the group). The rate since the
+            // previous poll sees it at once; end offsets have no commit sawtooth, so it is sound. Noise in it is
+            // absorbed by the tolerance band and the scale-down window.
+            OptionalDouble sincePrevious = previous.isPresent() && previous.get().partitions() == sample.partitions()
+                    && sample.at().isAfter(previous.get().at())
+                    ? OptionalDouble.of(Math.max(0, sample.endOffsets() - previous.get().endOffsets())
+                    / seconds(Duration.between(previous.get().at(), sample.at())))
+                    : OptionalDouble.empty();
+            this.arrivalsKnown = obs.arrivalRate().isPresent() || sincePrevious.isPresent();
+            this.arrivals = Math.max(0, sincePrevious.isPresent() ? sincePrevious.getAsDouble() : obs.arrivalRate().orElse(0));
+            this.arrivalsSeen = arrivals > EPSILON || endMoved;
+
+            PartitionLimitation limitation = spec.mode() == Mode.THRESHOLD ? spec.partitions() : PartitionLimitation.none();
+            this.keda = KedaLag.of(spec, limitation, obs, state.committed());
+
+            OptionalDouble learned = learn(windowStart, sample);
+            this.rateLearned = learned.isPresent();
+            this.rate = learned.orElse(spec.perReplicaRate());
+            this.samples = trimSamples(state.samples(), sample);
+        }
+
+        Decision decide() {
+            long activityLag = spec.mode() == Mode.THRESHOLD ? keda.lagWithPersistent() : drainActivityLag();
+            boolean lagActive = activityLag > spec.activationLagThreshold();
+            boolean quiet = !lagActive && !arrivalsSeen;
+            Optional<Instant> quietSince = quiet ? Optional.of(state.quietSince().orElse(now)) : Optional.empty();
+
+            if (current < spec.activeFloor()) {
+                if (!lagActive) {
+                    int idle = spec.idleCount();
+                    String reason = "idle: lag " + activityLag + " <= activation threshold "
+                            + spec.activationLagThreshold() + " -> " + idle;
+                    DecisionKind kind = idle == current ? DecisionKind.HOLD
+                            : idle > current ? DecisionKind.SCALE_UP : DecisionKind.TO_ZERO;
+                    return finish(idle, kind, reason, quietSince, Optional.empty());
+                }
+                Desire desire = desire();
+                int target = bounded(desire.replicas());
+                String reason = "activating: lag " + activityLag + " > activation threshold "
+                        + spec.activationLagThreshold() + "; " + describe(target);
+                return finish(target, DecisionKind.ACTIVATE, reason, quietSince, Optional.of(desire));
+            }
+
+            if (quietSince.isPresent() && spec.idleCount() < current
+                    && !Duration.between(quietSince.get(), now).minus(spec.cooldown()).isNegative()) {
+                int idle = spec.idleCount();
+                String reason = "lag " + activityLag + " and no arrivals for " + Text.duration(Duration.between(
+                        quietSince.get(), now)) + " (cooldown " + Text.duration(spec.cooldown()) + ") -> " + idle;
+                return finish(idle, DecisionKind.TO_ZERO, reason, quietSince, Optional.empty());
+            }
+
+            Desire desire = desire();
+            int wanted = bounded(desire.replicas());
+            int hardTop = hardTop();
+            if (current > hardTop) {
+                // Bounds are not subject to damping: replicas above the maximum or the partition count are waste.
+                return finish(hardTop, DecisionKind.SCALE_DOWN, describe(wanted) + "; above the bound " + hardTop,
+                        quietSince, Optional.of(desire));
+            }
+            if (wanted > current) {
+                if (withinTolerance() && !underProvisionedForArrivals()) {
+                    return finish(current, DecisionKind.HOLD, describe(wanted) + "; holding " + current
+                            + ": within tolerance " + percent(spec.tolerance()), quietSince, Optional.of(desire));
+                }
+                int target = wanted;
+                String step = "";
+                if (spec.scaleUpMaxStep().isPresent() && target - current > spec.scaleUpMaxStep().getAsInt()) {
+                    target = current + spec.scaleUpMaxStep().getAsInt();
+                    step = "; limited to +" + spec.scaleUpMaxStep().getAsInt() + " per decision";
+                }
+                return finish(target, DecisionKind.SCALE_UP, describe(wanted) + step, quietSince, Optional.of(desire));
+            }
+            if (wanted < current) {
+                int stabilized = wanted;
+                Instant from = now.minus(spec.scaleDownWindow());
+                for (Desire d : state.desires()) {
+                    if (!d.at().isBefore(from)) {
+                        stabilized = Math.max(stabilized, bounded(d.replicas()));
+                    }
+                }
+                int target = Math.min(current, stabilized);
+                if (target == current) {
+                    return finish(current, DecisionKind.HOLD, describe(wanted) + "; holding " + current
+                            + ": scale-down stabilizing (highest desire within " + Text.duration(spec.scaleDownWindow())
+                            + " is " + stabilized + ")", quietSince, Optional.of(desire));
+                }
+                if (spec.mode() == Mode.DRAIN && !arrivalsKnown) {
+                    return finish(current, DecisionKind.HOLD, describe(wanted) + "; holding " + current
+                            + ": arrival rate not known yet", quietSince, Optional.empty());
+                }
+                Optional<String> rebalancing = rebalancing();
+                if (rebalancing.isPresent()) {
+                    return finish(current, DecisionKind.HOLD, describe(wanted) + "; holding " + current + ": "
+                            + rebalancing.get(), quietSince, Optional.of(desire));
+                }
+                // Every removal pauses the group; skip those smaller than the tolerance (need or stabilized count).
+                if (withinTolerance() || target >= current * (1 - spec.tolerance())) {
+                    return finish(current, DecisionKind.HOLD, describe(wanted) + "; holding " + current
+                            + ": within tolerance " + percent(spec.tolerance()) + " (stabilized " + target + ")",
+                            quietSince, Optional.of(desire));
+                }
+                String step = "";
+                if (spec.scaleDownMaxStep().isPresent() && current - target > spec.scaleDownMaxStep().getAsInt()) {
+                    target = current - spec.scaleDownMaxStep().getAsInt();
+                    step = "; limited to -" + spec.scaleDownMaxStep().getAsInt() + " per decision";
+                }
+                String stabilizedNote = target > wanted && step.isEmpty()
+                        ? "; stabilized at " + target + " (highest desire within "
+                        + Text.duration(spec.scaleDownWindow()) + ")" : "";
+                return finish(target, DecisionKind.SCALE_DOWN, describe(wanted) + stabilizedNote + step, quietSince,
+                        Optional.of(desire));
+            }
+            return finish(current, DecisionKind.HOLD, describe(wanted), quietSince, Optional.of(desire));
+        }
+
+        // ---- desire per mode -------------------------------------------------------------------------------
+
+        /** The mode's desire before bounds and damping; also fills {@link #need} and the notes. */
+        private Desire desire() {
+            int replicas = spec.mode() == Mode.THRESHOLD ? thresholdDesire() : drainDesire();
+            return new Desire(now, replicas);
+        }
+
+        /** The mode's need in fractional replicas, for the tolerance band. */
+        private double need = Double.NaN;
+        /** The cap the mode applied, for the reason; 0 when none bound. */
+        private int capApplied;
+        private String capWhat = "";
+        private String formula = "";
+
+        private int thresholdDesire() {
+            need = (double) keda.lag() / spec.lagThreshold();
+            int replicas = ceil(need);
+            if (!spec.allowIdleConsumers() || spec.limitToPartitionsWithLag()) {
+                int upper = keda.partitions();
+                String what = "partitions";
+                if (spec.limitToPartitionsWithLag() && keda.partitionsWithLag() > 0) {
+                    upper = keda.partitionsWithLag();
+                    what = "partitions with lag";
+                }
+                if (upper > 0 && replicas > upper) {
+                    replicas = upper;
+                    capApplied = upper;
+                    capWhat = what;
+                }
+            }
+            if (spec.ensureEvenDistributionOfPartitions() && keda.partitions() > 0) {
+                int even = nextFactor(keda.partitions(), replicas);
+                if (even != replicas) {
+                    notes.add("rounded up to " + even + ", a factor of " + keda.partitions() + " partitions");
+                }
+                replicas = even;
+            }
+            formula = "lag " + keda.lag() + (keda.lag() != keda.lagWithPersistent()
+                    ? " (" + keda.lagWithPersistent() + " with persistent lag)" : "")
+                    + " over " + keda.partitions() + " partitions, threshold " + spec.lagThreshold() + " per replica";
+            return replicas;
+        }
+
+        private int drainDesire() {
+            double commit = seconds(spec.commitInterval());
+            double capacityReady = consumers(ready) * rate;
+            // Consumed-but-uncommitted records show as lag for up to one commit interval; they are not backlog.
+            double explained = Math.min(arrivals, capacityReady) * commit;
+            double excess = Math.max(0, lag - explained);
+            double drain = seconds(spec.drainWithin());
+            double needNow = (arrivals + excess / drain) / rate;
+
+            // Replicas asked for now consume only after readyDelay: size them for the backlog expected then,
+            // counting the capacity of replicas already starting, so that re-deciding each poll gives the same
+            // answer instead of one more replica per poll.
+            double horizon = seconds(spec.readyDelay());
+            double projected = excess;
+            double t = 0;
+            int readyThen = ready;
+            List<Starting> pending = new ArrayList<>(starting);
+            pending.sort(Comparator.comparing(Starting::readyAt));
+            for (Starting s : pending) {
+                double at = Math.min(horizon, seconds(Duration.between(now, s.readyAt())));
+                if (at > t) {
+                    projected = Math.max(0, projected + (arrivals - consumers(readyThen) * rate) * (at - t));
+                    t = at;
+                }
+                readyThen += s.count();
+            }
+            double capacityThen = consumers(readyThen) * rate;
+            projected = Math.max(0, projected + (arrivals - capacityThen) * (horizon - t));
+            double needThen = (arrivals + projected / drain) / rate;
+            need = Math.max(needNow, needThen);
+
+            // Time-lag SLO: once the oldest record would be older than the SLO when new replicas are ready, only
+            // capacity well above arrivals brings the age back; ask for it (bounded by max and partitions later).
+            Optional<Duration> timeLag = obs.timeLag();
+            String slo = "";
+            if (spec.maxTimeLag().isPresent() && timeLag.isPresent() && arrivals > EPSILON) {
+                double maxAge = seconds(spec.maxTimeLag().get());
+                double ageNow = seconds(timeLag.get());
+                double growth = Math.max(0, 1 - capacityReady / arrivals);
+                double ageThen = ageNow + horizon * growth;
+                double over = Math.max(ageNow, ageThen) - maxAge;
+                slo = ", time lag " + Text.duration(timeLag.get()) + " of " + Text.duration(spec.maxTimeLag().get())
+                        + " SLO";
+                if (over > 0) {
+                    double needSlo = arrivals * (1 + over / MIN_DEADLINE_SECONDS) / rate;
+                    if (needSlo > need) {
+                        need = needSlo;
+                        slo += " (at risk)";
+                    }
+                }
+            }
+            int replicas = ceil(need);
+            int cap = partitionCap();
+            if (replicas > cap) {
+                replicas = cap;
+                capApplied = cap;
+                capWhat = "partitions";
+            }
+            StringBuilder f = new StringBuilder();
+            f.append("lag ").append(lag);
+            if (explained >= 1 && lag > 0) {
+                f.append(" (").append(Text.number(Math.min(lag, explained))).append(" explained by commits)");
+            }
+            f.append(", arrivals ").append(Text.number(arrivals)).append("/s, ").append(Text.number(rate))
+                    .append("/s per replica").append(rateLearned ? " (measured)" : "")
+                    .append(", drain within ").append(Text.duration(spec.drainWithin()));
+            if (needThen > needNow + EPSILON && projected >= 1) {
+                f.append(", projected lag ").append(Text.number(projected)).append(" when new replicas are ready in ")
+                        .append(Text.duration(spec.readyDelay()));
+            }
+            int startingNow = current - ready;
+            if (startingNow > 0) {
+                f.append(", ").append(startingNow).append(" starting");
+            }
+            f.append(slo);
+            formula = f.toString();
+            return replicas;
+        }
+
+        /** Lag that counts for activation and cooldown in drain mode: Ebb's lag plus KEDA's 1 per never-committed
+         *  partition under {@code latest}, so a fresh group with arrivals still wakes a worker. */
+        private long drainActivityLag() {
+            long uncommittedCount = spec.offsetResetPolicy() == OffsetResetPolicy.LATEST
+                    && !spec.scaleToZeroOnInvalidOffset() ? keda.uncommitted() : 0;
+            return lag + uncommittedCount;
+        }
+
+        // ---- damping ------------------------------------------------------------------------------------------
+
+        /** Whether need and current count differ by no more than the tolerance. */
+        private boolean withinTolerance() {
+            if (current == 0 || Double.isNaN(need)) {
+                return false;
+            }
+            return Math.abs(need / current - 1) <= spec.tolerance();
+        }
+
+        /** The replicas that consume now cannot keep up with arrivals: the tolerance must not hide that. */
+        private boolean underProvisionedForArrivals() {
+            return spec.mode() == Mode.DRAIN && arrivals > consumers(current) * rate + EPSILON;
+        }
+
+        /** Why a scale-down must wait for the group to settle, if it must. */
+        private Optional<String> rebalancing() {
+            if (state.lastChangeAt().isEmpty()) {
+                return Optional.empty();
+            }
+            Instant since = state.lastChangeAt().get();
+            if (!now.isBefore(since.plus(spec.rebalanceGrace()))) {
+                return Optional.empty();
+            }
+            boolean settled = starting.isEmpty() && obs.members().isPresent()
+                    && obs.members().getAsInt() == current;
+            if (settled) {
+                return Optional.empty();
+            }
+            String members = obs.members().isPresent() ? obs.members().getAsInt() + " members" : "membership unknown";
+            return Optional.of("group rebalancing after the change " + Text.duration(Duration.between(since, now))
+                    + " ago (" + members + ", " + (current - ready) + " starting, grace "
+                    + Text.duration(spec.rebalanceGrace()) + ")");
+        }
+
+        // ---- bounds -------------------------------------------------------------------------------------------
+
+        /** The mode's desire within min/max and the partition cap (minReplicas wins over the cap). */
+        private int bounded(int replicas) {
+            int capped = Math.min(replicas, partitionCapForBounds());
+            return Math.max(spec.activeFloor(), Math.min(spec.maxReplicas(), capped));
+        }
+
+        private int hardTop() {
+            return Math.max(spec.activeFloor(), Math.min(spec.maxReplicas(), partitionCapForBounds()));
+        }
+
+        private int partitionCapForBounds() {
+            if (spec.mode() == Mode.THRESHOLD) {
+                return spec.allowIdleConsumers() || keda.partitions() == 0 || spec.groupKind() == GroupKind.SHARE
+                        ? Integer.MAX_VALUE : keda.partitions();
+            }
+            return partitionCap();
+        }
+
+        /** Consumer groups: one consumer per partition at most. Share groups and unknown partitions: no cap. */
+        private int partitionCap() {
+            int partitions = obs.partitionCount();
+            return spec.groupKind() == GroupKind.CONSUMER && partitions > 0 ? partitions : Integer.MAX_VALUE;
+        }
+
+        private int consumers(int replicas) {
+            return Math.min(replicas, partitionCap());
+        }
+
+        // ---- capacity learning ----------------------------------------------------------------------------------
+
+        /**
+         * The per-replica rate, updated when the group is saturated over the last window: lag above what the commit
+         * cadence explains at both ends of the window, not shrinking, with no scaling change and a settled group.
+         * Measuring over a window of whole commit intervals cancels the commit sawtooth.
+         */
+        private OptionalDouble learn(Optional<Sample> windowStart, Sample sample) {
+            OptionalDouble learned = state.learnedRate();
+            if (spec.mode() != Mode.DRAIN || windowStart.isEmpty() || current == 0 || ready != current) {
+                return learned;
+            }
+            Sample s0 = windowStart.get();
+            // The commits that bound the window reach up to one commit interval before it: a rebalance pause there
+            // would read as low capacity.
+            if (state.lastChangeAt().isPresent() && state.lastChangeAt().get().plus(spec.readyDelay())
+                    .plus(spec.commitInterval()).isAfter(s0.at())) {
+                return learned;
+            }
+            if (obs.members().isPresent() && obs.members().getAsInt() != current) {
+                return learned;
+            }
+            double dt = seconds(Duration.between(s0.at(), sample.at()));
+            double arrived = (sample.endOffsets() - s0.endOffsets()) / dt;
+            double consumed = arrived - (sample.lag() - s0.lag()) / dt;
+            double explained = Math.max(arrived, consumed) * seconds(spec.commitInterval());
+            boolean saturated = sample.lag() >= s0.lag() && s0.lag() > explained && sample.lag() > explained
+                    && consumed > 0;
+            if (!saturated) {
+                return learned;
+            }
+            double perReplica = consumed / consumers(current);
+            double prior = spec.perReplicaRate();
+            double old = learned.orElse(prior);
+            double sinceLast = state.lastObservationAt().map(t -> seconds(Duration.between(t, obs.at()))).orElse(dt);
+            double alpha = 1 - Math.exp(-Math.max(0, sinceLast) / rateWindowSeconds());
+            double updated = old + alpha * (perReplica - old);
+            updated = Math.max(prior / LEARNED_RATE_BOUND, Math.min(prior * LEARNED_RATE_BOUND, updated));
+            return OptionalDouble.of(updated);
+        }
+
+        /** Whole commit intervals covering about ten seconds: rates over it are free of the commit sawtooth. */
+        private double rateWindowSeconds() {
+            double commit = seconds(spec.commitInterval());
+            if (commit <= 0) {
+                return 10;
+            }
+            return commit * Math.max(1, Math.round(10 / commit));
+        }
+
+        /** The newest earlier sample at least one rate window before {@code sample}, within two windows. */
+        private Optional<Sample> windowStart(List<Sample> history, Sample sample) {
+            double window = rateWindowSeconds();
+            Optional<Sample> found = Optional.empty();
+            for (Sample s : history) {
+                double back = seconds(Duration.between(s.at(), sample.at()));
+                if (back >= window - EPSILON && back <= 2 * window && s.partitions() == sample.partitions()) {
+                    found = Optional.of(s);
+                }
+            }
+            return found;
+        }
+
+        private List<Sample> trimSamples(List<Sample> history, Sample sample) {
+            Instant keepFrom = sample.at().minus(Duration.ofMillis((long) (3 * rateWindowSeconds() * 1000)));
+            List<Sample> kept = new ArrayList<>();
+            for (Sample s : history) {
+                if (!s.at().isBefore(keepFrom) && s.at().isBefore(sample.at())) {
+                    kept.add(s);
+                }
+            }
+            kept.add(sample);
+            return kept;
+        }
+
+        // ---- result -------------------------------------------------------------------------------------------
+
+        private Decision finish(int target, DecisionKind kind, String reason, Optional<Instant> quietSince,
+                                Optional<Desire> desire) {
+            List<Desire> desires = new ArrayList<>();
+            Instant keepFrom = now.minus(spec.scaleDownWindow());
+            for (Desire d : state.desires()) {
+                if (!d.at().isBefore(keepFrom)) {
+                    desires.add(d);
+                }
+            }
+            desire.ifPresent(desires::add);
+            Map<TopicPartition, Long> committed = spec.excludePersistentLag() ? keda.committed() : Map.of();
+            WorkloadState base = new WorkloadState(current, rateLearned ? OptionalDouble.of(rate) : OptionalDouble.empty(),
+                    state.lastChangeAt(), starting, desires, quietSince, 0, Optional.of(obs.at()), samples, committed);
+            DecisionKind finalKind = target == current && kind != DecisionKind.HOLD ? DecisionKind.HOLD : kind;
+            return new Decision(target, reason, changedState(base, spec, target, now), finalKind, current);
+        }
+
+        private String describe(int target) {
+            StringBuilder s = new StringBuilder(formula).append(" -> ").append(target);
+            if (capApplied > 0) {
+                s.append(" (capped at ").append(capApplied).append(' ').append(capWhat).append(')');
+            }
+            for (String note : notes) {
+                s.append("; ").append(note);
+            }
+            return s.toString();
+        }
+    }
+
+    // ---- small helpers ------------------------------------------------------------------------------------------
+
+    private static int ceil(double replicas) {
+        if (replicas <= EPSILON) {
+            return 0;
+        }
+        double c = Math.ceil(replicas - EPSILON);
+        return c >= Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) c;
+    }
+
+    /** The smallest factor of {@code partitions} that is at least {@code replicas}, as KEDA's even distribution. */
+    static int nextFactor(int partitions, int replicas) {
+        for (int f = Math.max(1, replicas); f < partitions; f++) {
+            if (partitions % f == 0) {
+                return f;
+            }
+        }
+        return partitions;
+    }
+
+    private static double seconds(Duration d) {
+        return Text.seconds(d);
+    }
+
+    private static String percent(double fraction) {
+        return Text.number(fraction * 100) + "%";
+    }
+}

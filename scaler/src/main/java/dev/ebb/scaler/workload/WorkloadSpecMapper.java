@@ -1,0 +1,294 @@
+package dev.ebb.scaler.workload;
+
+import dev.ebb.scaler.lag.GroupQuery;
+import dev.ebb.scaler.policy.Fallback;
+import dev.ebb.scaler.policy.FallbackBehavior;
+import dev.ebb.scaler.policy.GroupKind;
+import dev.ebb.scaler.policy.Mode;
+import dev.ebb.scaler.policy.OffsetResetPolicy;
+import dev.ebb.scaler.policy.PolicySpec;
+import dev.ebb.scaler.target.TargetRef;
+import dev.ebb.scaler.workload.spec.Durations;
+import dev.ebb.scaler.workload.spec.FallbackSettings;
+import dev.ebb.scaler.workload.spec.KafkaSpec;
+import dev.ebb.scaler.workload.spec.PolicySettings;
+import dev.ebb.scaler.workload.spec.ScaleTargetRefSpec;
+import dev.ebb.scaler.workload.spec.ScaledWorkload;
+import dev.ebb.scaler.workload.spec.ScaledWorkloadSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Turns the {@link ScaledWorkloadSpec} model (from the cluster or a YAML file) into a {@link Workload}, or into every
+ * problem found at once, each naming the field by its path in the resource:
+ * {@code Invalid value -5 for spec.policy.lagThreshold: must be > 0}. Unset fields take the same defaults the CRD
+ * schema writes, so a resource read from a file behaves as one read from the API server.
+ */
+public final class WorkloadSpecMapper {
+
+    /** Namespace of workloads read from a file without {@code metadata.namespace}. */
+    public static final String LOCAL_NAMESPACE = "local";
+    static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+
+    private WorkloadSpecMapper() {
+    }
+
+    /** A resource as read from a file or the API, with no Secret: namespace defaults to {@value #LOCAL_NAMESPACE}. */
+    public static CatalogEntry map(ScaledWorkload resource) {
+        String ns = resource.getMetadata() == null || resource.getMetadata().getNamespace() == null
+                ? LOCAL_NAMESPACE : resource.getMetadata().getNamespace();
+        String name = resource.getMetadata() == null ? null : resource.getMetadata().getName();
+        if (name == null || name.isBlank()) {
+            return new CatalogEntry.Invalid(new WorkloadId(ns, "unnamed"),
+                    List.of("Invalid value '" + name + "' for metadata.name: must not be blank"));
+        }
+        WorkloadId id = new WorkloadId(ns, name);
+        Map<String, String> annotations = resource.getMetadata().getAnnotations();
+        return map(id, resource.getSpec(), Map.of(), "", annotations == null ? Map.of() : annotations);
+    }
+
+    /**
+     * @param secretConfig Kafka client settings resolved from {@code spec.kafka.securitySecretRef} (may be empty)
+     * @param credentialsIdentity identity of those settings for the {@link ClusterKey}, never their values
+     * @param annotations the resource's annotations ({@code ebb.dev/paused}, {@code ebb.dev/paused-replicas})
+     */
+    public static CatalogEntry map(WorkloadId id, ScaledWorkloadSpec spec, Map<String, String> secretConfig,
+                                   String credentialsIdentity, Map<String, String> annotations) {
+        List<String> problems = new ArrayList<>();
+        if (spec == null) {
+            return new CatalogEntry.Invalid(id, List.of("Invalid value null for spec: must be set"));
+        }
+        TargetRef target = target(id, spec.getScaleTargetRef(), problems);
+        KafkaSpec kafka = spec.getKafka();
+        GroupQuery group = null;
+        Map<String, Object> clientConfig = new LinkedHashMap<>();
+        ClusterKey cluster = null;
+        GroupKind kind = GroupKind.CONSUMER;
+        OffsetResetPolicy reset = OffsetResetPolicy.LATEST;
+        if (kafka == null) {
+            problems.add("Invalid value null for spec.kafka: must be set");
+        } else {
+            String consumer = blankToNull(kafka.getConsumerGroup());
+            String share = blankToNull(kafka.getShareGroup());
+            if (consumer == null && share == null) {
+                problems.add("Invalid value null for spec.kafka.consumerGroup: one of consumerGroup and shareGroup "
+                        + "must be set");
+            } else if (consumer != null && share != null) {
+                problems.add("Invalid value '" + share + "' for spec.kafka.shareGroup: set either consumerGroup or "
+                        + "shareGroup, not both");
+            }
+            kind = share != null && consumer == null ? GroupKind.SHARE : GroupKind.CONSUMER;
+            GroupQuery.Isolation isolation = switch (lower(kafka.getIsolationLevel(), "read_uncommitted")) {
+                case "read_uncommitted" -> GroupQuery.Isolation.READ_UNCOMMITTED;
+                case "read_committed" -> GroupQuery.Isolation.READ_COMMITTED;
+                default -> {
+                    problems.add("Invalid value '" + kafka.getIsolationLevel() + "' for spec.kafka.isolationLevel: "
+                            + "must be read_uncommitted or read_committed");
+                    yield GroupQuery.Isolation.READ_UNCOMMITTED;
+                }
+            };
+            reset = switch (lower(kafka.getOffsetResetPolicy(), "latest")) {
+                case "latest" -> OffsetResetPolicy.LATEST;
+                case "earliest" -> OffsetResetPolicy.EARLIEST;
+                default -> {
+                    problems.add("Invalid value '" + kafka.getOffsetResetPolicy()
+                            + "' for spec.kafka.offsetResetPolicy: must be latest or earliest");
+                    yield OffsetResetPolicy.LATEST;
+                }
+            };
+            List<String> topics = kafka.getTopics() == null ? List.of() : kafka.getTopics();
+            for (int i = 0; i < topics.size(); i++) {
+                if (topics.get(i) == null || topics.get(i).isBlank()) {
+                    problems.add("Invalid value '" + topics.get(i) + "' for spec.kafka.topics[" + i
+                            + "]: must not be blank");
+                }
+            }
+            String bootstrap = blankToNull(kafka.getBootstrapServers());
+            if (bootstrap == null) {
+                problems.add("Invalid value '" + kafka.getBootstrapServers()
+                        + "' for spec.kafka.bootstrapServers: must not be blank");
+            } else {
+                if (kafka.getConfig() != null) {
+                    kafka.getConfig().forEach(clientConfig::put);
+                }
+                secretConfig.forEach(clientConfig::put);
+                clientConfig.put("bootstrap.servers", bootstrap);
+                String configIdentity = kafka.getConfig() == null || kafka.getConfig().isEmpty() ? ""
+                        : "config:" + Integer.toHexString(new java.util.TreeMap<>(kafka.getConfig()).hashCode());
+                String identity = String.join(";", java.util.stream.Stream.of(credentialsIdentity, configIdentity)
+                        .filter(s -> s != null && !s.isEmpty()).toList());
+                cluster = new ClusterKey(bootstrap, identity);
+            }
+            if (problems.isEmpty()) {
+                GroupQuery.GroupKind queryKind = kind == GroupKind.SHARE ? GroupQuery.GroupKind.SHARE
+                        : GroupQuery.GroupKind.CONSUMER;
+                GroupQuery.OffsetReset queryReset = reset == OffsetResetPolicy.EARLIEST
+                        ? GroupQuery.OffsetReset.EARLIEST : GroupQuery.OffsetReset.LATEST;
+                group = new GroupQuery(kind == GroupKind.SHARE ? share : consumer, topics, queryKind, isolation,
+                        queryReset);
+            }
+        }
+        PolicySpec policy = policy(spec.getPolicy(), kind, reset, problems);
+        Duration poll = duration("spec.pollInterval", spec.getPollInterval(), DEFAULT_POLL_INTERVAL, problems);
+        if (poll != null && (poll.isZero() || poll.isNegative())) {
+            problems.add("Invalid value " + spec.getPollInterval() + " for spec.pollInterval: must be > 0");
+        }
+        Pause pause = pause(annotations, problems);
+        if (!problems.isEmpty()) {
+            return new CatalogEntry.Invalid(id, problems);
+        }
+        return new CatalogEntry.Valid(new Workload(id, target, cluster, clientConfig, group, policy, poll, pause));
+    }
+
+    /** {@code ebb.dev/paused: "true"} → change nothing; {@code ebb.dev/paused-replicas: "N"} → hold at N. */
+    static Pause pause(Map<String, String> annotations, List<String> problems) {
+        if (annotations == null) {
+            return Pause.none();
+        }
+        String replicas = annotations.get(ScaledWorkload.PAUSED_REPLICAS_ANNOTATION);
+        if (replicas != null) {
+            try {
+                int n = Integer.parseInt(replicas.trim());
+                if (n >= 0) {
+                    return new Pause.HoldAt(n, "annotation " + ScaledWorkload.PAUSED_REPLICAS_ANNOTATION + "=" + n);
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            problems.add("Invalid value '" + replicas + "' for metadata.annotations."
+                    + ScaledWorkload.PAUSED_REPLICAS_ANNOTATION + ": must be an integer >= 0");
+            return Pause.none();
+        }
+        String paused = annotations.get(ScaledWorkload.PAUSED_ANNOTATION);
+        if (paused != null && paused.trim().equalsIgnoreCase("true")) {
+            return new Pause.Paused("annotation " + ScaledWorkload.PAUSED_ANNOTATION + "=true");
+        }
+        return Pause.none();
+    }
+
+    private static TargetRef target(WorkloadId id, ScaleTargetRefSpec ref, List<String> problems) {
+        if (ref == null) {
+            problems.add("Invalid value null for spec.scaleTargetRef: must be set");
+            return null;
+        }
+        String apiVersion = ref.getApiVersion() == null ? "apps/v1" : ref.getApiVersion();
+        String kind = ref.getKind() == null ? "Deployment" : ref.getKind();
+        int before = problems.size();
+        if (apiVersion.isBlank()) {
+            problems.add("Invalid value '' for spec.scaleTargetRef.apiVersion: must not be blank");
+        }
+        if (kind.isBlank()) {
+            problems.add("Invalid value '' for spec.scaleTargetRef.kind: must not be blank");
+        }
+        if (ref.getName() == null || ref.getName().isBlank()) {
+            problems.add("Invalid value '" + ref.getName() + "' for spec.scaleTargetRef.name: must not be blank");
+        }
+        return problems.size() > before ? null : new TargetRef(id.namespace(), apiVersion, kind, ref.getName());
+    }
+
+    private static PolicySpec policy(PolicySettings s, GroupKind kind, OffsetResetPolicy reset, List<String> problems) {
+        PolicySpec.Builder b = PolicySpec.builder().groupKind(kind).offsetResetPolicy(reset);
+        if (s == null) {
+            return b.build();
+        }
+        int before = problems.size();
+        if (s.getMode() != null) {
+            switch (s.getMode().toLowerCase(Locale.ROOT)) {
+                case "drain" -> b.mode(Mode.DRAIN);
+                case "threshold" -> b.mode(Mode.THRESHOLD);
+                default -> problems.add("Invalid value '" + s.getMode() + "' for spec.policy.mode: must be drain or "
+                        + "threshold");
+            }
+        }
+        set(s.getMinReplicas(), b::minReplicas);
+        set(s.getMaxReplicas(), b::maxReplicas);
+        set(s.getIdleReplicas(), b::idleReplicas);
+        set(s.getActivationLagThreshold(), b::activationLagThreshold);
+        set(s.getLagThreshold(), b::lagThreshold);
+        setDuration("drainWithin", s.getDrainWithin(), b::drainWithin, problems);
+        set(s.getPerReplicaRate(), b::perReplicaRate);
+        setDuration("maxTimeLag", s.getMaxTimeLag(), b::maxTimeLag, problems);
+        setDuration("cooldown", s.getCooldown(), b::cooldown, problems);
+        set(s.getScaleUpMaxStep(), b::scaleUpMaxStep);
+        setDuration("scaleDownWindow", s.getScaleDownWindow(), b::scaleDownWindow, problems);
+        set(s.getScaleDownMaxStep(), b::scaleDownMaxStep);
+        set(s.getTolerance(), b::tolerance);
+        setDuration("readyDelay", s.getReadyDelay(), b::readyDelay, problems);
+        setDuration("rebalanceGrace", s.getRebalanceGrace(), b::rebalanceGrace, problems);
+        setDuration("commitInterval", s.getCommitInterval(), b::commitInterval, problems);
+        setDuration("staleAfter", s.getStaleAfter(), b::staleAfter, problems);
+        set(s.getAllowIdleConsumers(), b::allowIdleConsumers);
+        set(s.getExcludePersistentLag(), b::excludePersistentLag);
+        set(s.getScaleToZeroOnInvalidOffset(), b::scaleToZeroOnInvalidOffset);
+        set(s.getLimitToPartitionsWithLag(), b::limitToPartitionsWithLag);
+        set(s.getPartitionLimitation(), b::partitionLimitation);
+        set(s.getEnsureEvenDistributionOfPartitions(), b::ensureEvenDistributionOfPartitions);
+        FallbackSettings f = s.getFallback();
+        if (f != null) {
+            FallbackBehavior behavior = FallbackBehavior.STATIC;
+            if (f.getBehavior() != null) {
+                try {
+                    behavior = FallbackBehavior.fromYaml(f.getBehavior());
+                } catch (IllegalArgumentException e) {
+                    problems.add(prefix(e.getMessage()));
+                }
+            }
+            b.fallback(new Fallback(f.getFailureThreshold() == null ? 3 : f.getFailureThreshold(),
+                    f.getReplicas() == null ? 0 : f.getReplicas(), behavior));
+        }
+        PolicySpec spec = b.build();
+        if (problems.size() == before) {
+            spec.validate().forEach(p -> problems.add(prefix(p)));
+        }
+        return spec;
+    }
+
+    /** Policy messages name the field by its policy name; in a resource it lives under {@code spec.policy}. */
+    private static String prefix(String problem) {
+        int at = problem.indexOf(" for ");
+        if (at < 0) {
+            return problem + " (spec.policy)";
+        }
+        return problem.substring(0, at + 5) + "spec.policy." + problem.substring(at + 5);
+    }
+
+    private static <T> void set(T value, Consumer<T> setter) {
+        if (value != null) {
+            setter.accept(value);
+        }
+    }
+
+    private static void setDuration(String field, String text, Consumer<Duration> setter, List<String> problems) {
+        if (text != null) {
+            Duration d = duration("spec.policy." + field, text, null, problems);
+            if (d != null) {
+                setter.accept(d);
+            }
+        }
+    }
+
+    private static Duration duration(String field, String text, Duration dflt, List<String> problems) {
+        if (text == null) {
+            return dflt;
+        }
+        try {
+            return Durations.parse(field, text);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+            return null;
+        }
+    }
+
+    private static String lower(String value, String dflt) {
+        return value == null ? dflt : value.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}
