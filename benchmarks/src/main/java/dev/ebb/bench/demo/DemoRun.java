@@ -15,14 +15,12 @@ import dev.ebb.scaler.loop.ScalerLoop;
 import dev.ebb.scaler.target.ScaleTarget;
 import dev.ebb.testkit.KafkaBroker;
 import io.vertx.core.Vertx;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,7 +52,7 @@ public final class DemoRun {
     }
 
     /** What a run measured, plus the raw material for reports. */
-    public record Result(DemoSummary summary, ReplicaTimeline timeline, List<Instant> idleAt) {
+    public record Result(DemoSummary summary, ReplicaTimeline timeline, Optional<Instant> burstStart) {
     }
 
     public static final String TARGET = "order-enricher";
@@ -108,7 +106,6 @@ public final class DemoRun {
         ScalerLoop loop = null;
         OutputCounter counter = new OutputCounter(clientConfig, output, clock);
         LoadGenerator load = new LoadGenerator(clientConfig, input, settings.trace(), clock, log::annotate);
-        List<Instant> idleAt = new ArrayList<>();
         Instant start = clock.instant();
         try {
             counter.start();
@@ -116,19 +113,28 @@ public final class DemoRun {
                     clock, DecisionListener.all(List.of(new LiveDecisionListener(log, clock))),
                     ScalerLoop.Options.defaults().withTick(settings.pollInterval())).start();
             load.start();
-            load.awaitEnd();
-            load.lastError().ifPresent(e -> out.println("Load generator error: " + e));
-            load.burstRange().ifPresent(r -> counter.burst(r[0], r[1]));
-            Instant deadline = clock.instant().plus(settings.settleTimeout());
+            // The trace's final idle phase is there for the scale-down; once the replicas are back at the minimum
+            // and every record came out, the run is over.
+            Instant deadline = null;
             int min = settings.policy().minReplicas();
-            while (clock.instant().isBefore(deadline)) {
-                boolean allOut = counter.missing(load.ackedSeqs()) == 0;
-                boolean atMin = timeline.replicasAt(clock.instant()) <= min;
-                if (allOut && atMin) {
+            while (true) {
+                Thread.sleep(250);
+                Instant now = clock.instant();
+                if (load.finished() && deadline == null) {
+                    deadline = now.plus(settings.settleTimeout());
+                }
+                if (load.inFinalIdle() && !timeline.changes().isEmpty() && timeline.replicasAt(now) <= min
+                        && counter.missing(load.ackedSeqs()) == 0) {
                     break;
                 }
-                Thread.sleep(250);
+                if (deadline != null && now.isAfter(deadline)) {
+                    out.println("Gave up waiting " + settings.settleTimeout().toSeconds() + "s after the trace for "
+                            + "the replicas to return to " + min + " and every record to come out");
+                    break;
+                }
             }
+            load.close();
+            load.lastError().ifPresent(e -> out.println("Load generator error: " + e));
         } finally {
             if (loop != null) {
                 loop.close();
@@ -140,7 +146,7 @@ public final class DemoRun {
             vertx.close().await();
         }
         Instant end = clock.instant();
-        return new Result(summarize(timeline, load, counter, start, end), timeline, idleAt);
+        return new Result(summarize(timeline, load, counter, start, end), timeline, load.burstStart());
     }
 
     private DemoSummary summarize(ReplicaTimeline timeline, LoadGenerator load, OutputCounter counter, Instant start,
@@ -148,7 +154,8 @@ public final class DemoRun {
         Optional<Instant> burst = load.burstStart();
         Optional<Duration> firstUp = burst.flatMap(b -> timeline.firstScaleUpAfter(b)
                 .map(c -> Duration.between(b, c.requestedAt())));
-        Optional<Duration> drained = burst.flatMap(b -> counter.burstDoneAt().map(d -> Duration.between(b, d)));
+        Optional<Duration> drained = burst.flatMap(b -> load.burstRange()
+                .flatMap(r -> counter.allSeenAt(r[0], r[1])).map(d -> Duration.between(b, d)));
         long burstRecords = load.burstRange().map(r -> r[1] - r[0]).orElse(0L);
         var acked = load.ackedSeqs();
         return new DemoSummary(settings.label(), settings.trace().name(), settings.policy().mode(),
@@ -200,6 +207,8 @@ public final class DemoRun {
                 .append(TARGET).append("\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n")
                 .append("    name: ").append(TARGET).append("\n  kafka:\n    bootstrapServers: ").append(bootstrap)
                 .append("\n    consumerGroup: ").append(group).append("\n    topics: [").append(topic).append("]\n")
+                // The workers start new groups at the earliest offset, so that is how uncommitted lag counts.
+                .append("    offsetResetPolicy: earliest\n")
                 .append("  pollInterval: ").append(duration(poll)).append("\n  policy:\n")
                 .append("    mode: ").append(policy.mode()).append('\n')
                 .append("    minReplicas: ").append(policy.minReplicas()).append('\n')
@@ -213,10 +222,5 @@ public final class DemoRun {
     static String duration(Duration d) {
         long ms = d.toMillis();
         return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
-    }
-
-    /** The replica count after {@code path}'s run, for tests: false if the folder cannot be read. */
-    static boolean exists(Path path) throws IOException {
-        return Files.exists(path);
     }
 }

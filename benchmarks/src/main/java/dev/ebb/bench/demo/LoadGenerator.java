@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +35,7 @@ public final class LoadGenerator implements AutoCloseable {
     private volatile long burstFirst = -1;
     private volatile long burstEnd = -1;
     private volatile Exception lastError;
+    private volatile int phaseIndex = -1;
     private Thread thread;
     private volatile boolean stop;
 
@@ -102,6 +104,7 @@ public final class LoadGenerator implements AutoCloseable {
                     }
                     onPhase.accept(now, name + String.format(Locale.ROOT, " (%s)", rate(current.get())));
                     phase = name;
+                    phaseIndex = trace.phases().indexOf(current.get());
                 }
                 long target = (long) Math.floor(trace.recordsBy(elapsed));
                 for (; seq < target && !stop; seq++) {
@@ -159,6 +162,20 @@ public final class LoadGenerator implements AutoCloseable {
         synchronized (acked) {
             return (BitSet) acked.clone();
         }
+    }
+
+    /**
+     * Whether the trace is in its last phase and that phase sends nothing: from here on the run only waits for the
+     * scaler to return to the minimum.
+     */
+    public boolean inFinalIdle() {
+        List<Trace.Phase> phases = trace.phases();
+        Trace.Phase last = phases.get(phases.size() - 1);
+        return (phaseIndex == phases.size() - 1 || !thread.isAlive()) && last.startRate() == 0 && last.endRate() == 0;
+    }
+
+    public boolean finished() {
+        return thread != null && !thread.isAlive();
     }
 
     public long failedSends() {

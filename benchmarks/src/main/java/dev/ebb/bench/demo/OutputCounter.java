@@ -31,9 +31,8 @@ public final class OutputCounter implements AutoCloseable {
     private long duplicates;
     private long unrecognised;
     private long records;
-    private long[] burstRange;
-    private long burstSeen;
-    private Instant burstDoneAt;
+    /** When each sequence number was first seen, epoch millis; grown as needed. */
+    private long[] firstSeen = new long[1024];
     private Thread thread;
     private volatile boolean stop;
     private volatile Exception error;
@@ -48,18 +47,6 @@ public final class OutputCounter implements AutoCloseable {
         thread = new Thread(this::run, "ebb-demo-output");
         thread.setDaemon(true);
         thread.start();
-    }
-
-    /** Tells the counter which sequence numbers form the burst, once known. */
-    public synchronized void burst(long first, long end) {
-        if (burstRange != null) {
-            return;
-        }
-        burstRange = new long[] {first, end};
-        burstSeen = seen.get((int) first, (int) end).cardinality();
-        if (burstSeen >= end - first) {
-            burstDoneAt = clock.instant();
-        }
     }
 
     private void run() {
@@ -103,12 +90,10 @@ public final class OutputCounter implements AutoCloseable {
             return;
         }
         seen.set((int) seq);
-        if (burstRange != null && seq >= burstRange[0] && seq < burstRange[1]) {
-            burstSeen++;
-            if (burstSeen >= burstRange[1] - burstRange[0] && burstDoneAt == null) {
-                burstDoneAt = clock.instant();
-            }
+        if (seq >= firstSeen.length) {
+            firstSeen = java.util.Arrays.copyOf(firstSeen, (int) Math.max(seq + 1, firstSeen.length * 2L));
         }
+        firstSeen[(int) seq] = clock.millis();
     }
 
     public synchronized long processed() {
@@ -134,9 +119,16 @@ public final class OutputCounter implements AutoCloseable {
         return lost.cardinality();
     }
 
-    /** When the last record of the burst came out of the workers. */
-    public synchronized Optional<Instant> burstDoneAt() {
-        return Optional.ofNullable(burstDoneAt);
+    /** When the last of the records {@code [first, end)} came out of the workers; empty while some are missing. */
+    public synchronized Optional<Instant> allSeenAt(long first, long end) {
+        long last = 0;
+        for (long seq = first; seq < end; seq++) {
+            if (!seen.get((int) seq)) {
+                return Optional.empty();
+            }
+            last = Math.max(last, firstSeen[(int) seq]);
+        }
+        return end > first ? Optional.of(Instant.ofEpochMilli(last)) : Optional.empty();
     }
 
     public Optional<Exception> error() {

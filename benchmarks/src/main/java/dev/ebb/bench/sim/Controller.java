@@ -7,4 +7,9 @@ interface Controller {
     String name();
 
     void onStep(GroupModel model);
+
+    /** Decisions that changed the replica count, with their reasons, for {@code --verbose}. */
+    default java.util.List<String> decisions() {
+        return java.util.List.of();
+    }
 }

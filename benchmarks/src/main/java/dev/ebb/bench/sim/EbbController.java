@@ -55,7 +55,9 @@ final class EbbController implements Controller {
             replicas = model.replicas();
             state = WorkloadState.initial(replicas);
         }
-        if (model.step() % pollSteps != 0) {
+        // Polls at the middle of each interval: on average a burst starting on a whole second waits half a poll,
+        // as the HPA (synced at the middle of its period in the KEDA model) waits half a sync.
+        if (model.step() % pollSteps != pollSteps / 2) {
             return;
         }
         Instant now = EPOCH.plusNanos(model.step() * stepNanos);
@@ -76,8 +78,8 @@ final class EbbController implements Controller {
         }
     }
 
-    /** Decisions that changed the count, with their reasons. */
-    List<String> log() {
+    @Override
+    public List<String> decisions() {
         return List.copyOf(log);
     }
 }

@@ -38,8 +38,18 @@ final class KedaHpaController implements Controller {
     private double lastActive = Double.NEGATIVE_INFINITY;
     private int desired = -1;
 
+    /** KEDA's default lagThreshold, for the reference row that shows what the untuned default does. */
+    static final long DEFAULT_LAG_THRESHOLD = 10;
+
+    private final String name;
+
     KedaHpaController(SimSettings settings) {
-        this.lagThreshold = settings.kedaLagThreshold();
+        this("keda-hpa", settings.kedaLagThreshold(), settings);
+    }
+
+    KedaHpaController(String name, long lagThreshold, SimSettings settings) {
+        this.name = name;
+        this.lagThreshold = lagThreshold;
         this.maxReplicas = settings.maxReplicas();
         this.dt = settings.stepSeconds();
         this.pollSteps = (int) Math.round(POLLING_INTERVAL / dt);
@@ -48,7 +58,7 @@ final class KedaHpaController implements Controller {
 
     @Override
     public String name() {
-        return "keda-hpa";
+        return name;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.ebb.bench.sim;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -286,12 +285,17 @@ final class Oracle {
                 violation += dt;
             }
         }
-        double lag = timeLag(a, dt, to, processed);
-        int index = Arrays.binarySearch(grid, lag - 1e-9);
-        if (index < 0) {
-            index = -index - 1;
+        double resolution = grid.length > 1 ? grid[1] : dt;
+        double maxTau = grid[grid.length - 1];
+        // beyond the grid: infeasible, found without searching the whole history
+        int oldest = (int) Math.floor(to - maxTau / dt) - 1;
+        if (oldest > 0 && processed < a[oldest] - 1e-6) {
+            return new double[] {-1, violation};
         }
-        return new double[] {index >= grid.length ? -1 : index, violation};
+        double lag = processed >= a[to] - 1e-6 ? 0
+                : Math.max(0, to * dt - Trace.arrivalTime(a, dt, processed, Math.max(0, oldest), to));
+        int index = (int) Math.ceil(lag / resolution - 1e-9);
+        return new double[] {index >= grid.length ? -1 : Math.max(0, index), violation};
     }
 
     private static double timeLag(double[] a, double dt, int step, double processed) {

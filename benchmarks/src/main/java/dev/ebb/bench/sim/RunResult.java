@@ -1,6 +1,7 @@
 package dev.ebb.bench.sim;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.OptionalDouble;
 
 /**
@@ -15,9 +16,10 @@ import java.util.OptionalDouble;
 record RunResult(String policy, float[] timeLag, short[] pods, short[] members, OptionalDouble firstScaleUp,
                  OptionalDouble sufficientCapacity, double p50, double p99, double maxTimeLag,
                  double violationSeconds, double replicaSeconds, int scaleChanges, int reversals,
-                 long membershipChanges, double processed, double arrived, double backlog) {
+                 long membershipChanges, double processed, double arrived, double backlog,
+                 List<String> decisions) {
 
-    static RunResult of(String policy, GroupModel model, Trace trace, SimSettings settings) {
+    static RunResult of(String policy, GroupModel model, Trace trace, SimSettings settings, List<String> decisions) {
         double dt = settings.stepSeconds();
         int n = trace.steps();
         float[] lag = model.timeLag;
@@ -67,7 +69,7 @@ record RunResult(String policy, float[] timeLag, short[] pods, short[] members, 
         return new RunResult(policy, lag, model.podCount.clone(), model.memberCount.clone(), firstUp, sufficient,
                 percentile(sorted, 0.50), percentile(sorted, 0.99), sorted[sorted.length - 1], violation,
                 replicaSeconds, changes, reversals, model.membershipChanges(), model.processed(), model.arrived(),
-                model.backlog());
+                model.backlog(), List.copyOf(decisions));
     }
 
     private static double percentile(float[] sorted, double q) {

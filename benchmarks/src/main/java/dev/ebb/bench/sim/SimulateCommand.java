@@ -29,6 +29,7 @@ public final class SimulateCommand {
                                         (each rate holds until the next row); replaces --trace
               --out DIR                 where results go (default benchmarks/results)
               --seed N                  seed for throughput noise and the bursts trace (default 1)
+              --verbose                 print every Ebb decision that changed the count, with its reason
             Model settings (defaults are the standard settings every published number uses):
               --cold-start D            pod start until it can consume (default 10s)
               --per-replica-rate N      mean records/s per replica (default 1000)
@@ -104,6 +105,9 @@ public final class SimulateCommand {
                         run.p99(), run.maxTimeLag(),
                         run.firstScaleUp().isPresent() ? Goals.fmt(run.firstScaleUp().getAsDouble()) : "never",
                         run.scaleChanges());
+                if (options.verbose) {
+                    run.decisions().forEach(d -> out.println("      " + d));
+                }
             }
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -136,6 +140,7 @@ public final class SimulateCommand {
     /** Parsed command line; every problem is reported at once. */
     static final class Options {
         boolean help;
+        boolean verbose;
         String trace = "all";
         Path csv;
         Path out = Path.of("benchmarks", "results");
@@ -164,6 +169,10 @@ public final class SimulateCommand {
                 String arg = args[i];
                 if (arg.equals("--help") || arg.equals("-h")) {
                     o.help = true;
+                    continue;
+                }
+                if (arg.equals("--verbose") || arg.equals("-v")) {
+                    o.verbose = true;
                     continue;
                 }
                 String name = arg;

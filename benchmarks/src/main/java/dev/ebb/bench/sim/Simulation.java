@@ -23,6 +23,7 @@ final class Simulation {
     static List<Function<SimSettings, Controller>> policies() {
         List<Function<SimSettings, Controller>> list = new ArrayList<>();
         list.add(KedaHpaController::new);
+        list.add(s -> new KedaHpaController("keda-hpa-lag10", KedaHpaController.DEFAULT_LAG_THRESHOLD, s));
         list.addAll(EbbPolicies.controllers());
         return list;
     }
@@ -48,6 +49,6 @@ final class Simulation {
             controller.onStep(model);
             model.advance();
         }
-        return RunResult.of(controller.name(), model, trace, settings);
+        return RunResult.of(controller.name(), model, trace, settings, controller.decisions());
     }
 }

@@ -67,13 +67,19 @@ public record Trace(String name, String description, double stepSeconds, double[
      * the earliest time at which more than {@code position} records had arrived. {@code +infinity} if never.
      */
     static double arrivalTime(double[] cumulative, double stepSeconds, double position) {
+        return arrivalTime(cumulative, stepSeconds, position, 0, cumulative.length - 1);
+    }
+
+    /** As {@link #arrivalTime(double[], double, double)}, searching only indices {@code from..to} (the caller knows
+     *  the answer lies there). */
+    static double arrivalTime(double[] cumulative, double stepSeconds, double position, int from, int to) {
         int n = cumulative.length - 1;
         if (position >= cumulative[n]) {
             return Double.POSITIVE_INFINITY;
         }
         // first index i with cumulative[i] > position; the record arrived during step i-1
-        int lo = 0;
-        int hi = n;
+        int lo = from;
+        int hi = to;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             if (cumulative[mid] > position) {

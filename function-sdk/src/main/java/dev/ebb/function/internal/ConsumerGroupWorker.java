@@ -63,9 +63,18 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
     consumer.subscribe(config.topics(), new Listener());
     Duration poll = ClientConfigs.pollTimeout();
     while (!stopRequested) {
+      if (paused) {
+        // Wait for the lanes rather than in poll(): paused partitions return nothing, so poll would idle its
+        // whole timeout while the lanes run dry.
+        metrics.inFlight.awaitAtMost(config.maxInFlight() / 2, System.nanoTime() + poll.toNanos());
+        if (metrics.inFlight.get() <= config.maxInFlight() / 2) {
+          consumer.resume(consumer.paused());
+          paused = false;
+        }
+      }
       ConsumerRecords<byte[], byte[]> records;
       try {
-        records = consumer.poll(poll);
+        records = consumer.poll(paused ? Duration.ZERO : poll);
       } catch (UnsupportedVersionException e) {
         throw new IllegalStateException("The cluster at " + config.bootstrapServers() + " does not support group"
             + " protocol " + protocol.name().toLowerCase() + "; set " + WorkerConfig.GROUP_PROTOCOL + "=classic", e);
@@ -114,13 +123,9 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
   }
 
   private void backpressure() {
-    int inFlight = metrics.inFlight.get();
-    if (!paused && inFlight >= config.maxInFlight()) {
+    if (!paused && metrics.inFlight.get() >= config.maxInFlight()) {
       consumer.pause(consumer.assignment());
       paused = true;
-    } else if (paused && inFlight <= config.maxInFlight() / 2) {
-      consumer.resume(consumer.paused());
-      paused = false;
     }
   }
 

@@ -95,16 +95,18 @@ public final class WorkerMetrics {
         assignedPartitions.get(), Duration.ofNanos(busyNanos.sum()));
   }
 
-  /** Count of in-flight records; a thread can wait for it to reach zero. */
+  /** Count of in-flight records; one thread at a time can wait for it to fall to a threshold. */
   public static final class InFlight {
     private final AtomicInteger count = new AtomicInteger();
+    private volatile int wakeAt = 0;
 
     public void add(int n) {
       count.addAndGet(n);
     }
 
     public void done() {
-      if (count.decrementAndGet() == 0) {
+      int n = count.decrementAndGet();
+      if (n == 0 || n == wakeAt) {
         synchronized (this) {
           notifyAll();
         }
@@ -117,17 +119,26 @@ public final class WorkerMetrics {
 
     /** Waits until the count is zero or the deadline (System.nanoTime) passes; true if zero. */
     public boolean awaitZero(long deadlineNanos) throws InterruptedException {
-      synchronized (this) {
-        while (count.get() > 0) {
-          long left = deadlineNanos - System.nanoTime();
-          if (left <= 0) {
-            return false;
+      return awaitAtMost(0, deadlineNanos);
+    }
+
+    /** Waits until the count is at most {@code threshold} or the deadline passes; true if it is. */
+    public boolean awaitAtMost(int threshold, long deadlineNanos) throws InterruptedException {
+      wakeAt = threshold;
+      try {
+        synchronized (this) {
+          while (count.get() > threshold) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+              return false;
+            }
+            // Bounded wait: the count can step over the wake-up mark when it moves by more than one.
+            wait(Math.max(1, Math.min(5, left / 1_000_000)));
           }
-          // Bounded wait: a done() racing just before wait() only costs 10 ms.
-          long ms = Math.max(1, Math.min(10, left / 1_000_000));
-          wait(ms);
+          return true;
         }
-        return true;
+      } finally {
+        wakeAt = 0;
       }
     }
   }

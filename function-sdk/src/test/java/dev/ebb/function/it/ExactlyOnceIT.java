@@ -37,7 +37,7 @@ class ExactlyOnceIT {
     env.put("EBB_KAFKA_SESSION_TIMEOUT_MS", "6000");
     env.put("EBB_KAFKA_MAX_POLL_RECORDS", "50");
     env.put("EBB_HTTP_PORT", "off");
-    env.put("TEST_WORK", "3ms");
+    env.put("TEST_WORK", "2ms");
     return env;
   }
 
@@ -50,7 +50,7 @@ class ExactlyOnceIT {
     broker.createTopic(out, 2);
     try (WorkerProcesses procs = new WorkerProcesses();
          KafkaProducer<String, String> producer = Records.producer(broker.bootstrapServers())) {
-      List<String> ids = new ArrayList<>(Records.produce(producer, in, "e", 0, 1200));
+      List<String> ids = new ArrayList<>(Records.produce(producer, in, "e", 0, 800));
       Process a = procs.start("eos-a", env(in, out, group, "eos-a"));
       procs.start("eos-b", env(in, out, group, "eos-b"));
       Records.readUntil(broker.bootstrapServers(), out, true, WAIT,
@@ -61,7 +61,7 @@ class ExactlyOnceIT {
       // The replacement keeps the worker id, as a StatefulSet pod does: its transactional id fences the dead one's
       // open transaction at once.
       procs.start("eos-a2", env(in, out, group, "eos-a"));
-      ids.addAll(Records.produce(producer, in, "e", 1200, 1400));
+      ids.addAll(Records.produce(producer, in, "e", 800, 1000));
 
       List<ConsumerRecord<String, String>> committed = Records.readUntil(broker.bootstrapServers(), out, true, WAIT,
           o -> Records.distinctCovering(o, ids) == ids.size());

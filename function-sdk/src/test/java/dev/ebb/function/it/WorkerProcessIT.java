@@ -44,7 +44,7 @@ class WorkerProcessIT {
     env.put("EBB_SHUTDOWN_GRACE", "20s");
     env.put("EBB_HTTP_PORT", "off");
     env.put("EBB_MAX_IN_FLIGHT", "200");
-    env.put("TEST_WORK", "5ms");
+    env.put("TEST_WORK", "2ms");
     return env;
   }
 
@@ -82,16 +82,18 @@ class WorkerProcessIT {
     Path stats = Files.createTempFile("ebb-worker-stats", ".txt");
     try (WorkerProcesses procs = new WorkerProcesses();
          KafkaProducer<String, String> producer = Records.producer(broker.bootstrapServers())) {
-      List<String> ids = new ArrayList<>(Records.produce(producer, in, "t", 0, 1500));
+      List<String> ids = new ArrayList<>(Records.produce(producer, in, "t", 0, 1000));
       Map<String, String> envA = env(in, out, group, "term-a");
       envA.put("TEST_STATS", stats.toString());
       Process a = procs.start("term-a", envA);
       procs.start("term-b", env(in, out, group, "term-b"));
       awaitOutputsFrom(broker.bootstrapServers(), out, "term-a", 100);
 
+      long t0 = System.nanoTime();
       a.destroy();
       assertThat(a.waitFor(30, TimeUnit.SECONDS)).as("worker a exits after SIGTERM").isTrue();
-      ids.addAll(Records.produce(producer, in, "t", 1500, 1700));
+      System.out.printf("SIGTERM: worker a exited %d ms after SIGTERM%n", (System.nanoTime() - t0) / 1_000_000);
+      ids.addAll(Records.produce(producer, in, "t", 1000, 1200));
 
       List<ConsumerRecord<String, String>> outputs = Records.readUntil(broker.bootstrapServers(), out, false, WAIT,
           o -> Records.distinctCovering(o, ids) == ids.size());
@@ -120,14 +122,14 @@ class WorkerProcessIT {
     shortSessionTimeout(group);
     try (WorkerProcesses procs = new WorkerProcesses();
          KafkaProducer<String, String> producer = Records.producer(broker.bootstrapServers())) {
-      List<String> ids = new ArrayList<>(Records.produce(producer, in, "k", 0, 1500));
+      List<String> ids = new ArrayList<>(Records.produce(producer, in, "k", 0, 1000));
       Process a = procs.start("kill-a", env(in, out, group, "kill-a"));
       procs.start("kill-b", env(in, out, group, "kill-b"));
       awaitOutputsFrom(broker.bootstrapServers(), out, "kill-a", 100);
 
       a.destroyForcibly();
       assertThat(a.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      ids.addAll(Records.produce(producer, in, "k", 1500, 1700));
+      ids.addAll(Records.produce(producer, in, "k", 1000, 1200));
 
       List<ConsumerRecord<String, String>> outputs = Records.readUntil(broker.bootstrapServers(), out, false, WAIT,
           o -> Records.distinctCovering(o, ids) == ids.size());

@@ -6,7 +6,6 @@ import dev.ebb.scaler.loop.LeaderGate;
 import dev.ebb.scaler.policy.DecisionKind;
 import dev.ebb.scaler.policy.Observation;
 import dev.ebb.scaler.target.ScaleOutcome;
-import dev.ebb.scaler.target.TargetRef;
 import dev.ebb.scaler.workload.Pause;
 import dev.ebb.scaler.workload.Workload;
 import dev.ebb.scaler.workload.WorkloadId;
@@ -41,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Status writes are coalesced: the loop's callbacks only update an in-memory desired status; a flusher writes each
  * workload's status at most once per {@code flushInterval} and only when it differs from the last one written. Only
- * the leader writes. All API calls run on this reporter's own thread, never on the event loop.
+ * the leader writes; an instance that becomes leader writes what it has computed while standing by. All API calls run on this reporter's own thread, never on the event loop.
  */
 public final class KubernetesStatusReporter implements DecisionListener, AutoCloseable {
 
@@ -76,9 +75,7 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
 
     @Override
     public void onDecision(DecisionEvent e) {
-        if (e.role() != DecisionEvent.Role.LEADER) {
-            return;
-        }
+        // Standbys compute status too (nothing is written until they lead), so a new leader starts with it.
         Workload w = e.workload();
         ScaledWorkloadStatus s = base(w.id());
         Long generation = generation(w.id());
@@ -137,9 +134,6 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
 
     @Override
     public void onInvalid(WorkloadId id, List<String> problems) {
-        if (!leader.leading()) {
-            return;
-        }
         ScaledWorkloadStatus s = base(id);
         Long generation = generation(id);
         s.setObservedGeneration(generation);
@@ -150,9 +144,6 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
 
     @Override
     public void onTargetFailure(Workload w, Observation observation, ScaleOutcome.Failed failure) {
-        if (!leader.leading()) {
-            return;
-        }
         ScaledWorkloadStatus s = base(w.id());
         Long generation = generation(w.id());
         s.setObservedGeneration(generation);
@@ -221,9 +212,11 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
         s.setConditions(out);
     }
 
-    /** Writes every changed status; runs on the reporter's thread. Public for tests that cannot wait. */
+    /** Writes every changed status when leading; runs on the reporter's thread. */
     public void flush() {
         if (!leader.leading()) {
+            // Standing by: forget what was written, the leader may have written since.
+            written.clear();
             return;
         }
         for (WorkloadId id : List.copyOf(pending.keySet())) {
@@ -319,8 +312,4 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
         executor.shutdownNow();
     }
 
-    /** For logs: a target in one line. */
-    static String describe(TargetRef t) {
-        return t.kind() + "/" + t.name();
-    }
 }

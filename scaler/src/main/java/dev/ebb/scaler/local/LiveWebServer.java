@@ -46,6 +46,7 @@ public final class LiveWebServer implements AutoCloseable {
 
     /** Listens on {@code host:port} (port 0: any free port); completes with the bound port. */
     public Future<Integer> listen(String host, int port) {
+        unsubscribe.run();
         server = vertx.createHttpServer();
         unsubscribe = log.subscribe(this::push);
         return server.requestHandler(this::handle).listen(port, host).map(HttpServer::actualPort);

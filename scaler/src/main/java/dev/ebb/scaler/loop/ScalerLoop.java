@@ -275,15 +275,25 @@ public final class ScalerLoop implements AutoCloseable {
             if (due.isEmpty()) {
                 return Future.succeededFuture();
             }
-            if (source == null) {
-                try {
-                    source = lagSources.create(key, clientConfig);
-                } catch (RuntimeException e) {
-                    LOG.warn("Cannot create a lag source for cluster {}: {}", key, e.getMessage());
-                    return Future.succeededFuture();
-                }
-            }
             inFlight = true;
+            if (source == null) {
+                // Creating an Admin client resolves hosts and loads classes: not on the event loop.
+                return vertx.executeBlocking(() -> lagSources.create(key, clientConfig), false)
+                        .transform(ar -> {
+                            inFlight = false;
+                            if (ar.failed()) {
+                                LOG.warn("Cannot create a lag source for cluster {}: {}", key,
+                                        ar.cause().getMessage());
+                                return Future.<Void>succeededFuture();
+                            }
+                            source = ar.result();
+                            if (closed || !clusters.containsKey(key)) {
+                                close();
+                                return Future.<Void>succeededFuture();
+                            }
+                            return poll(now);
+                        });
+            }
             long started = System.nanoTime();
             Set<GroupQuery> queries = new LinkedHashSet<>();
             due.forEach(r -> {

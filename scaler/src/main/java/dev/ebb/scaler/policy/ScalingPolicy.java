@@ -70,7 +70,7 @@ public final class ScalingPolicy {
         // Unknown activity restarts the cooldown: scaling to zero needs observed quiet, never missing data.
         WorkloadState next = new WorkloadState(current, state.learnedRate(), state.lastChangeAt(),
                 live(state.starting(), now), state.desires(), Optional.empty(), failures,
-                state.lastObservationAt(), state.samples(), state.committed());
+                state.lastObservationAt(), state.samples(), state.committed(), membershipChangedAt(state, now));
         Optional<Fallback> fallback = spec.fallback();
         if (fallback.isPresent() && failures >= fallback.get().failureThreshold()) {
             Fallback f = fallback.get();
@@ -98,6 +98,17 @@ public final class ScalingPolicy {
         return kept;
     }
 
+    /** The latest membership change up to {@code now}: replicas that became ready since count as one. */
+    private static Optional<Instant> membershipChangedAt(WorkloadState state, Instant now) {
+        Optional<Instant> latest = state.lastMembershipChangeAt();
+        for (Starting s : state.starting()) {
+            if (!s.readyAt().isAfter(now) && (latest.isEmpty() || s.readyAt().isAfter(latest.get()))) {
+                latest = Optional.of(s.readyAt());
+            }
+        }
+        return latest;
+    }
+
     /** {@code base} after the count changed to {@code target} at {@code now}. */
     private static WorkloadState changedState(WorkloadState base, PolicySpec spec, int target, Instant now) {
         int current = base.currentReplicas();
@@ -105,16 +116,23 @@ public final class ScalingPolicy {
             return base;
         }
         List<Starting> starting = live(base.starting(), now);
+        Optional<Instant> membershipChange = base.lastMembershipChangeAt();
         if (target > current) {
             if (!spec.readyDelay().isZero()) {
                 starting.add(new Starting(now.plus(spec.readyDelay()), target - current));
+            } else {
+                membershipChange = Optional.of(now);
             }
         } else {
-            starting = WorkloadState.trimStarting(starting, starting.stream().mapToInt(Starting::count).sum()
-                    - (current - target));
+            int startingCount = starting.stream().mapToInt(Starting::count).sum();
+            if (current - target > startingCount) {
+                membershipChange = Optional.of(now); // ready consumers leave the group
+            }
+            starting = WorkloadState.trimStarting(starting, startingCount - (current - target));
         }
         return new WorkloadState(target, base.learnedRate(), Optional.of(now), starting, base.desires(),
-                base.quietSince(), base.failures(), base.lastObservationAt(), base.samples(), base.committed());
+                base.quietSince(), base.failures(), base.lastObservationAt(), base.samples(), base.committed(),
+                membershipChange);
     }
 
     /** One tick's computation; a class so the many intermediate values have names instead of long parameter lists. */
@@ -198,6 +216,7 @@ public final class ScalingPolicy {
                 }
                 Desire desire = desire();
                 int target = bounded(desire.replicas());
+                boundsNote(desire.replicas(), target);
                 String reason = "activating: lag " + activityLag + " > activation threshold "
                         + spec.activationLagThreshold() + "; " + describe(target);
                 return finish(target, DecisionKind.ACTIVATE, reason, quietSince, Optional.of(desire));
@@ -213,6 +232,7 @@ public final class ScalingPolicy {
 
             Desire desire = desire();
             int wanted = bounded(desire.replicas());
+            boundsNote(desire.replicas(), wanted);
             int hardTop = hardTop();
             if (current > hardTop) {
                 // Bounds are not subject to damping: replicas above the maximum or the partition count are waste.
@@ -293,7 +313,7 @@ public final class ScalingPolicy {
         private int thresholdDesire() {
             need = (double) keda.lag() / spec.lagThreshold();
             int replicas = ceil(need);
-            if (!spec.allowIdleConsumers() || spec.limitToPartitionsWithLag()) {
+            if (spec.groupKind() == GroupKind.CONSUMER && (!spec.allowIdleConsumers() || spec.limitToPartitionsWithLag())) {
                 int upper = keda.partitions();
                 String what = "partitions";
                 if (spec.limitToPartitionsWithLag() && keda.partitionsWithLag() > 0) {
@@ -449,6 +469,18 @@ public final class ScalingPolicy {
             return Math.max(spec.activeFloor(), Math.min(spec.maxReplicas(), capped));
         }
 
+        private void boundsNote(int raw, int bounded) {
+            if (bounded > raw && bounded == spec.minReplicas()) {
+                notes.add("raised to minReplicas " + bounded);
+            } else if (bounded > raw) {
+                notes.add("raised to " + bounded + ": an active workload keeps a replica");
+            } else if (bounded < raw && bounded == spec.maxReplicas()) {
+                notes.add("limited to maxReplicas " + bounded);
+            } else if (bounded < raw) {
+                notes.add("limited to " + bounded + " partitions");
+            }
+        }
+
         private int hardTop() {
             return Math.max(spec.activeFloor(), Math.min(spec.maxReplicas(), partitionCapForBounds()));
         }
@@ -480,18 +512,20 @@ public final class ScalingPolicy {
          */
         private OptionalDouble learn(Optional<Sample> windowStart, Sample sample) {
             OptionalDouble learned = state.learnedRate();
-            if (spec.mode() != Mode.DRAIN || windowStart.isEmpty() || current == 0 || ready != current) {
+            int consuming = consumers(ready);
+            if (spec.mode() != Mode.DRAIN || windowStart.isEmpty() || consuming == 0) {
                 return learned;
             }
             Sample s0 = windowStart.get();
-            // The commits that bound the window reach up to one commit interval before it: a rebalance pause there
-            // would read as low capacity.
-            if (state.lastChangeAt().isPresent() && state.lastChangeAt().get().plus(spec.readyDelay())
-                    .plus(spec.commitInterval()).isAfter(s0.at())) {
+            // The commits bounding the window reach up to a commit interval before it, and the group pauses for a
+            // while after each membership change: a change near or inside the window would read as low capacity.
+            Optional<Instant> changed = membershipChangedAt(state, now);
+            Duration margin = spec.commitInterval().multipliedBy(2);
+            if (changed.isPresent() && changed.get().plus(margin).isAfter(s0.at())) {
                 return learned;
             }
-            if (obs.members().isPresent() && obs.members().getAsInt() != current) {
-                return learned;
+            if (obs.members().isPresent() && obs.members().getAsInt() < consumers(ready)) {
+                return learned; // ready replicas not (yet) in the group: rebalancing
             }
             double dt = seconds(Duration.between(s0.at(), sample.at()));
             double arrived = (sample.endOffsets() - s0.endOffsets()) / dt;
@@ -502,7 +536,7 @@ public final class ScalingPolicy {
             if (!saturated) {
                 return learned;
             }
-            double perReplica = consumed / consumers(current);
+            double perReplica = consumed / consuming;
             double prior = spec.perReplicaRate();
             double old = learned.orElse(prior);
             double sinceLast = state.lastObservationAt().map(t -> seconds(Duration.between(t, obs.at()))).orElse(dt);
@@ -560,14 +594,15 @@ public final class ScalingPolicy {
             desire.ifPresent(desires::add);
             Map<TopicPartition, Long> committed = spec.excludePersistentLag() ? keda.committed() : Map.of();
             WorkloadState base = new WorkloadState(current, rateLearned ? OptionalDouble.of(rate) : OptionalDouble.empty(),
-                    state.lastChangeAt(), starting, desires, quietSince, 0, Optional.of(obs.at()), samples, committed);
+                    state.lastChangeAt(), starting, desires, quietSince, 0, Optional.of(obs.at()), samples, committed,
+                    membershipChangedAt(state, now));
             DecisionKind finalKind = target == current && kind != DecisionKind.HOLD ? DecisionKind.HOLD : kind;
             return new Decision(target, reason, changedState(base, spec, target, now), finalKind, current);
         }
 
         private String describe(int target) {
             StringBuilder s = new StringBuilder(formula).append(" -> ").append(target);
-            if (capApplied > 0) {
+            if (capApplied > 0 && capApplied == target) {
                 s.append(" (capped at ").append(capApplied).append(' ').append(capWhat).append(')');
             }
             for (String note : notes) {

@@ -20,11 +20,13 @@ import java.util.OptionalDouble;
  * @param lastObservationAt time of the last successful observation used
  * @param samples recent totals (lag, sum of end offsets), to measure saturation and capacity over a window
  * @param committed committed offsets of the previous poll (KEDA's {@code excludePersistentLag}); empty unless used
+ * @param lastMembershipChangeAt when the group's consumers last changed (a starting replica became ready, or replicas
+ *                               were removed): consumption measured across it is distorted by the rebalance pause
  */
 public record WorkloadState(int currentReplicas, OptionalDouble learnedRate, Optional<Instant> lastChangeAt,
                             List<Starting> starting, List<Desire> desires, Optional<Instant> quietSince,
                             int failures, Optional<Instant> lastObservationAt, List<Sample> samples,
-                            Map<TopicPartition, Long> committed) {
+                            Map<TopicPartition, Long> committed, Optional<Instant> lastMembershipChangeAt) {
 
     public WorkloadState {
         if (currentReplicas < 0) {
@@ -38,6 +40,7 @@ public record WorkloadState(int currentReplicas, OptionalDouble learnedRate, Opt
         lastObservationAt = lastObservationAt == null ? Optional.empty() : lastObservationAt;
         samples = samples == null ? List.of() : List.copyOf(samples);
         committed = committed == null ? Map.of() : Map.copyOf(committed);
+        lastMembershipChangeAt = lastMembershipChangeAt == null ? Optional.empty() : lastMembershipChangeAt;
     }
 
     /** Replicas asked for at {@code readyAt - readyDelay}, expected to consume from {@code readyAt}. */
@@ -58,7 +61,7 @@ public record WorkloadState(int currentReplicas, OptionalDouble learnedRate, Opt
     /** The state of a workload the policy has not seen yet, which has {@code currentReplicas} replicas. */
     public static WorkloadState initial(int currentReplicas) {
         return new WorkloadState(currentReplicas, OptionalDouble.empty(), Optional.empty(), List.of(), List.of(),
-                Optional.empty(), 0, Optional.empty(), List.of(), Map.of());
+                Optional.empty(), 0, Optional.empty(), List.of(), Map.of(), Optional.empty());
     }
 
     /**
@@ -70,7 +73,7 @@ public record WorkloadState(int currentReplicas, OptionalDouble learnedRate, Opt
             return this;
         }
         return new WorkloadState(replicas, learnedRate, lastChangeAt, trimStarting(starting, replicas), desires,
-                quietSince, failures, lastObservationAt, samples, committed);
+                quietSince, failures, lastObservationAt, samples, committed, lastMembershipChangeAt);
     }
 
     /** Replicas still starting at {@code now}. */

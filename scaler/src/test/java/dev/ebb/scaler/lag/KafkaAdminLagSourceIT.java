@@ -183,6 +183,7 @@ class KafkaAdminLagSourceIT {
             for (int i = 0; i < 10; i++) {
                 producer.send(new ProducerRecord<>(topic, 0, null, "aborted-" + i));
             }
+            producer.flush();
             producer.abortTransaction();
             // Transaction markers are written after abortTransaction returns: wait until the partition saw them.
             awaitStableOffset(tp, 22);
@@ -225,7 +226,10 @@ class KafkaAdminLagSourceIT {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("last stable offset of " + tp + " never reached " + expected);
+        throw new AssertionError("last stable offset of " + tp + " never reached " + expected + ": "
+                + LagFixtures.consumerEndOffsets(broker.clientConfig(), List.of(tp), IsolationLevel.READ_COMMITTED)
+                + ", high watermark " + LagFixtures.consumerEndOffsets(broker.clientConfig(), List.of(tp),
+                        IsolationLevel.READ_UNCOMMITTED));
     }
 
     @Test

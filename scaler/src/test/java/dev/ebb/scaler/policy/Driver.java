@@ -10,8 +10,21 @@ final class Driver {
         this.state = WorkloadState.initial(currentReplicas);
     }
 
-    /** Decides at the observation's own time. */
+    private double lastAt = Double.NaN;
+    private double endTotal = 1_000_000;
+
+    /**
+     * Decides at the observation's own time. Unless the observation sets its end offsets, they continue from the
+     * previous tick's at the observation's arrival rate, so the offsets agree with the rates across ticks.
+     */
     Decision tick(Obs obs) {
+        if (!obs.hasEndTotal()) {
+            if (!Double.isNaN(lastAt)) {
+                endTotal += obs.arrivalRate() * (obs.time() - lastAt);
+            }
+            obs.endTotal(Math.round(endTotal));
+        }
+        lastAt = obs.time();
         return tick(obs.build());
     }
 

@@ -94,6 +94,18 @@ final class Obs {
         return this;
     }
 
+    double time() {
+        return at;
+    }
+
+    double arrivalRate() {
+        return arrivals;
+    }
+
+    boolean hasEndTotal() {
+        return endTotal >= 0;
+    }
+
     Observation.Lag build() {
         long[] perPartition = lags != null ? lags : spread(totalLag, partitions);
         long end = endTotal >= 0 ? endTotal : BASE + Math.round(arrivals * at);

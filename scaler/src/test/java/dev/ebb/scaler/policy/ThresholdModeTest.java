@@ -61,9 +61,9 @@ class ThresholdModeTest {
                 new Case("lag above the activation threshold activates", b -> b.activationLagThreshold(10), 0,
                         Obs.at(1).partitions(4).lag(11), 2, "activating: lag 11 > activation threshold 10"),
                 new Case("maxReplicas bounds the desire", b -> b.maxReplicas(5), 1,
-                        Obs.at(1).partitions(32).lag(1000), 5, "-> 5"),
+                        Obs.at(1).partitions(32).lag(1000), 5, "-> 5; limited to maxReplicas 5"),
                 new Case("minReplicas bounds the desire", b -> b.minReplicas(3), 4,
-                        Obs.at(1).partitions(32).lag(5), 3, "-> 1"));
+                        Obs.at(1).partitions(32).lag(5), 3, "-> 3; raised to minReplicas 3"));
     }
 
     @ParameterizedTest
@@ -95,6 +95,7 @@ class ThresholdModeTest {
     void persistentLagStillActivatesAnIdleWorkload() {
         Driver driver = new Driver(threshold().excludePersistentLag(true).build(), 0);
         driver.tick(Obs.at(1).lags(100, 0, 0, 0).endTotal(4000));
+        driver.state = driver.state.withCurrentReplicas(0); // the activation did not happen (say, the scale failed)
         Decision d = driver.tick(Obs.at(2).lags(100, 0, 0, 0).endTotal(4000));
         assertThat(d.desiredReplicas()).isPositive();
         assertThat(d.reason()).contains("activating: lag 100");

@@ -1,0 +1,51 @@
+package dev.ebb.bench.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+class SimulationTest {
+
+    private final SimSettings settings = SimSettings.standard();
+
+    /** 500/s for 2 min, 6,000/s for 4 min, 500/s for 4 min. */
+    private Trace shortStep() {
+        return Traces.of("short-step", "test", settings.stepSeconds(), 600, t -> t >= 120 && t < 360 ? 6000 : 500,
+                1, 120, 6000);
+    }
+
+    @Test
+    void drainModeReactsBeforeKedaAndUsesFewerReplicaSeconds() {
+        List<Function<SimSettings, Controller>> policies = List.of(KedaHpaController::new,
+                s -> new EbbController(EbbPolicies.DRAIN, EbbPolicies.spec(dev.ebb.scaler.policy.Mode.DRAIN, s), s));
+        Simulation.TraceResult result = Simulation.run(settings, shortStep(), policies);
+        RunResult keda = result.run("keda-hpa");
+        RunResult drain = result.run(EbbPolicies.DRAIN);
+
+        assertThat(drain.firstScaleUp()).isPresent();
+        assertThat(keda.firstScaleUp()).isPresent();
+        assertThat(drain.firstScaleUp().getAsDouble()).isLessThan(keda.firstScaleUp().getAsDouble());
+        assertThat(drain.sufficientCapacity().getAsDouble()).isLessThan(keda.sufficientCapacity().getAsDouble());
+        assertThat(drain.replicaSeconds()).isLessThan(keda.replicaSeconds());
+        assertThat(drain.violationSeconds()).isZero();
+        // and nobody beats the oracle's lower bound
+        for (RunResult run : result.runs()) {
+            assertThat(run.replicaSeconds()).isGreaterThanOrEqualTo(result.plan().lowerBound());
+        }
+    }
+
+    @Test
+    void drainModeRunsTheScalersPolicyAndExplainsEveryChange() {
+        RunResult drain = Simulation.runOne(settings, shortStep(),
+                new EbbController(EbbPolicies.DRAIN, EbbPolicies.spec(dev.ebb.scaler.policy.Mode.DRAIN, settings),
+                        settings));
+        assertThat(drain.decisions()).isNotEmpty();
+        assertThat(drain.decisions()).allSatisfy(d -> assertThat(d).contains("->"));
+        assertThat(drain.decisions().get(0)).contains("arrivals");
+        // it scales up once for the step (two decisions at most), not once per poll
+        assertThat(drain.decisions().stream().filter(d -> d.matches("\\s*1[23]\\d\\.\\ds .*")).count())
+                .isLessThanOrEqualTo(2);
+    }
+}

@@ -1,0 +1,114 @@
+package dev.ebb.function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorkerConfigTest {
+  private static final Map<String, String> MINIMAL = Map.of(
+      "EBB_BOOTSTRAP_SERVERS", "k:9092", "EBB_TOPICS", "orders", "EBB_GROUP", "enricher");
+
+  @Test
+  void readsMinimalSettingsWithDefaults() {
+    WorkerConfig c = WorkerConfig.from(MINIMAL);
+    assertThat(c.topics()).containsExactly("orders");
+    assertThat(c.groupId()).isEqualTo("enricher");
+    assertThat(c.retries()).isEqualTo(3);
+    assertThat(c.concurrency()).isEqualTo(1);
+    assertThat(c.groupProtocol()).isEqualTo(GroupProtocol.AUTO);
+    assertThat(c.guarantee()).isEqualTo(ProcessingGuarantee.AT_LEAST_ONCE);
+    assertThat(c.httpPort()).isEqualTo(OptionalInt.of(8080));
+    assertThat(c.isShareGroup()).isFalse();
+  }
+
+  @Test
+  void reportsEveryMissingSettingAtOnceByName() {
+    assertThatThrownBy(() -> WorkerConfig.from(Map.of()))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(3))
+        .hasMessageContaining("Missing EBB_BOOTSTRAP_SERVERS")
+        .hasMessageContaining("Missing EBB_TOPICS")
+        .hasMessageContaining("Missing EBB_GROUP");
+  }
+
+  @Test
+  void namesKeyValueAndRuleOfEachBadSetting() {
+    Map<String, String> s = new java.util.HashMap<>(MINIMAL);
+    s.put("EBB_RETRIES", "-5");
+    s.put("EBB_CONCURRENCY", "many");
+    s.put("EBB_RETRY_BACKOFF", "soon");
+    s.put("EBB_GROUP_PROTOCOL", "fast");
+    s.put("EBB_OUTPUT_TOPIC", "orders");
+    assertThatThrownBy(() -> WorkerConfig.from(s))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(5))
+        .hasMessageContaining("Invalid value -5 for EBB_RETRIES: must be >= 0")
+        .hasMessageContaining("Invalid value many for EBB_CONCURRENCY: must be an integer")
+        .hasMessageContaining("Invalid value soon for EBB_RETRY_BACKOFF: must be a duration")
+        .hasMessageContaining("Invalid value fast for EBB_GROUP_PROTOCOL: must be one of [auto, consumer, classic]")
+        .hasMessageContaining("Invalid value orders for EBB_OUTPUT_TOPIC: must not be one of the input topics");
+  }
+
+  @Test
+  void rejectsBothGroupKindsAndExactlyOnceForShareGroups() {
+    Map<String, String> s = new java.util.HashMap<>(MINIMAL);
+    s.put("EBB_SHARE_GROUP", "queue");
+    s.put("EBB_PROCESSING_GUARANTEE", "exactly_once");
+    assertThatThrownBy(() -> WorkerConfig.from(s))
+        .hasMessageContaining("set either EBB_GROUP or EBB_SHARE_GROUP, not both")
+        .hasMessageContaining("share groups support at_least_once only");
+  }
+
+  @Test
+  void passesKafkaSettingsThroughFromEnvironmentAndFileNames() {
+    Map<String, String> s = new java.util.HashMap<>(MINIMAL);
+    s.put("EBB_KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
+    s.put("kafka.sasl.jaas.config", "x required;");
+    WorkerConfig c = WorkerConfig.from(s);
+    assertThat(c.kafka()).containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.jaas.config", "x required;");
+  }
+
+  @Test
+  void readsPropertiesFilesWithOrWithoutThePrefix(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("worker.properties");
+    Files.writeString(file, """
+        bootstrap.servers=k:9092
+        EBB_TOPICS=a, b
+        ebb.share.group=jobs
+        retry.backoff=PT0.5S
+        http.port=off
+        kafka.ssl.truststore.location=/etc/ts.jks
+        """);
+    WorkerConfig c = WorkerConfig.fromProperties(file);
+    assertThat(c.topics()).containsExactly("a", "b");
+    assertThat(c.isShareGroup()).isTrue();
+    assertThat(c.groupId()).isEqualTo("jobs");
+    assertThat(c.retryBackoff()).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.httpPort()).isEmpty();
+    assertThat(c.kafka()).containsEntry("ssl.truststore.location", "/etc/ts.jks");
+  }
+
+  @Test
+  void parsesDurationsWithUnitsOrIso() {
+    assertThat(WorkerConfig.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
+    assertThat(WorkerConfig.parseDuration("2s")).isEqualTo(Duration.ofSeconds(2));
+    assertThat(WorkerConfig.parseDuration("5m")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(WorkerConfig.parseDuration("PT1H")).isEqualTo(Duration.ofHours(1));
+    assertThat(WorkerConfig.parseDuration("0")).isEqualTo(Duration.ZERO);
+    assertThatThrownBy(() -> WorkerConfig.parseDuration("12")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void builderValidatesLikeTheSettings() {
+    assertThatThrownBy(() -> WorkerConfig.builder().bootstrapServers("k:1").topics("t").group("g")
+        .retryBackoff(Duration.ofSeconds(5)).retryBackoffMax(Duration.ofSeconds(1)).maxInFlight(0).build())
+        .hasMessageContaining("Invalid value PT1S for EBB_RETRY_BACKOFF_MAX: must be >= EBB_RETRY_BACKOFF (PT5S)")
+        .hasMessageContaining("Invalid value 0 for EBB_MAX_IN_FLIGHT: must be >= 1");
+  }
+}

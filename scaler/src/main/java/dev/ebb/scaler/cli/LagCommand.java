@@ -1,0 +1,148 @@
+package dev.ebb.scaler.cli;
+
+import dev.ebb.scaler.lag.GroupQuery;
+import dev.ebb.scaler.lag.GroupReport;
+import dev.ebb.scaler.lag.KafkaAdminLagSource;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * {@code ebb lag}: the lag of consumer (or share) groups, per partition and per group, once or every few seconds.
+ *
+ * <p>Exit codes: 0 every group's lag was printed; 1 some group could not be observed (broker unreachable within
+ * {@code --timeout}, unknown group, not authorized); 2 bad arguments. Expected failures print one line each, never a
+ * stack trace.
+ */
+public final class LagCommand {
+
+    static final int OK = 0;
+    static final int UNAVAILABLE = 1;
+    static final int BAD_ARGUMENTS = 2;
+
+    private LagCommand() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String[] args) {
+        return run(args, System.out, System.err);
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        LagArgs parsed;
+        try {
+            parsed = LagArgs.parse(args);
+        } catch (LagArgs.HelpRequested help) {
+            out.print(LagArgs.USAGE);
+            return OK;
+        } catch (LagArgs.BadArguments bad) {
+            for (String line : bad.getMessage().split("\n")) {
+                err.println("error: " + line);
+            }
+            err.println("Run 'ebb lag --help' for usage.");
+            return BAD_ARGUMENTS;
+        }
+        quietKafkaLogs();
+        Map<String, Object> config = new HashMap<>();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, parsed.bootstrapServers());
+        config.putAll(parsed.clientConfig());
+        KafkaAdminLagSource.Settings settings = KafkaAdminLagSource.Settings.defaults()
+                .withApiTimeout(parsed.timeout());
+        KafkaAdminLagSource source;
+        try {
+            source = new KafkaAdminLagSource(config, settings, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            // Bad client properties (e.g. from --command-config) fail when the Admin client is built.
+            err.println("error: cannot create a Kafka client for " + parsed.bootstrapServers() + ": "
+                    + e.getMessage());
+            return BAD_ARGUMENTS;
+        }
+        try (source) {
+            return poll(parsed, source, out, err);
+        }
+    }
+
+    private static int poll(LagArgs args, KafkaAdminLagSource source, PrintStream out, PrintStream err) {
+        List<GroupQuery> queries = args.queries();
+        int exit = OK;
+        long polls = 0;
+        while (true) {
+            Instant started = Instant.now();
+            Map<GroupQuery, GroupReport> reports;
+            try {
+                // A command-line thread, not an event loop: waiting here is what the user asked for.
+                reports = source.report(queries).toCompletableFuture()
+                        .get(args.timeout().toMillis() * 3 + 1_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return exit;
+            } catch (ExecutionException | TimeoutException e) {
+                err.println("error: no answer from " + args.bootstrapServers() + ": " + e);
+                return UNAVAILABLE;
+            }
+            polls++;
+            exit = OK;
+            for (Map.Entry<GroupQuery, GroupReport> e : reports.entrySet()) {
+                if (LagOutput.problem(e.getKey(), e.getValue(), source.bootstrapServers()).isPresent()) {
+                    exit = UNAVAILABLE;
+                }
+            }
+            Instant at = Instant.now();
+            if (args.output() == LagArgs.Output.JSON) {
+                out.println(LagOutput.json(reports, source.bootstrapServers(), at));
+            } else {
+                String text = LagOutput.table(reports, source.bootstrapServers(), at,
+                        args.mode() == LagArgs.Mode.ONCE);
+                // Errors go to stderr so that scripts can parse stdout.
+                StringBuilder table = new StringBuilder();
+                for (String line : text.split("\n")) {
+                    if (line.startsWith("error: ")) {
+                        err.println(line);
+                    } else {
+                        table.append(line).append('\n');
+                    }
+                }
+                out.print(table);
+                if (args.mode() == LagArgs.Mode.WATCH) {
+                    out.println();
+                }
+            }
+            out.flush();
+            if (args.mode() == LagArgs.Mode.ONCE
+                    || (args.count().isPresent() && polls >= args.count().getAsLong())) {
+                return exit;
+            }
+            Duration elapsed = Duration.between(started, Instant.now());
+            Duration pause = args.interval().minus(elapsed);
+            if (!pause.isNegative()) {
+                try {
+                    Thread.sleep(pause.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return exit;
+                }
+            }
+        }
+    }
+
+    /**
+     * The Kafka client logs every failed reconnect as a warning; the command reports failures itself, in one line.
+     * Only takes effect if nothing in this JVM logged before (slf4j-simple reads its settings once).
+     */
+    private static void quietKafkaLogs() {
+        if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "off");
+        }
+    }
+}
