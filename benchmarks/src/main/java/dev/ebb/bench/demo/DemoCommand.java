@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code ebb demo}: one command that shows the whole loop on one machine. See {@link DemoOptions#USAGE}.
@@ -94,7 +95,7 @@ public final class DemoCommand {
             detach = new TerminalView(out).attach(log);
             DemoRun.Settings settings = new DemoRun.Settings("demo" + System.currentTimeMillis() % 100_000, trace,
                     policy, options.partitions(), options.workers(), rate, options.pollInterval(),
-                    Duration.ofSeconds(90), options.out());
+                    Duration.ofSeconds(90), options.out(), Optional.empty());
             result = new DemoRun(broker, settings, log, out).run();
         } finally {
             detach.run();
@@ -120,7 +121,7 @@ public final class DemoCommand {
      * The live view tells the story; Kafka's and the workers' INFO logs would drown it. Warnings still show. A user's
      * own {@code -Dorg.slf4j.simpleLogger.defaultLogLevel} wins.
      */
-    static void quietLogs() {
+    public static void quietLogs() {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }

@@ -135,7 +135,7 @@ public record DemoOptions(String trace, Optional<Duration> duration, String mode
 
     /** Thrown by {@link #parse} for {@code --help}. */
     public static final class HelpRequested extends RuntimeException {
-        HelpRequested() {
+        public HelpRequested() {
             super("help", null, false, false);
         }
     }

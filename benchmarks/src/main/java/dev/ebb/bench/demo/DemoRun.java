@@ -45,10 +45,12 @@ public final class DemoRun {
      * @param label names the topics and group of this run
      * @param settleTimeout how long to wait after the trace for every record to come out and the replicas to return
      *     to the minimum
-     * @param stopWhen ends the run early once it holds (checked every 500 ms after the trace's burst)
+     * @param observeAfterDrain empty: run until the replicas are back at the minimum (or the settle timeout);
+     *     else stop this long after every record came out even if the replicas are still up (a slow cooldown)
      */
     public record Settings(String label, Trace trace, Policy policy, int partitions, DemoOptions.Workers workers,
-                           double workerRate, Duration pollInterval, Duration settleTimeout, Path workDir) {
+                           double workerRate, Duration pollInterval, Duration settleTimeout, Path workDir,
+                           Optional<Duration> observeAfterDrain) {
     }
 
     /** What a run measured, plus the raw material for reports. */
@@ -116,6 +118,7 @@ public final class DemoRun {
             // The trace's final idle phase is there for the scale-down; once the replicas are back at the minimum
             // and every record came out, the run is over.
             Instant deadline = null;
+            Instant drainedAt = null;
             int min = settings.policy().minReplicas();
             while (true) {
                 Thread.sleep(250);
@@ -123,9 +126,15 @@ public final class DemoRun {
                 if (load.finished() && deadline == null) {
                     deadline = now.plus(settings.settleTimeout());
                 }
-                if (load.inFinalIdle() && !timeline.changes().isEmpty() && timeline.replicasAt(now) <= min
-                        && counter.missing(load.ackedSeqs()) == 0) {
+                boolean allOut = load.inFinalIdle() && counter.missing(load.ackedSeqs()) == 0;
+                if (allOut && !timeline.changes().isEmpty() && timeline.replicasAt(now) <= min) {
                     break;
+                }
+                if (allOut && settings.observeAfterDrain().isPresent()) {
+                    drainedAt = drainedAt == null ? now : drainedAt;
+                    if (!now.isBefore(drainedAt.plus(settings.observeAfterDrain().get()))) {
+                        break;
+                    }
                 }
                 if (deadline != null && now.isAfter(deadline)) {
                     out.println("Gave up waiting " + settings.settleTimeout().toSeconds() + "s after the trace for "
@@ -139,11 +148,12 @@ public final class DemoRun {
             if (loop != null) {
                 loop.close();
             }
+            // Vert.x first, so that no tick still in flight asks the closed workers for anything.
+            vertx.close().await();
             targetCloser.close();
             load.close();
             counter.close();
             catalog.close();
-            vertx.close().await();
         }
         Instant end = clock.instant();
         return new Result(summarize(timeline, load, counter, start, end), timeline, load.burstStart());

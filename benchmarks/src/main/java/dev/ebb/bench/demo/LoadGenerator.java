@@ -95,12 +95,13 @@ public final class LoadGenerator implements AutoCloseable {
                 Optional<Trace.Phase> current = trace.phaseAt(elapsed);
                 String name = current.map(Trace.Phase::name).orElse(null);
                 if (name != null && !name.equals(phase)) {
-                    if (Trace.BURST.equals(phase)) {
-                        burstEnd = seq;
-                    }
                     if (Trace.BURST.equals(name)) {
                         burstStart = now;
                         burstFirst = seq;
+                        // The burst is the records the trace sends during that phase, even if a busy machine
+                        // makes some of them leave a little after it.
+                        Duration from = trace.startOf(Trace.BURST).orElseThrow();
+                        burstEnd = (long) Math.floor(trace.recordsBy(from.plus(current.get().length())));
                     }
                     onPhase.accept(now, name + String.format(Locale.ROOT, " (%s)", rate(current.get())));
                     phase = name;
@@ -128,9 +129,6 @@ public final class LoadGenerator implements AutoCloseable {
                 }
                 sent = seq;
                 if (current.isEmpty()) {
-                    if (Trace.BURST.equals(phase)) {
-                        burstEnd = seq;
-                    }
                     break;
                 }
                 Thread.sleep(20);
@@ -198,7 +196,7 @@ public final class LoadGenerator implements AutoCloseable {
         return Optional.ofNullable(burstStart);
     }
 
-    /** Sequence numbers of the burst: [first, end); empty until the burst is over. */
+    /** Sequence numbers of the burst: [first, end); empty until the burst started. */
     public Optional<long[]> burstRange() {
         return burstFirst < 0 || burstEnd < 0 ? Optional.empty() : Optional.of(new long[] {burstFirst, burstEnd});
     }

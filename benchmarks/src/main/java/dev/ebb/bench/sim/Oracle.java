@@ -1,6 +1,7 @@
 package dev.ebb.bench.sim;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -51,6 +52,17 @@ final class Oracle {
 
         int steps() {
             return cumulative.length - 1;
+        }
+
+        /** The most records any single step of the window brings. */
+        double peakStepArrivals(int window) {
+            int from = window * windowSteps;
+            int to = Math.min(steps(), from + windowSteps);
+            double peak = 0;
+            for (int step = from; step < to; step++) {
+                peak = Math.max(peak, cumulative[step + 1] - cumulative[step]);
+            }
+            return peak;
         }
 
         int windows() {
@@ -175,6 +187,7 @@ final class Oracle {
         int caps = representatives.size();
         int[][] nextState = new int[2][caps];
         double[][] violation = new double[2][caps];
+        int[][] hint = new int[2][caps];
         double[] gSame = new double[options];
         double[] gChanged = new double[options];
         double[] suffix = new double[options + 1];
@@ -184,12 +197,16 @@ final class Oracle {
             double seconds = problem.windowSeconds(k);
             double coldCost = problem.coldSteps() * problem.dt();
             boolean mayIncrease = problem.mayIncreaseAt(k);
+            for (int[] h : hint) {
+                Arrays.fill(h, 0);
+            }
             for (int g = 0; g < states; g++) {
                 for (int paused = 0; paused < 2; paused++) {
                     for (int c = 0; c < caps; c++) {
-                        double[] outcome = transition(problem, grid, k, grid[g], representatives.get(c), paused == 1);
-                        nextState[paused][c] = (int) outcome[0];
-                        violation[paused][c] = outcome[1];
+                        int state = hint[paused][c] < 0 ? -1 : transition(problem, grid, k, grid[g],
+                                representatives.get(c), paused == 1, hint[paused][c], violation[paused], c);
+                        nextState[paused][c] = state;
+                        hint[paused][c] = state;
                     }
                 }
                 for (int r = 0; r < options; r++) {
@@ -248,8 +265,7 @@ final class Oracle {
         for (int k = 0; k < windows; k++) {
             int r = choice[k][g][prev];
             schedule[k] = r;
-            double[] outcome = transition(problem, grid, k, grid[g], r, r != prev);
-            g = (int) outcome[0];
+            g = transition(problem, grid, k, grid[g], r, r != prev, 0, new double[1], 0);
             prev = r;
             if (g < 0) {
                 return null;
@@ -263,10 +279,14 @@ final class Oracle {
     }
 
     /**
-     * One window from time lag {@code tau} with {@code r} members: returns {next state index or -1, seconds in
-     * violation}. The next state is the smallest grid value at or above the exact time lag (conservative).
+     * One window from time lag {@code tau} with {@code r} members. Returns the next state: the smallest grid index
+     * whose time lag is at or above the exact one (conservative), or -1 beyond the grid; the seconds in violation go
+     * to {@code violation[slot]}. {@code hint} is a grid index known to be at or below the answer: the end state
+     * only grows with the start state, so callers walking the start states upwards pass the previous answer and the
+     * search costs O(1) amortized.
      */
-    private static double[] transition(Problem problem, double[] grid, int window, double tau, int r, boolean paused) {
+    private static int transition(Problem problem, double[] grid, int window, double tau, int r, boolean paused,
+                                  int hint, double[] violation, int slot) {
         double[] a = problem.cumulative();
         double dt = problem.dt();
         int from = window * problem.windowSteps();
@@ -275,27 +295,31 @@ final class Oracle {
         double cap = problem.capacityPerStep(r);
         int pauseEnd = paused ? from + problem.pauseSteps() : from;
         int slo = problem.sloSteps();
-        double violation = 0;
+        double late = 0;
+        boolean keepsUp = cap >= problem.peakStepArrivals(window);
         for (int step = from; step < to; step++) {
             if (step >= pauseEnd) {
                 processed = Math.min(a[step + 1], processed + cap);
+                if (keepsUp && processed >= a[step + 1]) {
+                    // caught up, and no later step of this window brings more than one step's capacity
+                    violation[slot] = late;
+                    return 0;
+                }
             }
             int due = step + 1 - slo;
             if (due > 0 && processed < a[due] - 1e-6) {
-                violation += dt;
+                late += dt;
             }
         }
-        double resolution = grid.length > 1 ? grid[1] : dt;
-        double maxTau = grid[grid.length - 1];
-        // beyond the grid: infeasible, found without searching the whole history
-        int oldest = (int) Math.floor(to - maxTau / dt) - 1;
-        if (oldest > 0 && processed < a[oldest] - 1e-6) {
-            return new double[] {-1, violation};
+        violation[slot] = late;
+        // time lag <= grid[i]  <=>  every record that arrived before (end - grid[i]) is processed
+        double end = to * dt;
+        for (int i = Math.max(0, hint); i < grid.length; i++) {
+            if (Trace.cumulativeAt(a, dt, end - grid[i]) <= processed + 1e-6) {
+                return i;
+            }
         }
-        double lag = processed >= a[to] - 1e-6 ? 0
-                : Math.max(0, to * dt - Trace.arrivalTime(a, dt, processed, Math.max(0, oldest), to));
-        int index = (int) Math.ceil(lag / resolution - 1e-9);
-        return new double[] {index >= grid.length ? -1 : Math.max(0, index), violation};
+        return -1;
     }
 
     private static double timeLag(double[] a, double dt, int step, double processed) {

@@ -17,7 +17,7 @@ record RunResult(String policy, float[] timeLag, short[] pods, short[] members, 
                  OptionalDouble sufficientCapacity, double p50, double p99, double maxTimeLag,
                  double violationSeconds, double replicaSeconds, int scaleChanges, int reversals,
                  long membershipChanges, double processed, double arrived, double backlog,
-                 List<String> decisions) {
+                 List<String> decisions, double imbalanceWaste) {
 
     static RunResult of(String policy, GroupModel model, Trace trace, SimSettings settings, List<String> decisions) {
         double dt = settings.stepSeconds();
@@ -69,7 +69,21 @@ record RunResult(String policy, float[] timeLag, short[] pods, short[] members, 
         return new RunResult(policy, lag, model.podCount.clone(), model.memberCount.clone(), firstUp, sufficient,
                 percentile(sorted, 0.50), percentile(sorted, 0.99), sorted[sorted.length - 1], violation,
                 replicaSeconds, changes, reversals, model.membershipChanges(), model.processed(), model.arrived(),
-                model.backlog(), List.copyOf(decisions));
+                model.backlog(), List.copyOf(decisions), imbalanceWaste(model, settings));
+    }
+
+    /** Replica-seconds of pods that add no capacity: a count whose busiest member holds as many partitions as with
+     *  fewer members (9 or 10 of 32 partitions are no faster than 8). */
+    private static double imbalanceWaste(GroupModel model, SimSettings settings) {
+        double waste = 0;
+        for (short pods : model.podCount) {
+            int useful = pods;
+            while (useful > 1 && settings.effectiveReplicas(useful - 1) >= settings.effectiveReplicas(pods)) {
+                useful--;
+            }
+            waste += (pods - useful) * settings.stepSeconds();
+        }
+        return waste;
     }
 
     private static double percentile(float[] sorted, double q) {

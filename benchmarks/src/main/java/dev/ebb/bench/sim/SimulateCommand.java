@@ -90,6 +90,8 @@ public final class SimulateCommand {
         }
 
         long started = System.nanoTime();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpuStarted = threads.getCurrentThreadCpuTime();
         List<Simulation.TraceResult> results = new ArrayList<>();
         for (Trace trace : traces) {
             long t0 = System.nanoTime();
@@ -99,25 +101,26 @@ public final class SimulateCommand {
                     (System.nanoTime() - t0) / 1e9);
             for (RunResult run : result.runs()) {
                 out.printf(Locale.ROOT, "  %-14s replica-s %9.0f (%.2fx oracle)  viol %6.1f s  p99 lag %6.1f s"
-                                + "  max lag %6.1f s  first up %s s  changes %d%n",
+                                + "  max lag %6.1f s  first up %s s  changes %d  imbalance waste %.0f%n",
                         run.policy(), run.replicaSeconds(),
                         run.replicaSeconds() / result.plan().plan().replicaSeconds(), run.violationSeconds(),
                         run.p99(), run.maxTimeLag(),
                         run.firstScaleUp().isPresent() ? Goals.fmt(run.firstScaleUp().getAsDouble()) : "never",
-                        run.scaleChanges());
+                        run.scaleChanges(), run.imbalanceWaste());
                 if (options.verbose) {
                     run.decisions().forEach(d -> out.println("      " + d));
                 }
             }
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
+        Duration cpu = Duration.ofNanos(Math.max(0, threads.getCurrentThreadCpuTime() - cpuStarted));
         try {
             Files.createDirectories(options.out);
             boolean standardSet = options.csv == null && options.trace.equals("all");
             String reportName = standardSet ? "simulation.md" : "simulation-" + traces.get(0).name() + ".md";
             String command = "ebb simulate " + String.join(" ", args);
             Path report = options.out.resolve(reportName);
-            Files.writeString(report, Report.markdown(results, options.settings, command.trim(), took),
+            Files.writeString(report, Report.markdown(results, options.settings, command.trim(), took, cpu),
                     StandardCharsets.UTF_8);
             out.println("wrote " + report);
             for (Simulation.TraceResult result : results) {
@@ -133,7 +136,7 @@ public final class SimulateCommand {
             out.printf(Locale.ROOT, "goal %-8s %-9s %s: %s%n", check.trace(), check.verdict(), check.goal(),
                     check.measured());
         }
-        out.printf(Locale.ROOT, "total %.1f s%n", took.toMillis() / 1000.0);
+        out.printf(Locale.ROOT, "total %.1f s (%.1f s CPU)%n", took.toMillis() / 1000.0, cpu.toMillis() / 1000.0);
         return 0;
     }
 

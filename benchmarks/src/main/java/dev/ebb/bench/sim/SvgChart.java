@@ -105,8 +105,10 @@ final class SvgChart {
         int ly = repTop + 10;
         svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"20\" height=\"10\" fill=\"#dddddd\"/>%n",
                 LEFT + plotWidth + 10, ly - 5));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">arrivals / %s per s</text>%n",
-                LEFT + plotWidth + 35, ly + 4, fmt(settings.perReplicaRate())));
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">arrivals, in</text>%n",
+                LEFT + plotWidth + 35, ly + 4));
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">replicas of %s/s</text>%n",
+                LEFT + plotWidth + 35, ly + 18, fmt(settings.perReplicaRate())));
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">time (s)</text>%n",
                 LEFT + plotWidth / 2, height - 10));
         svg.append("</svg>\n");

@@ -56,11 +56,11 @@ class TracesTest {
     @Test
     void reportsEveryBadCsvLineAtOnce(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("bad.csv");
-        Files.writeString(csv, "0,100\n10,-5\n5,100\n20\n30,abc\n");
+        Files.writeString(csv, "0,100\n10,-5\n0,100\n20\n30,abc\n");
         assertThatThrownBy(() -> Traces.fromCsv(csv, settings))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("line 2: Invalid value -5 for records_per_second: must be >= 0")
-                .hasMessageContaining("line 3: Invalid value 5 for seconds: must be greater than the previous row's")
+                .hasMessageContaining("line 3: Invalid value 0 for seconds: must be greater than the previous row's")
                 .hasMessageContaining("line 4: expected 'seconds,records_per_second'")
                 .hasMessageContaining("line 5: not a number");
     }

@@ -36,12 +36,14 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
   private final boolean exactlyOnce;
   private final Map<TopicPartition, PartitionTracker> trackers = new HashMap<>();
   private boolean paused;
+  private final InFlightLimit limit;
   private long lastCommitNanos = System.nanoTime();
   private boolean logCommitFailure = true;
 
   public ConsumerGroupWorker(EbbFunction<?, ?> function, WorkerConfig config) {
     super(function, config);
     this.exactlyOnce = config.guarantee() == ProcessingGuarantee.EXACTLY_ONCE;
+    this.limit = new InFlightLimit(config, metrics);
     try {
       this.protocol = ClientConfigs.resolve(config);
       this.consumer = new KafkaConsumer<>(ClientConfigs.consumer(config, protocol));
@@ -63,15 +65,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
     consumer.subscribe(config.topics(), new Listener());
     Duration poll = ClientConfigs.pollTimeout();
     while (!stopRequested) {
-      if (paused) {
-        // Wait for the lanes rather than in poll(): paused partitions return nothing, so poll would idle its
-        // whole timeout while the lanes run dry.
-        metrics.inFlight.awaitAtMost(config.maxInFlight() / 2, System.nanoTime() + poll.toNanos());
-        if (metrics.inFlight.get() <= config.maxInFlight() / 2) {
-          consumer.resume(consumer.paused());
-          paused = false;
-        }
-      }
+      backpressure(poll);
       ConsumerRecords<byte[], byte[]> records;
       try {
         records = consumer.poll(paused ? Duration.ZERO : poll);
@@ -90,7 +84,6 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
       if (!records.isEmpty()) {
         dispatch(records);
       }
-      backpressure();
       if (System.nanoTime() - lastCommitNanos >= config.commitInterval().toNanos()) {
         commitAsync();
       }
@@ -122,10 +115,26 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
     lanes.submit(batches);
   }
 
-  private void backpressure() {
-    if (!paused && metrics.inFlight.get() >= config.maxInFlight()) {
-      consumer.pause(consumer.assignment());
-      paused = true;
+  /**
+   * Bounds the records fetched but not finished. A short wait for the lanes comes first: for fast functions it is
+   * all that is needed, and it avoids pause/resume cycles that cost refetches. Only if the lanes stay busy are the
+   * partitions paused, so that poll() keeps running rebalance callbacks without returning more records.
+   */
+  private void backpressure(Duration poll) throws InterruptedException {
+    int max = limit.current();
+    int resumeAt = max / 2;
+    if (!paused && metrics.inFlight.get() >= max) {
+      if (!metrics.inFlight.awaitAtMost(resumeAt, System.nanoTime() + 50_000_000L)) {
+        consumer.pause(consumer.assignment());
+        paused = true;
+      }
+    } else if (paused) {
+      // Wait here rather than in poll(): paused partitions return nothing, so poll would idle its whole timeout.
+      metrics.inFlight.awaitAtMost(resumeAt, System.nanoTime() + poll.toNanos());
+      if (metrics.inFlight.get() <= resumeAt) {
+        consumer.resume(consumer.paused());
+        paused = false;
+      }
     }
   }
 

@@ -110,4 +110,22 @@ class FailureHandlingIT {
       assertThat(harness.awaitDeadLetters(1, WAIT)).extracting(DeadLetter::valueAsString).containsExactly("poison-x");
     }
   }
+
+  /** The example of the README, kept compiling and passing here. */
+  @Test
+  void readmeExampleUpperCasesAndDeadLettersPoison() {
+    EbbFunction<String, String> upper = EbbFunction.of(Codecs.string(), Codecs.string(), r -> {
+      if (r.value().isEmpty()) {
+        throw new IllegalArgumentException("empty");
+      }
+      return r.value().toUpperCase();
+    });
+    try (var harness = FunctionTestHarness.start(upper, broker.bootstrapServers())) {
+      harness.send("k1", "hello");
+      harness.send("k2", "");
+      assertThat(harness.awaitOutputs(1, Duration.ofSeconds(10))).containsExactly("HELLO");
+      assertThat(harness.awaitDeadLetters(1, Duration.ofSeconds(10)).get(0).headers())
+          .containsEntry(DeadLetterHeaders.ATTEMPTS, "3");
+    }
+  }
 }

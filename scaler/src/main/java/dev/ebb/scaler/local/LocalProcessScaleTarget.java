@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A local scale target whose replicas are worker processes started from a command line (any program). Pools are
- * matched by the target's {@code name}.
+ * matched by the target's {@code name}. {@code {index}} in the command or an environment value becomes the worker's
+ * number in its pool (also in {@code EBB_WORKER_INDEX}).
  *
  * <p>Scale-down stops the newest processes with SIGTERM ({@link Process#destroy()}) so that a worker's graceful drain
  * runs for real, and SIGKILLs any that are still alive after the grace period. A stopped process no longer counts as a
@@ -233,8 +234,10 @@ public final class LocalProcessScaleTarget implements ScaleTarget, AutoCloseable
         }
 
         private Process start(int index) throws Exception {
-            ProcessBuilder builder = new ProcessBuilder(spec.command());
-            builder.environment().putAll(spec.environment());
+            String n = Integer.toString(index);
+            ProcessBuilder builder = new ProcessBuilder(spec.command().stream().map(a -> a.replace("{index}", n))
+                    .toList());
+            spec.environment().forEach((k, v) -> builder.environment().put(k, v.replace("{index}", n)));
             builder.environment().put("EBB_WORKER_INDEX", Integer.toString(index));
             spec.workingDirectory().ifPresent(dir -> builder.directory(dir.toFile()));
             builder.redirectErrorStream(true);

@@ -9,7 +9,8 @@ import java.util.Optional;
  * How to start one worker process of a local pool.
  *
  * @param command program and arguments, e.g. {@code [java, -cp, ..., dev.ebb.function.example.OrderEnricher]}
- * @param environment added to the scaler's environment; every worker also gets {@code EBB_WORKER_INDEX}
+ * @param environment added to the scaler's environment; {@code {index}} in a value becomes the worker's number;
+ *     every worker also gets {@code EBB_WORKER_INDEX}
  * @param workingDirectory empty: the scaler's working directory
  * @param logDirectory empty: worker output is discarded; else {@code <name>-<index>.log} files there
  */

@@ -275,8 +275,9 @@ public final class ScalingPolicy {
                     return finish(current, DecisionKind.HOLD, describe(wanted) + "; holding " + current + ": "
                             + rebalancing.get(), quietSince, Optional.of(desire));
                 }
-                // Every removal pauses the group; skip those smaller than the tolerance (need or stabilized count).
-                if (withinTolerance() || target >= current * (1 - spec.tolerance())) {
+                // Threshold mode: the HPA's tolerance band, as KEDA users know it. Drain mode: the stabilization
+                // window already damps noise, and a band here would strand a replica of waste (11 for a load of 10).
+                if (spec.mode() == Mode.THRESHOLD && withinTolerance()) {
                     return finish(current, DecisionKind.HOLD, describe(wanted) + "; holding " + current
                             + ": within tolerance " + percent(spec.tolerance()) + " (stabilized " + target + ")",
                             quietSince, Optional.of(desire));

@@ -65,14 +65,22 @@ public record WorkloadState(int currentReplicas, OptionalDouble learnedRate, Opt
     }
 
     /**
-     * This state with the count the target really has. When it differs (a failed scale, someone else scaled),
-     * replicas believed to be starting are trimmed to the new count.
+     * This state with the count the target really has. When it is lower (a failed scale-up, someone scaled down),
+     * the missing replicas are taken from those believed to be starting first: ready pods are the ones that exist.
      */
     public WorkloadState withCurrentReplicas(int replicas) {
         if (replicas == currentReplicas) {
             return this;
         }
-        return new WorkloadState(replicas, learnedRate, lastChangeAt, trimStarting(starting, replicas), desires,
+        if (replicas < 0) {
+            throw new IllegalArgumentException("Invalid value " + replicas + " for currentReplicas: must be >= 0");
+        }
+        int startingTotal = 0;
+        for (Starting s : starting) {
+            startingTotal += s.count();
+        }
+        int keep = replicas < currentReplicas ? startingTotal - (currentReplicas - replicas) : startingTotal;
+        return new WorkloadState(replicas, learnedRate, lastChangeAt, trimStarting(starting, keep), desires,
                 quietSince, failures, lastObservationAt, samples, committed, lastMembershipChangeAt);
     }
 

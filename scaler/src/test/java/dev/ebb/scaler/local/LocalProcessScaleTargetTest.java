@@ -97,14 +97,14 @@ class LocalProcessScaleTargetTest {
 
     @Test
     void writesWorkerOutputToTheLogDirectory(@TempDir Path logs) throws Exception {
-        ProcessSpec echo = new ProcessSpec(List.of("sh", "-c", "echo hello from $EBB_WORKER_INDEX; sleep 30"),
-                Map.of(), Optional.empty(), Optional.of(logs));
+        ProcessSpec echo = new ProcessSpec(List.of("sh", "-c", "echo hello from $EBB_WORKER_INDEX as $WORKER_ID; sleep 30"),
+                Map.of("WORKER_ID", "enricher-{index}"), Optional.empty(), Optional.of(logs));
         try (LocalProcessScaleTarget target = new LocalProcessScaleTarget(Duration.ofSeconds(1))) {
             target.register("worker", echo);
             scale(target, 1);
 
             waitUntil(() -> Files.exists(logs.resolve("worker-0.log")) && content(logs.resolve("worker-0.log"))
-                    .contains("hello from 0"));
+                    .contains("hello from 0 as enricher-0"));
         }
     }
 

@@ -1,0 +1,411 @@
+package dev.ebb.bench.lagpoll;
+
+import dev.ebb.scaler.lag.GroupQuery;
+import dev.ebb.scaler.lag.KafkaAdminLagSource;
+import dev.ebb.scaler.policy.Observation;
+import dev.ebb.testkit.KafkaBroker;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Lag-poll cost: {@code G} consumer groups over {@code T × P} partitions on one real testkit broker, observed with
+ * one {@link KafkaAdminLagSource} (one Admin client). Reports median and p99 milliseconds per poll and the heap the
+ * source keeps (its per-group histories), and writes {@code lag-poll.md} and {@code lag-poll.json}.
+ *
+ * <p>A command, not a test: the goal (≤ 250 ms per poll for 1,000 groups over 10,000 partitions) is checked and
+ * reported, never asserted in the suite.
+ */
+public final class LagPollBenchmark {
+
+    static final double GOAL_MS = 250;
+
+    private LagPollBenchmark() {
+    }
+
+    static final String USAGE = """
+            Usage: ebb bench-lag-poll [--topics 100] [--partitions 100] [--groups 1000] [--partitions-per-group 10]
+                                      [--polls 50] [--warmup 5] [--out benchmarks/results]
+
+            Starts a testkit Kafka broker, creates TOPICS × PARTITIONS partitions with a few records each, commits
+            offsets for GROUPS groups (each on PARTITIONS-PER-GROUP partitions), then times POLLS lag polls of all
+            groups with one Admin client. Writes lag-poll.md and lag-poll.json under --out.
+            """;
+
+    record Options(int topics, int partitions, int groups, int partitionsPerGroup, int polls, int warmup, Path out) {
+    }
+
+    record Result(Options options, int totalPartitions, double medianMs, double p99Ms, double minMs, double maxMs,
+                  double meanMs, long retainedHeapBytes, long heapUsedAfterGcBytes, long allocatedPerPollBytes,
+                  int unavailable, long totalLag, long expectedTotalLag, Duration setup, String javaVersion,
+                  int cpus, Instant at) {
+        boolean goalMet() {
+            return medianMs <= GOAL_MS && p99Ms <= GOAL_MS;
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String[] args) {
+        return run(args, System.out, System.err);
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Options options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            if ("help".equals(e.getMessage())) {
+                out.print(USAGE);
+                return 0;
+            }
+            err.println("error: " + e.getMessage());
+            err.println("Run 'ebb bench-lag-poll --help' for usage.");
+            return 2;
+        }
+        try {
+            Result result = measure(options, out);
+            String markdown = markdown(result);
+            Files.createDirectories(options.out());
+            Files.writeString(options.out().resolve("lag-poll.md"), markdown, StandardCharsets.UTF_8);
+            Files.writeString(options.out().resolve("lag-poll.json"), json(result), StandardCharsets.UTF_8);
+            out.println();
+            out.print(markdown);
+            out.println("Written to " + options.out().resolve("lag-poll.md") + " and lag-poll.json");
+            return result.unavailable() == 0 && result.totalLag() == result.expectedTotalLag() ? 0 : 1;
+        } catch (IOException e) {
+            err.println("error: cannot write results to " + options.out() + ": " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("error: interrupted");
+            return 1;
+        } catch (ExecutionException | RuntimeException e) {
+            err.println("error: benchmark failed: " + e);
+            return 1;
+        }
+    }
+
+    static Options parse(String[] args) {
+        Map<String, String> values = new HashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--help", "-h" -> throw new IllegalArgumentException("help");
+                case "--topics", "--partitions", "--groups", "--partitions-per-group", "--polls", "--warmup", "--out" -> {
+                    if (i + 1 >= args.length) {
+                        problems.add("Missing value for " + args[i]);
+                    } else {
+                        values.put(args[i], args[++i]);
+                    }
+                }
+                default -> problems.add("Unknown argument '" + args[i] + "'");
+            }
+        }
+        int topics = positive(problems, values, "--topics", 100);
+        int partitions = positive(problems, values, "--partitions", 100);
+        int groups = positive(problems, values, "--groups", 1000);
+        int perGroup = positive(problems, values, "--partitions-per-group", 10);
+        int polls = positive(problems, values, "--polls", 50);
+        int warmup = positive(problems, values, "--warmup", 5);
+        if (problems.isEmpty() && perGroup > partitions) {
+            problems.add("Invalid value " + perGroup + " for --partitions-per-group: must be <= --partitions ("
+                    + partitions + ")");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        Path out = Path.of(values.getOrDefault("--out", Path.of("benchmarks", "results").toString()));
+        return new Options(topics, partitions, groups, perGroup, polls, warmup, out);
+    }
+
+    private static int positive(List<String> problems, Map<String, String> values, String name, int fallback) {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add("Invalid value '" + v + "' for " + name + ": must be a whole number >= 1");
+        return fallback;
+    }
+
+    static Result measure(Options o, PrintStream out) throws InterruptedException, ExecutionException {
+        Instant setupStart = Instant.now();
+        // The testkit flushes every message (safe for crash tests); that only slows down the setup here.
+        Map<String, String> brokerSettings = Map.of("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+        try (KafkaBroker broker = KafkaBroker.start(brokerSettings)) {
+            out.println("broker " + broker.bootstrapServers() + " up; creating " + o.topics() + " topics × "
+                    + o.partitions() + " partitions");
+            List<String> topics = new ArrayList<>();
+            for (int t = 0; t < o.topics(); t++) {
+                topics.add(String.format(Locale.ROOT, "bench-%03d", t));
+            }
+            Map<TopicPartition, Long> ends;
+            long expectedLag = 0;
+            List<GroupQuery> queries = new ArrayList<>();
+            try (Admin admin = Admin.create(broker.clientConfig())) {
+                createTopics(admin, topics, o.partitions());
+                out.println("topics ready after " + seconds(setupStart) + "; producing");
+                ends = produce(broker, topics, o.partitions());
+                out.println("records produced after " + seconds(setupStart) + "; committing offsets of "
+                        + o.groups() + " groups");
+                expectedLag = commit(admin, topics, o, ends, queries);
+            }
+            Duration setup = Duration.between(setupStart, Instant.now());
+            out.println("setup done in " + seconds(setupStart) + "; polling");
+
+            MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+            long baseline = usedAfterGc(memory);
+            try (KafkaAdminLagSource source = new KafkaAdminLagSource(broker.clientConfig(),
+                    KafkaAdminLagSource.Settings.defaults().withApiTimeout(Duration.ofSeconds(30)),
+                    Clock.systemUTC())) {
+                for (int i = 0; i < o.warmup(); i++) {
+                    poll(source, queries);
+                }
+                double[] ms = new double[o.polls()];
+                long allocated = 0;
+                Map<GroupQuery, Observation> last = Map.of();
+                for (int i = 0; i < o.polls(); i++) {
+                    long before = allocatedBytes();
+                    long start = System.nanoTime();
+                    last = poll(source, queries);
+                    ms[i] = (System.nanoTime() - start) / 1e6;
+                    allocated += allocatedBytes() - before;
+                }
+                long afterGc = usedAfterGc(memory);
+                int unavailable = 0;
+                long totalLag = 0;
+                for (Observation obs : last.values()) {
+                    if (obs instanceof Observation.Lag lag) {
+                        totalLag += lag.totalLag();
+                    } else {
+                        unavailable++;
+                    }
+                }
+                double[] sorted = ms.clone();
+                Arrays.sort(sorted);
+                return new Result(o, o.topics() * o.partitions(), percentile(sorted, 50), percentile(sorted, 99),
+                        sorted[0], sorted[sorted.length - 1], Arrays.stream(ms).average().orElse(0),
+                        afterGc - baseline, afterGc, allocated / o.polls(), unavailable, totalLag, expectedLag, setup,
+                        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+                        Instant.now());
+            }
+        }
+    }
+
+    private static Map<GroupQuery, Observation> poll(KafkaAdminLagSource source, List<GroupQuery> queries)
+            throws InterruptedException, ExecutionException {
+        try {
+            return source.observe(queries).toCompletableFuture().get(2, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("a poll did not complete within 2 minutes", e);
+        }
+    }
+
+    private static void createTopics(Admin admin, List<String> topics, int partitions)
+            throws InterruptedException, ExecutionException {
+        List<NewTopic> newTopics = new ArrayList<>();
+        for (String t : topics) {
+            // Small index files: 10,000 partitions with Kafka's 10 MB preallocated indexes map 200 GB of files.
+            newTopics.add(new NewTopic(t, partitions, (short) 1).configs(Map.of("segment.index.bytes", "65536")));
+        }
+        for (int i = 0; i < newTopics.size(); i += 20) {
+            admin.createTopics(newTopics.subList(i, Math.min(i + 20, newTopics.size()))).all().get();
+        }
+        // Wait until every partition has a leader.
+        while (true) {
+            Map<String, TopicDescription> described;
+            try {
+                described = admin.describeTopics(topics).allTopicNames().get();
+            } catch (ExecutionException e) {
+                // Metadata of freshly created topics reaches the broker's cache a moment later.
+                Thread.sleep(200);
+                continue;
+            }
+            boolean ready = described.size() == topics.size();
+            for (TopicDescription d : described.values()) {
+                for (TopicPartitionInfo p : d.partitions()) {
+                    ready &= p.leader() != null && !p.leader().isEmpty();
+                }
+                ready &= d.partitions().size() == partitions;
+            }
+            if (ready) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** A few records per partition (5 to 24), so that end offsets differ; returns each partition's end offset. */
+    private static Map<TopicPartition, Long> produce(KafkaBroker broker, List<String> topics, int partitions) {
+        Map<String, Object> config = new HashMap<>(broker.clientConfig());
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 50);
+        config.put(ProducerConfig.ACKS_CONFIG, "1");
+        Map<TopicPartition, Long> ends = new LinkedHashMap<>();
+        byte[] value = new byte[16];
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
+            for (String t : topics) {
+                for (int p = 0; p < partitions; p++) {
+                    int n = 5 + Math.floorMod((t + p).hashCode(), 20);
+                    for (int i = 0; i < n; i++) {
+                        producer.send(new ProducerRecord<>(t, p, null, value));
+                    }
+                    ends.put(new TopicPartition(t, p), (long) n);
+                }
+            }
+            producer.flush();
+        }
+        return ends;
+    }
+
+    /**
+     * Group g commits on {@code partitionsPerGroup} consecutive partitions of one topic, half-way through each;
+     * returns the total lag every poll must find.
+     */
+    private static long commit(Admin admin, List<String> topics, Options o, Map<TopicPartition, Long> ends,
+                               List<GroupQuery> queries) throws InterruptedException, ExecutionException {
+        Semaphore inFlight = new Semaphore(50);
+        List<CompletableFuture<Void>> commits = new ArrayList<>();
+        long expected = 0;
+        int blocks = o.partitions() / o.partitionsPerGroup();
+        for (int g = 0; g < o.groups(); g++) {
+            String topic = topics.get(g % topics.size());
+            int first = ((g / topics.size()) % Math.max(1, blocks)) * o.partitionsPerGroup();
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            for (int p = first; p < first + o.partitionsPerGroup(); p++) {
+                TopicPartition tp = new TopicPartition(topic, p);
+                long end = ends.get(tp);
+                offsets.put(tp, new OffsetAndMetadata(end / 2));
+                expected += end - end / 2;
+            }
+            String group = String.format(Locale.ROOT, "bench-group-%04d", g);
+            queries.add(GroupQuery.consumerGroup(group, List.of()));
+            inFlight.acquire();
+            commits.add(admin.alterConsumerGroupOffsets(group, offsets).all().toCompletionStage()
+                    .toCompletableFuture().whenComplete((v, t) -> inFlight.release()));
+        }
+        CompletableFuture.allOf(commits.toArray(CompletableFuture[]::new)).get();
+        return expected;
+    }
+
+    private static long usedAfterGc(MemoryMXBean memory) throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    /** Bytes allocated by every thread of this JVM so far (the Admin network thread does most of the work). */
+    private static long allocatedBytes() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+                && threads.isThreadAllocatedMemorySupported()) {
+            long sum = 0;
+            for (long a : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+                sum += Math.max(0, a);
+            }
+            return sum;
+        }
+        return 0;
+    }
+
+    static double percentile(double[] sorted, double p) {
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank))];
+    }
+
+    private static String seconds(Instant since) {
+        return String.format(Locale.ROOT, "%.1f s", Duration.between(since, Instant.now()).toMillis() / 1000.0);
+    }
+
+    private static String mb(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MB", bytes / 1024.0 / 1024.0);
+    }
+
+    static String markdown(Result r) {
+        Options o = r.options();
+        StringBuilder md = new StringBuilder();
+        md.append("# Lag-poll cost\n\n");
+        md.append(String.format(Locale.ROOT, "%,d consumer groups over %,d partitions (%d topics × %d partitions, "
+                + "each group committed on %d partitions), one Kafka 4.4 testkit broker, one Admin client "
+                + "(`KafkaAdminLagSource`), %d timed polls after %d warm-up polls.%n%n", o.groups(),
+                r.totalPartitions(), o.topics(), o.partitions(), o.partitionsPerGroup(), o.polls(), o.warmup()));
+        md.append("| metric | value |\n|---|---|\n");
+        md.append(String.format(Locale.ROOT, "| median per poll | %.1f ms |%n", r.medianMs()));
+        md.append(String.format(Locale.ROOT, "| p99 per poll | %.1f ms |%n", r.p99Ms()));
+        md.append(String.format(Locale.ROOT, "| min / mean / max | %.1f / %.1f / %.1f ms |%n", r.minMs(),
+                r.meanMs(), r.maxMs()));
+        md.append(String.format(Locale.ROOT, "| goal | <= %.0f ms per poll: %s |%n", GOAL_MS,
+                r.goalMet() ? "met" : "NOT met"));
+        md.append("| scaler heap retained by the source (after GC, histories of every group) | ")
+                .append(mb(r.retainedHeapBytes())).append(" |\n");
+        md.append("| scaler JVM heap used after GC | ").append(mb(r.heapUsedAfterGcBytes())).append(" |\n");
+        md.append("| allocated per poll (all threads) | ").append(mb(r.allocatedPerPollBytes())).append(" |\n");
+        md.append(String.format(Locale.ROOT, "| groups Unavailable in the last poll | %d |%n", r.unavailable()));
+        md.append(String.format(Locale.ROOT, "| total lag found / expected | %,d / %,d |%n", r.totalLag(),
+                r.expectedTotalLag()));
+        md.append("\nRequests per poll: one batched `listConsumerGroupOffsets` and one `describeConsumerGroups` "
+                + "for all groups, then one `listOffsets` (latest) and one `listOffsets` (earliest) for all "
+                + "partitions.\n\n");
+        md.append(String.format(Locale.ROOT, "Machine: %d CPUs, Java %s; broker child JVM -Xmx768m, "
+                + "`log.flush.interval.messages` left at Kafka's default for this run (the testkit flushes every "
+                + "message). Setup (topics, records, commits) took %.0f s. Measured %s.%n%n", r.cpus(),
+                r.javaVersion(), r.setup().toMillis() / 1000.0, r.at()));
+        md.append("Reproduce: `./ebb bench-lag-poll` (defaults above).\n");
+        return md.toString();
+    }
+
+    static String json(Result r) {
+        Options o = r.options();
+        return String.format(Locale.ROOT, "{\"benchmark\":\"lag-poll\",\"at\":\"%s\",\"groups\":%d,\"topics\":%d,"
+                + "\"partitionsPerTopic\":%d,\"partitions\":%d,\"partitionsPerGroup\":%d,\"polls\":%d,"
+                + "\"warmupPolls\":%d,\"medianMs\":%.3f,\"p99Ms\":%.3f,\"minMs\":%.3f,\"meanMs\":%.3f,"
+                + "\"maxMs\":%.3f,\"goalMs\":%.0f,\"goalMet\":%b,\"retainedHeapBytes\":%d,"
+                + "\"heapUsedAfterGcBytes\":%d,\"allocatedPerPollBytes\":%d,\"unavailable\":%d,\"totalLag\":%d,"
+                + "\"expectedTotalLag\":%d,\"setupSeconds\":%.1f,\"cpus\":%d,\"java\":\"%s\"}%n",
+                r.at(), o.groups(), o.topics(), o.partitions(), r.totalPartitions(), o.partitionsPerGroup(),
+                o.polls(), o.warmup(), r.medianMs(), r.p99Ms(), r.minMs(), r.meanMs(), r.maxMs(), GOAL_MS,
+                r.goalMet(), r.retainedHeapBytes(), r.heapUsedAfterGcBytes(), r.allocatedPerPollBytes(),
+                r.unavailable(), r.totalLag(), r.expectedTotalLag(), r.setup().toMillis() / 1000.0, r.cpus(),
+                r.javaVersion());
+    }
+}

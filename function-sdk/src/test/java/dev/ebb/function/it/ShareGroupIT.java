@@ -1,0 +1,85 @@
+package dev.ebb.function.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ebb.function.DeadLetterHeaders;
+import dev.ebb.function.FunctionWorker;
+import dev.ebb.function.RunningWorker;
+import dev.ebb.function.WorkerConfig;
+import dev.ebb.testkit.KafkaBroker;
+import dev.ebb.testkit.KafkaBrokerExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Share-group (KIP-932) workers: more workers than partitions, ACCEPT after processing, REJECT after dead-lettering. */
+@ExtendWith(KafkaBrokerExtension.class)
+class ShareGroupIT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private final KafkaBroker broker;
+
+  ShareGroupIT(KafkaBroker broker) {
+    this.broker = broker;
+  }
+
+  @Test
+  void processesEveryRecordAndDeadLettersThePoisonWithMoreWorkersThanPartitions() throws Exception {
+    String in = Records.unique("share-in");
+    String out = Records.unique("share-out");
+    String dlq = Records.unique("share-dlq");
+    String group = Records.unique("share-group");
+    broker.createTopic(in, 1);
+    broker.createTopic(out, 1);
+    broker.createTopic(dlq, 1);
+    Properties p = new Properties();
+    p.put("bootstrap.servers", broker.bootstrapServers());
+    try (Admin admin = Admin.create(p)) {
+      // A new share group starts at the log end by default; this one should see what was produced before.
+      admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
+          new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET))))
+          .all().get(10, TimeUnit.SECONDS);
+    }
+    List<RunningWorker> workers = new ArrayList<>();
+    try (KafkaProducer<String, String> producer = Records.producer(broker.bootstrapServers())) {
+      List<String> ids = new ArrayList<>(Records.produce(producer, in, "s", 0, 200));
+      Records.produce(producer, in, "poison", 0, 1);
+      for (int i = 0; i < 2; i++) {
+        workers.add(FunctionWorker.start(TaggingFunction.of("share-" + i, Duration.ofMillis(1)),
+            WorkerConfig.builder().bootstrapServers(broker.bootstrapServers()).topics(in).shareGroup(group)
+                .outputTopic(out).dlqTopic(dlq).retries(1).retryBackoff(Duration.ofMillis(10)).httpOff()
+                .workerId("share-" + i).build()));
+      }
+      ids.addAll(Records.produce(producer, in, "s", 200, 400));
+
+      long t0 = System.nanoTime();
+      List<ConsumerRecord<String, String>> outputs = Records.readUntil(broker.bootstrapServers(), out, false, WAIT,
+          o -> Records.distinctCovering(o, ids) == ids.size());
+      List<ConsumerRecord<String, String>> dead = Records.readUntil(broker.bootstrapServers(), dlq, false, WAIT,
+          o -> !o.isEmpty());
+      System.out.printf("share group: all read after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+      Map<String, Integer> counts = Records.countIds(outputs);
+      System.out.printf("share group: produced %d, processed %d distinct, %d duplicates%n", ids.size(),
+          counts.size(), outputs.size() - counts.size());
+      assertThat(counts.keySet()).containsAll(ids);
+      assertThat(counts).doesNotContainKey("poison-0");
+      assertThat(dead).hasSize(1);
+      assertThat(Records.header(dead.get(0), DeadLetterHeaders.ATTEMPTS)).isEqualTo("2");
+      assertThat(Records.header(dead.get(0), DeadLetterHeaders.GROUP)).isEqualTo(group);
+    } finally {
+      long t0 = System.nanoTime();
+      workers.forEach(RunningWorker::close);
+      System.out.printf("share group: workers closed in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+    }
+  }
+}

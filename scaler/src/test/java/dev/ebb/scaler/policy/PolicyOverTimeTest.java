@@ -1,0 +1,92 @@
+package dev.ebb.scaler.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.function.DoubleUnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Drain mode driving a modelled group ({@link GroupModel}: the simulator's standard settings, 32 partitions, 1,000/s
+ * per replica, 10 s cold start, 2 s pause per membership change, commits every 5 s, 1 s polls, 30 s time-lag SLO).
+ */
+class PolicyOverTimeTest {
+
+    record Load(String name, double perSecond) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Load> constantLoads() {
+        return Stream.of(new Load("a trickle", 40), new Load("half a replica", 500), new Load("3.3 replicas", 3300),
+                new Load("5.5 replicas", 5500), new Load("just under 10 replicas", 9900),
+                new Load("15 replicas", 15000), new Load("beyond the partitions", 40000));
+    }
+
+    @ParameterizedTest
+    @MethodSource("constantLoads")
+    void doesNotOscillateUnderConstantLoad(Load load) {
+        GroupModel model = GroupModel.standard(t -> load.perSecond(), 1);
+        model.run(GroupModel.standardSpec(), 180);
+        int changesBefore = model.changes;
+        int replicas = model.replicas();
+        model.run(GroupModel.standardSpec(), 720);
+        assertThat(model.changes - changesBefore).as("changes after warm-up").isZero();
+        assertThat(model.replicas()).isEqualTo(replicas)
+                .isEqualTo(Math.min(32, Math.max(1, (int) Math.ceil(load.perSecond() / 1000))));
+    }
+
+    @Test
+    void scalesUpInOneDecisionForAStep() {
+        GroupModel model = GroupModel.standard(t -> t < 100 ? 2000 : 10000, 2);
+        model.run(GroupModel.standardSpec(), 100);
+        int changesBefore = model.changes;
+        model.run(GroupModel.standardSpec(), 30);
+        List<Decision> ups = model.decisions.stream().filter(d -> d.kind() == DecisionKind.SCALE_UP).toList();
+        assertThat(ups).hasSize(1);
+        assertThat(ups.get(0).desiredReplicas()).isBetween(12, 15);
+        assertThat(model.changes - changesBefore).isEqualTo(1);
+        model.run(GroupModel.standardSpec(), 200);
+        assertThat(model.replicas()).isEqualTo(10);
+        assertThat(model.maxTrueAge).as("oldest record age, s").isLessThan(30);
+    }
+
+    @Test
+    void spendsLittleMoreThanTheWorkOnAStep() {
+        DoubleUnaryOperator trace = t -> t < 100 ? 2000 : 10000;
+        GroupModel model = GroupModel.standard(trace, 2);
+        model.run(GroupModel.standardSpec(), 600);
+        double work = 0;
+        for (double t = 0; t < 600; t += 0.1) {
+            work += trace.applyAsDouble(t) * 0.1 / 1000;
+        }
+        // The work itself (replica-seconds at full use) is a lower bound for any schedule.
+        assertThat(model.replicaSeconds / work).isLessThan(1.2);
+    }
+
+    @Test
+    void followsARampWithoutViolatingTheSlo() {
+        GroupModel model = GroupModel.standard(t -> Math.min(20000, t * 20000 / 300), 1);
+        model.run(GroupModel.standardSpec(), 450);
+        assertThat(model.maxTrueAge).isLessThan(30);
+        assertThat(model.reversals).isLessThanOrEqualTo(1);
+        assertThat(model.replicas()).isBetween(20, 22);
+    }
+
+    @Test
+    void goesToZeroAfterTheLoadStopsAndComesBack() {
+        GroupModel model = GroupModel.standard(t -> t < 60 || t >= 500 ? 3000 : 0, 3);
+        model.run(GroupModel.standardSpec(), 420);
+        assertThat(model.replicas()).isZero();
+        model.run(GroupModel.standardSpec(), 100);
+        // 3 for the arrivals, and more for the backlog that builds up during the cold start.
+        assertThat(model.replicas()).isBetween(4, 6);
+        model.run(GroupModel.standardSpec(), 100);
+        assertThat(model.replicas()).isEqualTo(3);
+    }
+}
