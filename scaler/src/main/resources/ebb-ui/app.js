@@ -105,12 +105,14 @@
   }
 
   function annotate(svg, x, t0, t1, h) {
+    var shown = 0;
     state.annotations.forEach(function (a) {
       if (a.t < t0 || a.t > t1) { return; }
       var xx = x(a.t);
       el('line', { x1: xx, x2: xx, y1: PAD_T, y2: h - PAD_B, stroke: '#a0aec0', 'stroke-dasharray': '3,3',
         'class': 'annotation' }, svg);
-      el('text', { x: xx + 3, y: PAD_T + 10 }, svg).textContent = a.text;
+      // Phases close together would overlap: step the labels down.
+      el('text', { x: xx + 3, y: PAD_T + 10 + 13 * (shown++ % 3) }, svg).textContent = a.text;
     });
   }
 

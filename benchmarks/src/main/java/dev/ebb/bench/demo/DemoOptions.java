@@ -65,8 +65,9 @@ public record DemoOptions(String trace, Optional<Duration> duration, String mode
                 arg = arg.substring(0, eq);
             }
             boolean needsValue = switch (arg) {
-                case "--short", "--no-browser", "--headless", "--help", "-h" -> false;
-                default -> true;
+                case "--trace", "--duration", "--mode", "--partitions", "--workers", "--worker-rate", "--poll",
+                        "--max-replicas", "--port", "--out" -> true;
+                default -> false;
             };
             if (needsValue && value == null) {
                 if (i + 1 >= args.length) {

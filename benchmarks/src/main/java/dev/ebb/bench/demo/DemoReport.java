@@ -99,15 +99,17 @@ public final class DemoReport {
             b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">+%ds</text>",
                     x, h - 8, t / 1000));
         }
+        int shown = 0;
         for (LiveLog.Annotation a : annotations) {
             long t = a.at().toEpochMilli();
             if (t < t0 || t > t1) {
                 continue;
             }
             double x = left + (w - left - right) * (t - t0) / span;
+            // Labels of phases close together would overlap: step them down.
             b.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#a0aec0\" "
                     + "stroke-dasharray=\"3,3\"/><text x=\"%.1f\" y=\"%d\">%s</text>\n", x, x, top, h - bottom,
-                    x + 3, top + 10, escape(a.text())));
+                    x + 3, top + 10 + 13 * (shown++ % 3), escape(a.text())));
         }
         StringBuilder lag = new StringBuilder();
         StringBuilder current = new StringBuilder();

@@ -77,6 +77,10 @@ public final class SdkThroughputBenchmark {
       """;
 
   public static int run(String[] args) {
+    // Kafka clients log every config at INFO; keep the console to the results (only effective before slf4j starts).
+    if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka") == null) {
+      System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
+    }
     Options o;
     try {
       o = parse(args);

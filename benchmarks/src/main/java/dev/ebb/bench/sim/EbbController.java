@@ -31,11 +31,21 @@ final class EbbController implements Controller {
     private final int pollSteps;
     private final long stepNanos;
     private final ObservationHistory history;
+    private final boolean partitionRounding;
     private final List<String> log = new ArrayList<>();
     private WorkloadState state;
     private int replicas = -1;
 
     EbbController(String name, PolicySpec spec, SimSettings settings) {
+        this(name, spec, settings, Rounding.AS_DECIDED);
+    }
+
+    /** What the controller does with the policy's count: the what-if experiment rounds it up to a count that lowers
+     *  the busiest member's partition load ({@code --what-if}); it is not part of the standard comparison. */
+    enum Rounding { AS_DECIDED, PARTITION_AWARE }
+
+    EbbController(String name, PolicySpec spec, SimSettings settings, Rounding rounding) {
+        this.partitionRounding = rounding == Rounding.PARTITION_AWARE;
         this.name = name;
         this.spec = spec.requireValid();
         this.pollSteps = settings.steps(settings.ebbPoll());
@@ -70,10 +80,16 @@ final class EbbController implements Controller {
         Observation.Lag observation = history.record(now, partitions, OptionalInt.of(model.members()));
         Decision decision = ScalingPolicy.decide(spec, observation, state.withCurrentReplicas(replicas), now);
         state = decision.next();
-        if (decision.desiredReplicas() != replicas) {
+        int desired = decision.desiredReplicas();
+        if (partitionRounding && desired > 0) {
+            // the smallest count with the same busiest-member load as the next count that lowers it
+            int perMember = (model.partitions() + desired - 1) / desired;
+            desired = Math.min(spec.maxReplicas(), (model.partitions() + perMember - 1) / perMember);
+        }
+        if (desired != replicas) {
             log.add(String.format(java.util.Locale.ROOT, "%8.1fs %d -> %d: %s", model.now(), replicas,
-                    decision.desiredReplicas(), decision.reason()));
-            replicas = decision.desiredReplicas();
+                    desired, decision.reason()));
+            replicas = desired;
             model.requestReplicas(replicas);
         }
     }

@@ -15,6 +15,7 @@ final class EbbPolicies {
 
     static final String DRAIN = "ebb-drain";
     static final String THRESHOLD = "ebb-threshold";
+    static final String DRAIN_PARTITION_AWARE = "ebb-drain-pa";
 
     private EbbPolicies() {
     }
@@ -33,6 +34,13 @@ final class EbbPolicies {
             b.lagThreshold(s.kedaLagThreshold());
         }
         return b.build();
+    }
+
+    /** The what-if experiment: drain mode whose counts are lowered to the cheapest count with the same
+     *  busiest-member partition load (9 or 10 of 32 partitions -> 8), emulated outside the policy. */
+    static Function<SimSettings, Controller> partitionAwareDrain() {
+        return s -> new EbbController(DRAIN_PARTITION_AWARE, spec(Mode.DRAIN, s), s,
+                EbbController.Rounding.PARTITION_AWARE);
     }
 
     static List<Function<SimSettings, Controller>> controllers() {

@@ -39,7 +39,7 @@ final class Goals {
             double limit = STEP_LIKE.contains(name) ? 1.15 : SPIKE_LIKE.contains(name) ? 2.0 : Double.NaN;
             if (!Double.isNaN(limit)) {
                 checks.add(new Check(name, "replica-seconds within " + ratio(limit) + "x the oracle's",
-                        String.format(Locale.ROOT, "%.2fx the feasible schedule (%.2fx the lower bound)",
+                        String.format(Locale.ROOT, "%.3fx the feasible schedule (%.3fx the lower bound)",
                                 ratio, ratioToBound),
                         ratio <= limit ? Verdict.MET : Verdict.NOT_MET));
             }

@@ -30,6 +30,8 @@ public final class SimulateCommand {
               --out DIR                 where results go (default benchmarks/results)
               --seed N                  seed for throughput noise and the bursts trace (default 1)
               --verbose                 print every Ebb decision that changed the count, with its reason
+              --what-if                 add an experimental row: drain mode with partition-aware counts
+                                        (emulated outside the policy; see SIMULATOR.md)
             Model settings (defaults are the standard settings every published number uses):
               --cold-start D            pod start until it can consume (default 10s)
               --per-replica-rate N      mean records/s per replica (default 1000)
@@ -90,15 +92,37 @@ public final class SimulateCommand {
         }
 
         long started = System.nanoTime();
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        long cpuStarted = threads.getCurrentThreadCpuTime();
+        long cpuStarted = processCpuNanos();
+        // traces are independent: one thread per core, results in trace order
+        int threads = Math.max(1, Math.min(traces.size(), Runtime.getRuntime().availableProcessors()));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
         List<Simulation.TraceResult> results = new ArrayList<>();
-        for (Trace trace : traces) {
-            long t0 = System.nanoTime();
-            Simulation.TraceResult result = Simulation.run(options.settings, trace);
-            results.add(result);
-            out.printf(Locale.ROOT, "%-8s %6.1f s simulated in %.1f s%n", trace.name(), trace.durationSeconds(),
-                    (System.nanoTime() - t0) / 1e9);
+        try {
+            List<java.util.concurrent.Future<Simulation.TraceResult>> futures = new ArrayList<>();
+            for (Trace trace : traces) {
+                List<java.util.function.Function<SimSettings, Controller>> policies =
+                        new ArrayList<>(Simulation.policies());
+                if (options.whatIf) {
+                    policies.add(EbbPolicies.partitionAwareDrain());
+                }
+                futures.add(pool.submit(() -> Simulation.run(options.settings, trace, policies)));
+            }
+            for (java.util.concurrent.Future<Simulation.TraceResult> f : futures) {
+                results.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("ebb simulate: interrupted");
+            return 1;
+        } catch (java.util.concurrent.ExecutionException e) {
+            err.println("ebb simulate: simulation failed: " + e.getCause());
+            return 1;
+        } finally {
+            pool.shutdownNow();
+        }
+        for (Simulation.TraceResult result : results) {
+            Trace trace = result.trace();
+            out.printf(Locale.ROOT, "%-8s %6.0f s simulated%n", trace.name(), trace.durationSeconds());
             for (RunResult run : result.runs()) {
                 out.printf(Locale.ROOT, "  %-14s replica-s %9.0f (%.2fx oracle)  viol %6.1f s  p99 lag %6.1f s"
                                 + "  max lag %6.1f s  first up %s s  changes %d  imbalance waste %.0f%n",
@@ -113,7 +137,7 @@ public final class SimulateCommand {
             }
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        Duration cpu = Duration.ofNanos(Math.max(0, threads.getCurrentThreadCpuTime() - cpuStarted));
+        Duration cpu = Duration.ofNanos(Math.max(0, processCpuNanos() - cpuStarted));
         try {
             Files.createDirectories(options.out);
             boolean standardSet = options.csv == null && options.trace.equals("all");
@@ -140,10 +164,20 @@ public final class SimulateCommand {
         return 0;
     }
 
+    /** CPU time of the whole process (all threads, JIT and GC included), 0 where the JVM does not tell. */
+    private static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
+    }
+
     /** Parsed command line; every problem is reported at once. */
     static final class Options {
         boolean help;
         boolean verbose;
+        boolean whatIf;
         String trace = "all";
         Path csv;
         Path out = Path.of("benchmarks", "results");
@@ -176,6 +210,10 @@ public final class SimulateCommand {
                 }
                 if (arg.equals("--verbose") || arg.equals("-v")) {
                     o.verbose = true;
+                    continue;
+                }
+                if (arg.equals("--what-if")) {
+                    o.whatIf = true;
                     continue;
                 }
                 String name = arg;

@@ -14,7 +14,7 @@ final class SvgChart {
     private static final int TOP = 40;
     private static final int GAP = 60;
     private static final Map<String, String> COLORS = Map.of(
-            "keda-hpa", "#d62728", "keda-hpa-lag10", "#8c564b", "ebb-threshold", "#ff7f0e", "ebb-drain", "#1f77b4", "oracle", "#2ca02c");
+            "keda-hpa", "#d62728", "keda-hpa-lag10", "#8c564b", "ebb-threshold", "#ff7f0e", "ebb-drain", "#1f77b4", "ebb-drain-pa", "#17becf", "oracle", "#2ca02c");
 
     private SvgChart() {
     }

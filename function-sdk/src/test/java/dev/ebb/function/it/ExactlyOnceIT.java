@@ -33,9 +33,8 @@ class ExactlyOnceIT {
     env.put("EBB_OUTPUT_TOPIC", out);
     env.put("EBB_WORKER_ID", id);
     env.put("EBB_PROCESSING_GUARANTEE", "exactly_once");
-    env.put("EBB_GROUP_PROTOCOL", "classic");
-    env.put("EBB_KAFKA_SESSION_TIMEOUT_MS", "6000");
-    env.put("EBB_KAFKA_MAX_POLL_RECORDS", "50");
+    env.put("EBB_GROUP_PROTOCOL", "consumer");
+    env.put("EBB_KAFKA_MAX_POLL_RECORDS", "200");
     env.put("EBB_HTTP_PORT", "off");
     env.put("TEST_WORK", "2ms");
     return env;
@@ -48,9 +47,10 @@ class ExactlyOnceIT {
     String group = Records.unique("eos-group");
     broker.createTopic(in, 4);
     broker.createTopic(out, 2);
+    WorkerProcessIT.shortSessionTimeout(broker, group);
     try (WorkerProcesses procs = new WorkerProcesses();
          KafkaProducer<String, String> producer = Records.producer(broker.bootstrapServers())) {
-      List<String> ids = new ArrayList<>(Records.produce(producer, in, "e", 0, 800));
+      List<String> ids = new ArrayList<>(Records.produce(producer, in, "e", 0, 600));
       Process a = procs.start("eos-a", env(in, out, group, "eos-a"));
       procs.start("eos-b", env(in, out, group, "eos-b"));
       Records.readUntil(broker.bootstrapServers(), out, true, WAIT,
@@ -61,7 +61,7 @@ class ExactlyOnceIT {
       // The replacement keeps the worker id, as a StatefulSet pod does: its transactional id fences the dead one's
       // open transaction at once.
       procs.start("eos-a2", env(in, out, group, "eos-a"));
-      ids.addAll(Records.produce(producer, in, "e", 800, 1000));
+      ids.addAll(Records.produce(producer, in, "e", 600, 800));
 
       List<ConsumerRecord<String, String>> committed = Records.readUntil(broker.bootstrapServers(), out, true, WAIT,
           o -> Records.distinctCovering(o, ids) == ids.size());

@@ -49,7 +49,7 @@ class WorkerProcessIT {
   }
 
   /** The broker's minimum, so the group notices a killed member in 3 s rather than 10 s. */
-  private void shortSessionTimeout(String group) {
+  static void shortSessionTimeout(KafkaBroker broker, String group) {
     Properties p = new Properties();
     p.put("bootstrap.servers", broker.bootstrapServers());
     try (Admin admin = Admin.create(p)) {
@@ -119,12 +119,12 @@ class WorkerProcessIT {
     String group = Records.unique("kill-group");
     broker.createTopic(in, 4);
     broker.createTopic(out, 1);
-    shortSessionTimeout(group);
+    shortSessionTimeout(broker, group);
     try (WorkerProcesses procs = new WorkerProcesses();
          KafkaProducer<String, String> producer = Records.producer(broker.bootstrapServers())) {
       List<String> ids = new ArrayList<>(Records.produce(producer, in, "k", 0, 1000));
       Process a = procs.start("kill-a", env(in, out, group, "kill-a"));
-      procs.start("kill-b", env(in, out, group, "kill-b"));
+      Process b = procs.start("kill-b", env(in, out, group, "kill-b"));
       awaitOutputsFrom(broker.bootstrapServers(), out, "kill-a", 100);
 
       a.destroyForcibly();
@@ -142,6 +142,9 @@ class WorkerProcessIT {
       assertThat(counts.keySet()).containsAll(ids);
       assertThat(byKilled).containsAll(duplicated);
       assertThat(counts.values()).allMatch(c -> c <= 2);
+      // FunctionWorker.run's own shutdown hook drains and lets the process exit.
+      b.destroy();
+      assertThat(b.waitFor(30, TimeUnit.SECONDS)).as("worker b exits after SIGTERM").isTrue();
     }
   }
 }

@@ -15,8 +15,14 @@ final class WorkerProcesses implements AutoCloseable {
   private final Path logs;
 
   WorkerProcesses() throws IOException {
-    logs = Files.createDirectories(Path.of(System.getProperty("basedir", "."),
-        System.getProperty("ebb.target", "target-sdk"), "worker-logs"));
+    // Next to the test classes, i.e. in this build's output folder (target/ or target-NAME/).
+    Path classes;
+    try {
+      classes = Path.of(WorkerProcesses.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException(e);
+    }
+    logs = Files.createDirectories(classes.getParent().resolve("worker-logs"));
   }
 
   Process start(String name, Map<String, String> env) throws IOException {

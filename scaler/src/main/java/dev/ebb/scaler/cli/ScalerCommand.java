@@ -3,6 +3,8 @@ package dev.ebb.scaler.cli;
 import dev.ebb.scaler.k8s.KubernetesScalerService;
 import dev.ebb.scaler.lag.KafkaAdminLagSource;
 import dev.ebb.scaler.workload.spec.Durations;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
@@ -69,7 +71,10 @@ public final class ScalerCommand {
         KubernetesClient client;
         try {
             // One Vert.x for everything: the loop, the HTTP server and fabric8's HTTP client.
-            client = new KubernetesClientBuilder().withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
+            // fabric8 retries 5xx/429 itself up to this many times; the scale target adds its own jittered retry.
+            Config config = new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(2).build();
+            client = new KubernetesClientBuilder().withConfig(config)
+                    .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
         } catch (RuntimeException e) {
             err.println("ebb scaler: cannot configure the Kubernetes client: " + e.getMessage());
             vertx.close();
@@ -88,7 +93,11 @@ public final class ScalerCommand {
             out.println("ebb scaler: shutting down, releasing the lease");
             service.close();
             client.close();
-            vertx.close().await(5, TimeUnit.SECONDS);
+            try {
+                vertx.close().await(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // exiting anyway
+            }
             stopped.countDown();
         }, "ebb-scaler-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

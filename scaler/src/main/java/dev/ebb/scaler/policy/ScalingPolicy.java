@@ -155,6 +155,13 @@ public final class ScalingPolicy {
         private final int ready;
         /** Notes for the reason, filled while computing. */
         private final List<String> notes = new ArrayList<>();
+        /** The mode's need in fractional replicas (for the tolerance band), set by {@link #desire()}. */
+        private double need = Double.NaN;
+        /** The partition cap the mode applied, for the reason; 0 when none bound. */
+        private int capApplied;
+        private String capWhat = "";
+        /** The mode's inputs and formula in words, set by {@link #desire()}. */
+        private String formula = "";
 
         Tick(PolicySpec spec, Observation.Lag obs, WorkloadState state, Instant now) {
             this.spec = spec;
@@ -205,7 +212,7 @@ public final class ScalingPolicy {
             boolean quiet = !lagActive && !arrivalsSeen;
             Optional<Instant> quietSince = quiet ? Optional.of(state.quietSince().orElse(now)) : Optional.empty();
 
-            if (current < spec.activeFloor()) {
+            if (current <= spec.idleCount() && current < spec.activeFloor()) {
                 if (!lagActive) {
                     int idle = spec.idleCount();
                     String reason = "idle: lag " + activityLag + " <= activation threshold "
@@ -240,7 +247,8 @@ public final class ScalingPolicy {
                         quietSince, Optional.of(desire));
             }
             if (wanted > current) {
-                if (withinTolerance() && !underProvisionedForArrivals()) {
+                // The band never keeps the count below minReplicas, nor arrivals above what the replicas consume.
+                if (withinTolerance() && !underProvisionedForArrivals() && current >= spec.activeFloor()) {
                     return finish(current, DecisionKind.HOLD, describe(wanted) + "; holding " + current
                             + ": within tolerance " + percent(spec.tolerance()), quietSince, Optional.of(desire));
                 }
@@ -298,18 +306,12 @@ public final class ScalingPolicy {
 
         // ---- desire per mode -------------------------------------------------------------------------------
 
-        /** The mode's desire before bounds and damping; also fills {@link #need} and the notes. */
+        /** The mode's desire before bounds and damping; also sets {@link #need}, {@link #formula} and notes. */
         private Desire desire() {
             int replicas = spec.mode() == Mode.THRESHOLD ? thresholdDesire() : drainDesire();
             return new Desire(now, replicas);
         }
 
-        /** The mode's need in fractional replicas, for the tolerance band. */
-        private double need = Double.NaN;
-        /** The cap the mode applied, for the reason; 0 when none bound. */
-        private int capApplied;
-        private String capWhat = "";
-        private String formula = "";
 
         private int thresholdDesire() {
             need = (double) keda.lag() / spec.lagThreshold();

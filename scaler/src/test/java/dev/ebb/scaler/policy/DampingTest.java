@@ -81,6 +81,14 @@ class DampingTest {
     }
 
     @Test
+    void aCountBetweenIdleAndMinimumWithArrivalsRisesToTheMinimum() {
+        Driver driver = new Driver(spec().minReplicas(3).idleReplicas(1).build(), 2);
+        Decision d = driver.tick(load(1, 50, 0));
+        assertThat(d.desiredReplicas()).isEqualTo(3);
+        assertThat(d.reason()).contains("raised to minReplicas 3");
+    }
+
+    @Test
     void minReplicasWithoutIdleReplicasNeverGoesBelowTheMinimum() {
         Driver driver = new Driver(spec().minReplicas(2).cooldown(Duration.ofSeconds(30)).build(), 2);
         Decision last = driver.hold(1, 600, t -> load(t, 0, 0));

@@ -39,7 +39,7 @@ final class GroupModel {
     private final List<Double> replicaStarts = new ArrayList<>();
     /** (time, produced) every step, to find the arrival time of the oldest unconsumed record. */
     private final List<double[]> producedAt = new ArrayList<>();
-    private final List<double[]> polls = new ArrayList<>();
+    private final java.util.LinkedList<double[]> polls = new java.util.LinkedList<>();
 
     WorkloadState state;
     final List<Decision> decisions = new ArrayList<>();
@@ -156,13 +156,11 @@ final class GroupModel {
     }
 
     private double[] pollAtLeastBack(double seconds) {
-        double[] found = polls.isEmpty() ? null : polls.get(0);
-        for (double[] p : polls) {
-            if (t - p[0] >= seconds - 1e-9) {
-                found = p;
-            }
+        // Polls are chronological: drop those older than the newest one at least `seconds` back.
+        while (polls.size() > 1 && t - polls.get(1)[0] >= seconds - 1e-9) {
+            polls.remove(0);
         }
-        return found;
+        return polls.isEmpty() ? null : polls.get(0);
     }
 
     private long share(long total, int p) {

@@ -1,0 +1,50 @@
+package dev.ebb.scaler.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ScalerCommandTest {
+
+    @Test
+    void readsEveryOptionAndTakesTheIdentityFromThePod() {
+        ScalerCommand.Options o = ScalerCommand.parse(new String[] {"--namespace", "shop", "--port", "9090",
+            "--lease-name", "my-lease", "--lease-namespace", "ebb-system", "--tick", "500ms"},
+                Map.of("POD_NAME", "ebb-scaler-7d9-abcde"));
+        assertThat(o).isEqualTo(new ScalerCommand.Options("shop", 9090, "my-lease", "ebb-system",
+                "ebb-scaler-7d9-abcde", Duration.ofMillis(500)));
+    }
+
+    @Test
+    void printsHelpAndExitsZero() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = ScalerCommand.run(new String[] {"--help"}, Map.of(), print(out), print(new ByteArrayOutputStream()));
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: ebb scaler", "--lease-name");
+    }
+
+    @Test
+    void rejectsBadArgumentsWithAClearMessageAndExitCodeTwo() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(ScalerCommand.run(new String[] {"--port", "99999"}, Map.of(), print(new ByteArrayOutputStream()),
+                print(err))).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Invalid value 99999 for --port: must be 0-65535");
+        err.reset();
+        assertThat(ScalerCommand.run(new String[] {"--tick", "soon"}, Map.of(), print(new ByteArrayOutputStream()),
+                print(err))).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Invalid value 'soon' for --tick");
+        err.reset();
+        assertThat(ScalerCommand.run(new String[] {"--bogus"}, Map.of(), print(new ByteArrayOutputStream()),
+                print(err))).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown option --bogus");
+    }
+
+    private static PrintStream print(ByteArrayOutputStream out) {
+        return new PrintStream(out, true, StandardCharsets.UTF_8);
+    }
+}

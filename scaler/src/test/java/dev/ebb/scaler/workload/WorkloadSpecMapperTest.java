@@ -1,0 +1,205 @@
+package dev.ebb.scaler.workload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ebb.scaler.lag.GroupQuery;
+import dev.ebb.scaler.policy.GroupKind;
+import dev.ebb.scaler.policy.Mode;
+import dev.ebb.scaler.policy.PolicySpec;
+import dev.ebb.scaler.workload.spec.Durations;
+import dev.ebb.scaler.workload.spec.ScaledWorkload;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WorkloadSpecMapperTest {
+
+    private static final String MINIMAL = """
+            apiVersion: ebb.dev/v1alpha1
+            kind: ScaledWorkload
+            metadata:
+              name: orders
+              namespace: shop
+            spec:
+              scaleTargetRef:
+                name: orders-fn
+              kafka:
+                bootstrapServers: kafka-1:9092,kafka-0:9092
+                consumerGroup: orders
+            """;
+
+    @Test
+    void mapsAMinimalResourceWithTheSchemaDefaults() {
+        Workload w = valid(MINIMAL);
+        assertThat(w.id()).isEqualTo(new WorkloadId("shop", "orders"));
+        assertThat(w.target().toString()).isEqualTo("Deployment/orders-fn (apps/v1, namespace shop)");
+        assertThat(w.cluster()).isEqualTo(ClusterKey.plain("kafka-0:9092,kafka-1:9092"));
+        assertThat(w.group()).isEqualTo(GroupQuery.consumerGroup("orders", List.of()));
+        assertThat(w.policy()).isEqualTo(PolicySpec.defaults());
+        assertThat(w.pollInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(w.pause()).isEqualTo(Pause.none());
+        assertThat(w.clientConfig()).containsEntry("bootstrap.servers", "kafka-1:9092,kafka-0:9092");
+    }
+
+    @Test
+    void mapsEveryPolicyField() {
+        Workload w = valid(MINIMAL + """
+                    topics: [orders, returns]
+                    isolationLevel: read_committed
+                    offsetResetPolicy: earliest
+                  policy:
+                    mode: threshold
+                    minReplicas: 1
+                    maxReplicas: 20
+                    idleReplicas: 0
+                    activationLagThreshold: 5
+                    lagThreshold: 100
+                    drainWithin: 1m30s
+                    perReplicaRate: 250.5
+                    maxTimeLag: 45s
+                    cooldown: 10m
+                    scaleUpMaxStep: 4
+                    scaleDownWindow: 2m
+                    scaleDownMaxStep: 2
+                    tolerance: 0.2
+                    readyDelay: 15s
+                    rebalanceGrace: 20s
+                    commitInterval: 500ms
+                    staleAfter: 2m
+                    allowIdleConsumers: true
+                    partitionLimitation: "0,2-3"
+                    fallback:
+                      failureThreshold: 4
+                      replicas: 2
+                      behavior: currentReplicasIfHigher
+                  pollInterval: 5s
+                """);
+        PolicySpec p = w.policy();
+        assertThat(p.mode()).isEqualTo(Mode.THRESHOLD);
+        assertThat(p.minReplicas()).isEqualTo(1);
+        assertThat(p.maxReplicas()).isEqualTo(20);
+        assertThat(p.idleReplicas()).hasValue(0);
+        assertThat(p.activationLagThreshold()).isEqualTo(5);
+        assertThat(p.lagThreshold()).isEqualTo(100);
+        assertThat(p.drainWithin()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(p.perReplicaRate()).isEqualTo(250.5);
+        assertThat(p.maxTimeLag()).contains(Duration.ofSeconds(45));
+        assertThat(p.cooldown()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(p.scaleUpMaxStep()).hasValue(4);
+        assertThat(p.scaleDownWindow()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(p.scaleDownMaxStep()).hasValue(2);
+        assertThat(p.tolerance()).isEqualTo(0.2);
+        assertThat(p.readyDelay()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(p.rebalanceGrace()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(p.commitInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(p.staleAfter()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(p.allowIdleConsumers()).isTrue();
+        assertThat(p.partitionLimitation()).isEqualTo("0,2-3");
+        assertThat(p.fallback()).hasValueSatisfying(f -> {
+            assertThat(f.failureThreshold()).isEqualTo(4);
+            assertThat(f.replicas()).isEqualTo(2);
+            assertThat(f.behavior().yamlName()).isEqualTo("currentReplicasIfHigher");
+        });
+        assertThat(p.offsetResetPolicy().name()).isEqualTo("EARLIEST");
+        assertThat(w.group().topics()).containsExactly("orders", "returns");
+        assertThat(w.group().isolation()).isEqualTo(GroupQuery.Isolation.READ_COMMITTED);
+        assertThat(w.group().offsetReset()).isEqualTo(GroupQuery.OffsetReset.EARLIEST);
+        assertThat(w.pollInterval()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void reportsEveryProblemAtOnceNamingFieldValueAndRule() {
+        CatalogEntry entry = map("""
+                apiVersion: ebb.dev/v1alpha1
+                kind: ScaledWorkload
+                metadata:
+                  name: bad
+                spec:
+                  scaleTargetRef:
+                    kind: Deployment
+                  kafka:
+                    bootstrapServers: kafka:9092
+                    isolationLevel: serializable
+                  policy:
+                    mode: turbo
+                  pollInterval: often
+                """);
+        assertThat(entry).isInstanceOfSatisfying(CatalogEntry.Invalid.class, bad -> assertThat(bad.problems())
+                .containsExactlyInAnyOrder(
+                        "Invalid value 'null' for spec.scaleTargetRef.name: must not be blank",
+                        "Invalid value null for spec.kafka.consumerGroup: one of consumerGroup and shareGroup must be set",
+                        "Invalid value 'serializable' for spec.kafka.isolationLevel: must be read_uncommitted or read_committed",
+                        "Invalid value 'turbo' for spec.policy.mode: must be drain or threshold",
+                        "Invalid value 'often' for spec.pollInterval: must be a duration such as 500ms, 30s, 5m or 1h30m"));
+    }
+
+    @Test
+    void prefixesPolicyValidationWithTheFieldPathInTheResource() {
+        CatalogEntry entry = map(MINIMAL + """
+                  policy:
+                    lagThreshold: -5
+                    minReplicas: 4
+                    maxReplicas: 2
+                """);
+        assertThat(entry).isInstanceOfSatisfying(CatalogEntry.Invalid.class, bad -> assertThat(bad.problems())
+                .contains("Invalid value -5 for spec.policy.lagThreshold: must be > 0")
+                .anyMatch(p -> p.startsWith("Invalid value 2 for spec.policy.maxReplicas")));
+    }
+
+    @Test
+    void mapsAShareGroupUncappedByPartitions() {
+        Workload w = valid(MINIMAL.replace("consumerGroup: orders", "shareGroup: orders-queue"));
+        assertThat(w.group().kind()).isEqualTo(GroupQuery.GroupKind.SHARE);
+        assertThat(w.group().groupId()).isEqualTo("orders-queue");
+        assertThat(w.policy().groupKind()).isEqualTo(GroupKind.SHARE);
+    }
+
+    @Test
+    void readsThePauseAnnotations() {
+        String paused = MINIMAL.replace("  namespace: shop\n", "  namespace: shop\n  annotations:\n"
+                + "    ebb.dev/paused: \"true\"\n");
+        assertThat(valid(paused).pause()).isInstanceOf(Pause.Paused.class);
+        String held = MINIMAL.replace("  namespace: shop\n", "  namespace: shop\n  annotations:\n"
+                + "    ebb.dev/paused-replicas: \"3\"\n");
+        assertThat(valid(held).pause()).isInstanceOfSatisfying(Pause.HoldAt.class,
+                h -> assertThat(h.replicas()).isEqualTo(3));
+        String bad = MINIMAL.replace("  namespace: shop\n", "  namespace: shop\n  annotations:\n"
+                + "    ebb.dev/paused-replicas: \"lots\"\n");
+        assertThat(map(bad)).isInstanceOfSatisfying(CatalogEntry.Invalid.class, i -> assertThat(i.problems())
+                .containsExactly("Invalid value 'lots' for metadata.annotations.ebb.dev/paused-replicas: must be an "
+                        + "integer >= 0"));
+    }
+
+    @Test
+    void keepsSecretValuesOutOfTheClusterKeyAndToString() {
+        ScaledWorkload sw = Serialization.unmarshal(MINIMAL, ScaledWorkload.class);
+        CatalogEntry entry = WorkloadSpecMapper.map(new WorkloadId("shop", "orders"), sw.getSpec(),
+                Map.of("sasl.jaas.config", "password=\"hunter2\""), "secret:shop/kafka@7", Map.of());
+        Workload w = ((CatalogEntry.Valid) entry).workload();
+        assertThat(w.clientConfig()).containsEntry("sasl.jaas.config", "password=\"hunter2\"");
+        assertThat(w.cluster().credentials()).isEqualTo("secret:shop/kafka@7");
+        assertThat(w.toString()).doesNotContain("hunter2");
+        assertThat(w.cluster().toString()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void parsesAndFormatsKubernetesStyleDurations() {
+        assertThat(Durations.parse("f", "1h30m")).isEqualTo(Duration.ofMinutes(90));
+        assertThat(Durations.parse("f", "1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(Durations.parse("f", "250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("1m30s");
+        assertThat(Durations.format(Duration.ZERO)).isEqualTo("0s");
+    }
+
+    private static Workload valid(String yaml) {
+        CatalogEntry entry = map(yaml);
+        assertThat(entry).isInstanceOf(CatalogEntry.Valid.class);
+        return ((CatalogEntry.Valid) entry).workload();
+    }
+
+    private static CatalogEntry map(String yaml) {
+        return WorkloadSpecMapper.map(Serialization.unmarshal(yaml, ScaledWorkload.class));
+    }
+}
