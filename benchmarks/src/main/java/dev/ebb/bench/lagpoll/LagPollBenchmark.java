@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,12 +27,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -66,7 +70,7 @@ public final class LagPollBenchmark {
     record Result(Options options, int totalPartitions, double medianMs, double p99Ms, double minMs, double maxMs,
                   double meanMs, long retainedHeapBytes, long heapUsedAfterGcBytes, long allocatedPerPollBytes,
                   int unavailable, long totalLag, long expectedTotalLag, Duration setup, String javaVersion,
-                  int cpus, Instant at) {
+                  int cpus, Instant at, Map<String, Double> breakdownMs) {
         boolean goalMet() {
             return medianMs <= GOAL_MS && p99Ms <= GOAL_MS;
         }
@@ -219,15 +223,73 @@ public final class LagPollBenchmark {
                         unavailable++;
                     }
                 }
+                Map<String, Double> breakdown = breakdown(broker, queries, ends.keySet(), 10);
                 double[] sorted = ms.clone();
                 Arrays.sort(sorted);
                 return new Result(o, o.topics() * o.partitions(), percentile(sorted, 50), percentile(sorted, 99),
                         sorted[0], sorted[sorted.length - 1], Arrays.stream(ms).average().orElse(0),
                         afterGc - baseline, afterGc, allocated / o.polls(), unavailable, totalLag, expectedLag, setup,
                         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
-                        Instant.now());
+                        Instant.now(), breakdown);
             }
         }
+    }
+
+    /** Median ms of each request type of a poll, alone (same Admin settings, same groups and partitions). */
+    private static Map<String, Double> breakdown(KafkaBroker broker, List<GroupQuery> queries,
+                                                 Collection<TopicPartition> partitions, int reps)
+            throws InterruptedException, ExecutionException {
+        List<String> groups = queries.stream().map(GroupQuery::groupId).toList();
+        Map<String, ListConsumerGroupOffsetsSpec> specs = new LinkedHashMap<>();
+        groups.forEach(g -> specs.put(g, new ListConsumerGroupOffsetsSpec()));
+        Map<String, Double> result = new LinkedHashMap<>();
+        try (Admin admin = Admin.create(broker.clientConfig())) {
+            result.put("listConsumerGroupOffsets (all groups, one call)",
+                    medianMs(reps, () -> admin.listConsumerGroupOffsets(specs).all().get()));
+            result.put("describeConsumerGroups (all groups, one call)",
+                    medianMs(reps, () -> admin.describeConsumerGroups(groups).all().get()));
+            result.put("listOffsets latest (all partitions, 1,000 per call)",
+                    medianMs(reps, () -> listOffsets(admin, partitions, OffsetSpec.latest())));
+            result.put("listOffsets earliest (all partitions, 1,000 per call)",
+                    medianMs(reps, () -> listOffsets(admin, partitions, OffsetSpec.earliest())));
+            List<TopicPartition> first = partitions.stream().limit(1_000).toList();
+            result.put("listOffsets latest (1,000 partitions, one call)",
+                    medianMs(reps, () -> listOffsets(admin, first, OffsetSpec.latest())));
+        }
+        return result;
+    }
+
+    private static void listOffsets(Admin admin, Collection<TopicPartition> partitions, OffsetSpec spec)
+            throws InterruptedException, ExecutionException {
+        List<KafkaFuture<?>> calls = new ArrayList<>();
+        Map<TopicPartition, OffsetSpec> request = new LinkedHashMap<>();
+        for (TopicPartition tp : partitions) {
+            request.put(tp, spec);
+            if (request.size() == 1_000) {
+                calls.add(admin.listOffsets(request).all());
+                request = new LinkedHashMap<>();
+            }
+        }
+        if (!request.isEmpty()) {
+            calls.add(admin.listOffsets(request).all());
+        }
+        KafkaFuture.allOf(calls.toArray(KafkaFuture[]::new)).get();
+    }
+
+    private interface Call {
+        void run() throws InterruptedException, ExecutionException;
+    }
+
+    private static double medianMs(int reps, Call call) throws InterruptedException, ExecutionException {
+        call.run();
+        double[] ms = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            long start = System.nanoTime();
+            call.run();
+            ms[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(ms);
+        return percentile(ms, 50);
     }
 
     private static Map<GroupQuery, Observation> poll(KafkaAdminLagSource source, List<GroupQuery> queries)
@@ -384,8 +446,11 @@ public final class LagPollBenchmark {
         md.append(String.format(Locale.ROOT, "| total lag found / expected | %,d / %,d |%n", r.totalLag(),
                 r.expectedTotalLag()));
         md.append("\nRequests per poll: one batched `listConsumerGroupOffsets` and one `describeConsumerGroups` "
-                + "for all groups, then one `listOffsets` (latest) and one `listOffsets` (earliest) for all "
-                + "partitions.\n\n");
+                + "for all groups (in parallel), then `listOffsets` latest and earliest for all partitions (in "
+                + "parallel, at most 1,000 partitions per call).\n\n");
+        md.append("Where the time goes — each request type alone, median of 10:\n\n| request | ms |\n|---|---|\n");
+        r.breakdownMs().forEach((k, v) -> md.append(String.format(Locale.ROOT, "| %s | %.1f |%n", k, v)));
+        md.append('\n');
         md.append(String.format(Locale.ROOT, "Machine: %d CPUs, Java %s; broker child JVM -Xmx768m, "
                 + "`log.flush.interval.messages` left at Kafka's default for this run (the testkit flushes every "
                 + "message). Setup (topics, records, commits) took %.0f s. Measured %s.%n%n", r.cpus(),
@@ -401,11 +466,17 @@ public final class LagPollBenchmark {
                 + "\"warmupPolls\":%d,\"medianMs\":%.3f,\"p99Ms\":%.3f,\"minMs\":%.3f,\"meanMs\":%.3f,"
                 + "\"maxMs\":%.3f,\"goalMs\":%.0f,\"goalMet\":%b,\"retainedHeapBytes\":%d,"
                 + "\"heapUsedAfterGcBytes\":%d,\"allocatedPerPollBytes\":%d,\"unavailable\":%d,\"totalLag\":%d,"
-                + "\"expectedTotalLag\":%d,\"setupSeconds\":%.1f,\"cpus\":%d,\"java\":\"%s\"}%n",
+                + "\"expectedTotalLag\":%d,\"setupSeconds\":%.1f,\"cpus\":%d,\"java\":\"%s\",\"breakdownMs\":{%s}}%n",
                 r.at(), o.groups(), o.topics(), o.partitions(), r.totalPartitions(), o.partitionsPerGroup(),
                 o.polls(), o.warmup(), r.medianMs(), r.p99Ms(), r.minMs(), r.meanMs(), r.maxMs(), GOAL_MS,
                 r.goalMet(), r.retainedHeapBytes(), r.heapUsedAfterGcBytes(), r.allocatedPerPollBytes(),
                 r.unavailable(), r.totalLag(), r.expectedTotalLag(), r.setup().toMillis() / 1000.0, r.cpus(),
-                r.javaVersion());
+                r.javaVersion(), breakdownJson(r.breakdownMs()));
+    }
+
+    private static String breakdownJson(Map<String, Double> breakdown) {
+        List<String> parts = new ArrayList<>();
+        breakdown.forEach((k, v) -> parts.add(String.format(Locale.ROOT, "\"%s\":%.3f", k.replace("\"", "'"), v)));
+        return String.join(",", parts);
     }
 }

@@ -86,8 +86,11 @@ public final class SimulateCommand {
         } catch (IllegalArgumentException e) {
             err.println("ebb simulate: " + e.getMessage());
             return 2;
+        } catch (java.nio.file.NoSuchFileException e) {
+            err.println("ebb simulate: Invalid value '" + options.csv + "' for csv: no such file");
+            return 2;
         } catch (IOException e) {
-            err.println("ebb simulate: cannot read " + options.csv + ": " + e.getMessage());
+            err.println("ebb simulate: cannot read " + options.csv + ": " + e);
             return 2;
         }
 

@@ -52,7 +52,7 @@ class ShareGroupIT {
     }
     List<RunningWorker> workers = new ArrayList<>();
     try (KafkaProducer<String, String> producer = Records.producer(broker.bootstrapServers())) {
-      List<String> ids = new ArrayList<>(Records.produce(producer, in, "s", 0, 200));
+      List<String> ids = new ArrayList<>(Records.produce(producer, in, "s", 0, 100));
       Records.produce(producer, in, "poison", 0, 1);
       for (int i = 0; i < 2; i++) {
         workers.add(FunctionWorker.start(TaggingFunction.of("share-" + i, Duration.ofMillis(1)),
@@ -60,7 +60,7 @@ class ShareGroupIT {
                 .outputTopic(out).dlqTopic(dlq).retries(1).retryBackoff(Duration.ofMillis(10)).httpOff()
                 .workerId("share-" + i).build()));
       }
-      ids.addAll(Records.produce(producer, in, "s", 200, 400));
+      ids.addAll(Records.produce(producer, in, "s", 100, 200));
 
       long t0 = System.nanoTime();
       List<ConsumerRecord<String, String>> outputs = Records.readUntil(broker.bootstrapServers(), out, false, WAIT,

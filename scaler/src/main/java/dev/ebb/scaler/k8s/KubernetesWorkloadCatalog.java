@@ -91,6 +91,17 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
 
             @Override
             public void onUpdate(Object oldObj, Object newObj) {
+                // Our own status writes come back as updates; only spec, annotations or deletion matter here.
+                if (oldObj instanceof ScaledWorkload before && newObj instanceof ScaledWorkload after
+                        && java.util.Objects.equals(before.getMetadata().getGeneration(),
+                                after.getMetadata().getGeneration())
+                        && java.util.Objects.equals(before.getMetadata().getAnnotations(),
+                                after.getMetadata().getAnnotations())
+                        && java.util.Objects.equals(before.getMetadata().getDeletionTimestamp(),
+                                after.getMetadata().getDeletionTimestamp())
+                        && before.getMetadata().getGeneration() != null) {
+                    return;
+                }
                 queueRecompute();
             }
 

@@ -29,6 +29,8 @@ public final class LocalThreadScaleTarget implements ScaleTarget, AutoCloseable 
     private static final System.Logger LOG = System.getLogger(LocalThreadScaleTarget.class.getName());
 
     private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+    /** Drains not finished yet, also those of earlier scale-downs: {@link #close()} waits for them all. */
+    private final java.util.Set<CompletableFuture<Void>> pendingDrains = ConcurrentHashMap.newKeySet();
     private final Duration drainTimeout;
     private final AtomicInteger threadIds = new AtomicInteger();
     /** Serializes starts and stops, so a scale request sees the result of the previous one. */
@@ -97,10 +99,10 @@ public final class LocalThreadScaleTarget implements ScaleTarget, AutoCloseable 
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<CompletableFuture<Void>> all = new ArrayList<>();
         for (Pool pool : pools.values()) {
-            all.addAll(pool.stopAll());
+            pool.stopAll();
         }
+        List<CompletableFuture<Void>> all = new ArrayList<>(pendingDrains);
         try {
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
                     .get(drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -109,7 +111,12 @@ public final class LocalThreadScaleTarget implements ScaleTarget, AutoCloseable 
         } catch (Exception e) {
             LOG.log(Level.WARNING, "Some local workers did not drain within " + drainTimeout);
         }
-        drains.shutdownNow();
+        drains.shutdown();
+        try {
+            drains.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String notFound(TargetRef target) {
@@ -190,7 +197,7 @@ public final class LocalThreadScaleTarget implements ScaleTarget, AutoCloseable 
         private CompletableFuture<Void> drainLater(AutoCloseable worker) {
             draining.incrementAndGet();
             try {
-                return CompletableFuture.runAsync(() -> {
+                CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> {
                     try {
                         worker.close();
                     } catch (Exception e) {
@@ -199,6 +206,9 @@ public final class LocalThreadScaleTarget implements ScaleTarget, AutoCloseable 
                         draining.decrementAndGet();
                     }
                 }, drains);
+                pendingDrains.add(drain);
+                drain.whenComplete((v, e) -> pendingDrains.remove(drain));
+                return drain;
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 draining.decrementAndGet();
                 return CompletableFuture.completedFuture(null);

@@ -423,7 +423,6 @@ public final class ScalerLoop implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        Promise<Void> done = Promise.promise();
         context.runOnContext(v -> {
             if (timerId >= 0) {
                 vertx.cancelTimer(timerId);
@@ -432,7 +431,6 @@ public final class ScalerLoop implements AutoCloseable {
             clusters.values().forEach(ClusterRun::close);
             clusters.clear();
             runs.clear();
-            done.complete();
         });
     }
 

@@ -25,6 +25,8 @@ public final class ScalingPolicy {
     /** A learned per-replica rate stays within this factor of the prior: a safety net against runaway estimates. */
     private static final double LEARNED_RATE_BOUND = 10.0;
     private static final double EPSILON = 1e-9;
+    /** Arrival rates are averaged over at least this long (see {@code arrivalEstimate}). */
+    private static final double ARRIVAL_WINDOW_SECONDS = 5;
 
     private ScalingPolicy() {
     }
@@ -184,17 +186,9 @@ public final class ScalingPolicy {
             boolean endMoved = previous.isPresent() && previous.get().partitions() == sample.partitions()
                     && sample.endOffsets() > previous.get().endOffsets();
             Optional<Sample> windowStart = windowStart(state.samples(), sample);
-            // The observer's arrival rate is averaged over its window and trails a change for that long (up: a
-            // storm of +1 decisions; down: a crawl of -1 decisions, each pausing the group). The rate since the
-            // previous poll sees it at once; end offsets have no commit sawtooth, so it is sound. Noise in it is
-            // absorbed by the tolerance band and the scale-down window.
-            OptionalDouble sincePrevious = previous.isPresent() && previous.get().partitions() == sample.partitions()
-                    && sample.at().isAfter(previous.get().at())
-                    ? OptionalDouble.of(Math.max(0, sample.endOffsets() - previous.get().endOffsets())
-                    / seconds(Duration.between(previous.get().at(), sample.at())))
-                    : OptionalDouble.empty();
-            this.arrivalsKnown = obs.arrivalRate().isPresent() || sincePrevious.isPresent();
-            this.arrivals = Math.max(0, sincePrevious.isPresent() ? sincePrevious.getAsDouble() : obs.arrivalRate().orElse(0));
+            OptionalDouble estimate = arrivalEstimate(state.samples(), sample);
+            this.arrivalsKnown = obs.arrivalRate().isPresent() || estimate.isPresent();
+            this.arrivals = Math.max(0, estimate.isPresent() ? estimate.getAsDouble() : obs.arrivalRate().orElse(0));
             this.arrivalsSeen = arrivals > EPSILON || endMoved;
 
             PartitionLimitation limitation = spec.mode() == Mode.THRESHOLD ? spec.partitions() : PartitionLimitation.none();
@@ -247,8 +241,9 @@ public final class ScalingPolicy {
                         quietSince, Optional.of(desire));
             }
             if (wanted > current) {
-                // The band never keeps the count below minReplicas, nor arrivals above what the replicas consume.
-                if (withinTolerance() && !underProvisionedForArrivals() && current >= spec.activeFloor()) {
+                // The band never keeps the count below minReplicas. Arrivals slightly above capacity are no
+                // exception: the backlog they build soon takes the need beyond the band.
+                if (withinTolerance() && current >= spec.activeFloor()) {
                     return finish(current, DecisionKind.HOLD, describe(wanted) + "; holding " + current
                             + ": within tolerance " + percent(spec.tolerance()), quietSince, Optional.of(desire));
                 }
@@ -439,11 +434,6 @@ public final class ScalingPolicy {
             return Math.abs(need / current - 1) <= spec.tolerance();
         }
 
-        /** The replicas that consume now cannot keep up with arrivals: the tolerance must not hide that. */
-        private boolean underProvisionedForArrivals() {
-            return spec.mode() == Mode.DRAIN && arrivals > consumers(current) * rate + EPSILON;
-        }
-
         /** Why a scale-down must wait for the group to settle, if it must. */
         private Optional<String> rebalancing() {
             if (state.lastChangeAt().isEmpty()) {
@@ -556,6 +546,50 @@ public final class ScalingPolicy {
                 return 10;
             }
             return commit * Math.max(1, Math.round(10 / commit));
+        }
+
+        /**
+         * Arrivals per second from the end offsets, robust both ways. The observer's own rate is averaged over its
+         * window and trails a step for that long: re-deciding on a slowly rising estimate adds replicas poll after
+         * poll (each becoming ready at another moment, each pausing the group), and a slowly falling one removes
+         * them one by one. The rate of a single poll sees a step at once but follows every burst, and a replica
+         * that arrives {@code readyDelay} later does nothing for a one-second burst. So: the larger of the average
+         * over at least {@value #ARRIVAL_WINDOW_SECONDS} s and the smaller of the last two per-poll rates. A step
+         * counts after two polls; a single-poll burst does not count. Empty on the first observation.
+         */
+        private static OptionalDouble arrivalEstimate(List<Sample> history, Sample sample) {
+            if (history.isEmpty()) {
+                return OptionalDouble.empty();
+            }
+            Sample previous = history.get(history.size() - 1);
+            OptionalDouble last = rate(previous, sample);
+            if (last.isEmpty()) {
+                return OptionalDouble.empty();
+            }
+            double estimate = last.getAsDouble();
+            if (history.size() >= 2) {
+                OptionalDouble before = rate(history.get(history.size() - 2), previous);
+                if (before.isPresent()) {
+                    estimate = Math.min(estimate, before.getAsDouble());
+                }
+            }
+            Sample windowStart = previous;
+            for (Sample s : history) {
+                if (seconds(Duration.between(s.at(), sample.at())) >= ARRIVAL_WINDOW_SECONDS - EPSILON) {
+                    windowStart = s;
+                }
+            }
+            OptionalDouble average = rate(windowStart, sample);
+            return OptionalDouble.of(Math.max(estimate, average.orElse(estimate)));
+        }
+
+        /** Records appended per second between two samples; empty when they are not comparable. */
+        private static OptionalDouble rate(Sample from, Sample to) {
+            if (from.partitions() != to.partitions() || !to.at().isAfter(from.at())) {
+                return OptionalDouble.empty();
+            }
+            return OptionalDouble.of(Math.max(0, to.endOffsets() - from.endOffsets())
+                    / seconds(Duration.between(from.at(), to.at())));
         }
 
         /** The newest earlier sample at least one rate window before {@code sample}, within two windows. */

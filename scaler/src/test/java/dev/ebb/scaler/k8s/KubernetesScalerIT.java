@@ -197,6 +197,27 @@ class KubernetesScalerIT {
         awaitTrue(standby::ready, "the new leader is ready");
     }
 
+    @Test
+    void aStandbyTakesOverWithinTheLeaseDurationWhenTheLeaderDies() throws Exception {
+        String ns = "crash";
+        KubernetesClient client = client();
+        prepare(client, ns, "crash-topic", "crash-fn", "crash-group", 4);
+        client.resources(ScaledWorkload.class).inNamespace(ns).resource(workload("crash", "crash-fn",
+                "crash-group", "crash-topic", 100L)).create();
+        KubernetesClient clientA = client();
+        KubernetesClient clientB = client();
+        KubernetesScalerService a = service(ns, "scaler-x", clientA);
+        KubernetesScalerService b = service(ns, "scaler-y", clientB);
+        awaitTrue(() -> a.leading() || b.leading(), "one instance leads");
+        KubernetesScalerService standby = a.leading() ? b : a;
+
+        // The leader loses the API server for good, as when its pod dies: it cannot renew and never releases.
+        (a.leading() ? clientA : clientB).close();
+        awaitTrue(standby::leading, "the standby takes the lease once it expires");
+        produce("crash-topic", 200);
+        awaitTrue(() -> replicas(client, ns, "crash-fn") == 2, "the new leader scales to 2");
+    }
+
     // --- helpers ---
 
     private KubernetesClient client() {
@@ -206,7 +227,11 @@ class KubernetesScalerIT {
     }
 
     private KubernetesScalerService service(String ns, String identity) throws Exception {
-        KubernetesScalerService s = new KubernetesScalerService(vertx, client(),
+        return service(ns, identity, client());
+    }
+
+    private KubernetesScalerService service(String ns, String identity, KubernetesClient own) throws Exception {
+        KubernetesScalerService s = new KubernetesScalerService(vertx, own,
                 (key, config) -> new KafkaAdminLagSource(config), Clock.systemUTC(),
                 KubernetesScalerService.Settings.defaults(ns, identity).withWatchNamespace(ns).withPort(0)
                         .withTick(Duration.ofMillis(250)).withStatusFlush(Duration.ofMillis(200))

@@ -95,8 +95,9 @@ class LocalCommandIT {
         }
         assertThat(terminal.toString(StandardCharsets.UTF_8)).contains("ACTIVATE").contains("TO_ZERO")
                 .contains("Scaling 1 workload(s)");
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.isAlive()
-                && t.getName().startsWith("ebb-local-"));
+        // Closing drains every worker: none of the pool's or the workers' threads survive it.
+        waitUntil(() -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.isAlive()
+                && (t.getName().startsWith("ebb-local-") || t.getName().contains("enricher-"))));
     }
 
     private static void produce(KafkaBroker broker, int count) {

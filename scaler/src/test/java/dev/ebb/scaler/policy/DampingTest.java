@@ -167,11 +167,14 @@ class DampingTest {
     }
 
     @Test
-    void arrivalsAboveCapacityAlwaysAddReplicasDespiteTheTolerance() {
+    void arrivalsSlightlyAboveCapacityAddReplicasOnceTheirBacklogLeavesTheBand() {
         Driver driver = new Driver(spec().build(), 10);
-        driver.tick(load(1, 10000, 0));
-        Decision d = driver.tick(load(2, 10500, 0));
-        assertThat(d.desiredReplicas()).isEqualTo(11);
+        driver.hold(1, 6, t -> load(t, 10000, 0));
+        // 5 % more arrivals than 10 replicas consume: inside the band at first...
+        assertThat(driver.tick(load(7, 10500, 0)).desiredReplicas()).isEqualTo(10);
+        // ...but the backlog grows by 500/s, and at 2,000 records the need is (10500 + 2000 / 30) / 1000 > 11.
+        Decision d = driver.tick(load(8, 10500, 20_000));
+        assertThat(d.desiredReplicas()).isEqualTo(12);
     }
 
     @Test
