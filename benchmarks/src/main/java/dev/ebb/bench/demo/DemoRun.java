@@ -54,7 +54,8 @@ public final class DemoRun {
     }
 
     /** What a run measured, plus the raw material for reports. */
-    public record Result(DemoSummary summary, ReplicaTimeline timeline, Optional<Instant> burstStart) {
+    public record Result(DemoSummary summary, ReplicaTimeline timeline, Optional<Instant> burstStart,
+                         Optional<Instant> burstSentAt) {
     }
 
     public static final String TARGET = "order-enricher";
@@ -156,7 +157,8 @@ public final class DemoRun {
             catalog.close();
         }
         Instant end = clock.instant();
-        return new Result(summarize(timeline, load, counter, start, end), timeline, load.burstStart());
+        return new Result(summarize(timeline, load, counter, start, end), timeline, load.burstStart(),
+                load.burstSentAt());
     }
 
     private DemoSummary summarize(ReplicaTimeline timeline, LoadGenerator load, OutputCounter counter, Instant start,
@@ -227,6 +229,15 @@ public final class DemoRun {
                 .append(e.getKey()).append(": ").append(e.getValue() instanceof Duration d ? duration(d)
                         : String.valueOf(e.getValue())).append('\n'));
         return b.toString();
+    }
+
+    /** {@code {cooldown: 30s, drainWithin: 20s}}: the settings as they read in the workload file. */
+    public static String describe(Map<String, Object> settings) {
+        StringBuilder b = new StringBuilder();
+        settings.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> b.append(b.length() == 0 ? ""
+                : ", ").append(e.getKey()).append(": ").append(e.getValue() instanceof Duration d ? duration(d)
+                : String.valueOf(e.getValue())));
+        return "{" + b + "}";
     }
 
     static String duration(Duration d) {

@@ -36,6 +36,7 @@ public final class LoadGenerator implements AutoCloseable {
     private volatile long burstEnd = -1;
     private volatile Exception lastError;
     private volatile int phaseIndex = -1;
+    private volatile Instant burstSentAt;
     private Thread thread;
     private volatile boolean stop;
 
@@ -128,6 +129,9 @@ public final class LoadGenerator implements AutoCloseable {
                     });
                 }
                 sent = seq;
+                if (burstSentAt == null && burstEnd >= 0 && seq >= burstEnd) {
+                    burstSentAt = clock.instant();
+                }
                 if (current.isEmpty()) {
                     break;
                 }
@@ -190,6 +194,11 @@ public final class LoadGenerator implements AutoCloseable {
 
     public Optional<Instant> startedAt() {
         return Optional.ofNullable(startedAt);
+    }
+
+    /** When the last record of the burst was handed to the producer (late on a starved machine). */
+    public Optional<Instant> burstSentAt() {
+        return Optional.ofNullable(burstSentAt);
     }
 
     public Optional<Instant> burstStart() {

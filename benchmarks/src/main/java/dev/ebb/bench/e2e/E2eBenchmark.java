@@ -159,7 +159,7 @@ public final class E2eBenchmark {
 
     /** One configuration measured. */
     record Measured(String name, String settings, DemoSummary summary, double projectedReplicaSeconds,
-                    String projection) {
+                    String projection, Optional<Duration> burstSentIn) {
     }
 
     static int execute(Options options, PrintStream out) throws Exception {
@@ -211,7 +211,7 @@ public final class E2eBenchmark {
                                     String label, Duration poll, DemoRun.Policy policy, Duration cooldown,
                                     PrintStream out) throws Exception {
         out.printf(Locale.ROOT, "%n== %s: poll every %ss, policy %s %s%n", name, poll.toSeconds(), policy.mode(),
-                policy.settings());
+                DemoRun.describe(policy.settings()));
         LiveLog log = new LiveLog(3600);
         Runnable detach = new TerminalView(out).attach(log);
         DemoRun.Result result;
@@ -238,8 +238,11 @@ public final class E2eBenchmark {
                     + "drain + %ds (cooldown), projected", Duration.between(drained, s.end()).toMillis() / 1000.0,
                     s.finalReplicas(), cooldown.toSeconds());
         }
-        String settingsText = policy.mode() + " mode, poll " + poll.toSeconds() + "s, " + policy.settings();
-        return new Measured(name, settingsText, s, projected, projection);
+        String settingsText = policy.mode() + " mode, poll " + poll.toSeconds() + "s, "
+                + DemoRun.describe(policy.settings());
+        Optional<Duration> sentIn = result.burstStart().flatMap(b -> result.burstSentAt()
+                .map(e -> Duration.between(b, e)));
+        return new Measured(name, settingsText, s, projected, projection, sentIn);
     }
 
     static String markdown(Options options, List<Measured> results, String loadBefore, String loadAfter) {
@@ -269,7 +272,8 @@ public final class E2eBenchmark {
         b.append("\nSettings:\n\n");
         for (Measured m : results) {
             b.append("- ").append(m.name()).append(": ").append(m.settings()).append(". Replica-seconds: ")
-                    .append(m.projection()).append(".\n");
+                    .append(m.projection()).append(". The burst's records left the producer within ")
+                    .append(m.burstSentIn().map(DemoSummary::seconds).orElse("?")).append(" (2 s planned).\n");
         }
         results.stream().filter(m -> m.summary().mode().equals("drain")).findFirst().ifPresent(m -> {
             Optional<Duration> up = m.summary().burstToFirstScaleUp();
@@ -302,7 +306,8 @@ public final class E2eBenchmark {
         for (Measured m : results) {
             runs.add(m.summary().toJson().put("name", m.name()).put("settings", m.settings())
                     .put("projectedReplicaSeconds", Math.round(m.projectedReplicaSeconds() * 10) / 10.0)
-                    .put("projection", m.projection()));
+                    .put("projection", m.projection())
+                    .put("burstSentSeconds", m.burstSentIn().map(d -> d.toMillis() / 1000.0).orElse(null)));
         }
         return new JsonObject()
                 .put("generatedAt", Instant.now().toString())

@@ -70,7 +70,8 @@ public final class LagPollBenchmark {
     record Result(Options options, int totalPartitions, double medianMs, double p99Ms, double minMs, double maxMs,
                   double meanMs, long retainedHeapBytes, long heapUsedAfterGcBytes, long allocatedPerPollBytes,
                   int unavailable, long totalLag, long expectedTotalLag, Duration setup, String javaVersion,
-                  int cpus, Instant at, Map<String, Double> breakdownMs) {
+                  int cpus, Instant at, Map<String, Double> breakdownMs, double uncachedMedianMs,
+                  double uncachedP99Ms, int uncachedPolls) {
         boolean goalMet() {
             return medianMs <= GOAL_MS && p99Ms <= GOAL_MS;
         }
@@ -224,14 +225,35 @@ public final class LagPollBenchmark {
                     }
                 }
                 Map<String, Double> breakdown = breakdown(broker, queries, ends.keySet(), 10);
+                double[] uncached = uncachedPolls(broker, queries, Math.max(5, o.polls() / 2));
+                double[] uncachedSorted = uncached.clone();
+                Arrays.sort(uncachedSorted);
                 double[] sorted = ms.clone();
                 Arrays.sort(sorted);
                 return new Result(o, o.topics() * o.partitions(), percentile(sorted, 50), percentile(sorted, 99),
                         sorted[0], sorted[sorted.length - 1], Arrays.stream(ms).average().orElse(0),
                         afterGc - baseline, afterGc, allocated / o.polls(), unavailable, totalLag, expectedLag, setup,
                         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
-                        Instant.now(), breakdown);
+                        Instant.now(), breakdown, percentile(uncachedSorted, 50), percentile(uncachedSorted, 99),
+                        uncached.length);
             }
+        }
+    }
+
+    /** Poll times with log-start offsets and group descriptions read on every poll (as {@code ebb lag} does). */
+    private static double[] uncachedPolls(KafkaBroker broker, List<GroupQuery> queries, int polls)
+            throws InterruptedException, ExecutionException {
+        try (KafkaAdminLagSource source = new KafkaAdminLagSource(broker.clientConfig(),
+                KafkaAdminLagSource.Settings.defaults().withApiTimeout(Duration.ofSeconds(30)).withoutCaches(),
+                Clock.systemUTC())) {
+            poll(source, queries);
+            double[] ms = new double[polls];
+            for (int i = 0; i < polls; i++) {
+                long start = System.nanoTime();
+                poll(source, queries);
+                ms[i] = (System.nanoTime() - start) / 1e6;
+            }
+            return ms;
         }
     }
 
@@ -445,9 +467,13 @@ public final class LagPollBenchmark {
         md.append(String.format(Locale.ROOT, "| groups Unavailable in the last poll | %d |%n", r.unavailable()));
         md.append(String.format(Locale.ROOT, "| total lag found / expected | %,d / %,d |%n", r.totalLag(),
                 r.expectedTotalLag()));
-        md.append("\nRequests per poll: one batched `listConsumerGroupOffsets` and one `describeConsumerGroups` "
-                + "for all groups (in parallel), then `listOffsets` latest and earliest for all partitions (in "
-                + "parallel, at most 1,000 partitions per call).\n\n");
+        md.append("\nRequests per poll (default settings): one batched `listConsumerGroupOffsets` for all groups, "
+                + "`describeConsumerGroups` for the groups whose description is older than 5-10 s, then "
+                + "`listOffsets` latest for all partitions and earliest for the partitions whose log-start offset "
+                + "is older than 15-30 s (at most 1,000 partitions per call, calls in parallel).\n\n");
+        md.append(String.format(Locale.ROOT, "Without those caches (every poll describes every group and reads "
+                + "every log-start offset, as `ebb lag` does): median %.1f ms, p99 %.1f ms over %d polls.%n%n",
+                r.uncachedMedianMs(), r.uncachedP99Ms(), r.uncachedPolls()));
         md.append("Where the time goes — each request type alone, median of 10:\n\n| request | ms |\n|---|---|\n");
         r.breakdownMs().forEach((k, v) -> md.append(String.format(Locale.ROOT, "| %s | %.1f |%n", k, v)));
         md.append('\n');
@@ -466,12 +492,13 @@ public final class LagPollBenchmark {
                 + "\"warmupPolls\":%d,\"medianMs\":%.3f,\"p99Ms\":%.3f,\"minMs\":%.3f,\"meanMs\":%.3f,"
                 + "\"maxMs\":%.3f,\"goalMs\":%.0f,\"goalMet\":%b,\"retainedHeapBytes\":%d,"
                 + "\"heapUsedAfterGcBytes\":%d,\"allocatedPerPollBytes\":%d,\"unavailable\":%d,\"totalLag\":%d,"
-                + "\"expectedTotalLag\":%d,\"setupSeconds\":%.1f,\"cpus\":%d,\"java\":\"%s\",\"breakdownMs\":{%s}}%n",
+                + "\"expectedTotalLag\":%d,\"setupSeconds\":%.1f,\"cpus\":%d,\"java\":\"%s\",\"breakdownMs\":{%s},"
+                + "\"uncachedMedianMs\":%.3f,\"uncachedP99Ms\":%.3f}%n",
                 r.at(), o.groups(), o.topics(), o.partitions(), r.totalPartitions(), o.partitionsPerGroup(),
                 o.polls(), o.warmup(), r.medianMs(), r.p99Ms(), r.minMs(), r.meanMs(), r.maxMs(), GOAL_MS,
                 r.goalMet(), r.retainedHeapBytes(), r.heapUsedAfterGcBytes(), r.allocatedPerPollBytes(),
                 r.unavailable(), r.totalLag(), r.expectedTotalLag(), r.setup().toMillis() / 1000.0, r.cpus(),
-                r.javaVersion(), breakdownJson(r.breakdownMs()));
+                r.javaVersion(), breakdownJson(r.breakdownMs()), r.uncachedMedianMs(), r.uncachedP99Ms());
     }
 
     private static String breakdownJson(Map<String, Double> breakdown) {

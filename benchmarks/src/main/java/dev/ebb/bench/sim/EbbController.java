@@ -81,10 +81,8 @@ final class EbbController implements Controller {
         Decision decision = ScalingPolicy.decide(spec, observation, state.withCurrentReplicas(replicas), now);
         state = decision.next();
         int desired = decision.desiredReplicas();
-        if (partitionRounding && desired > 0) {
-            // the smallest count with the same busiest-member load as the next count that lowers it
-            int perMember = (model.partitions() + desired - 1) / desired;
-            desired = Math.min(spec.maxReplicas(), (model.partitions() + perMember - 1) / perMember);
+        if (partitionRounding) {
+            desired = Math.min(spec.maxReplicas(), cheapestWithSameLoad(desired, model.partitions()));
         }
         if (desired != replicas) {
             log.add(String.format(java.util.Locale.ROOT, "%8.1fs %d -> %d: %s", model.now(), replicas,
@@ -92,6 +90,16 @@ final class EbbController implements Controller {
             replicas = desired;
             model.requestReplicas(replicas);
         }
+    }
+
+    /** The fewest members whose busiest member holds as many partitions as with {@code replicas} members:
+     *  on 32 partitions 9 and 10 -> 8, 12-15 -> 11, 17-32 -> 16 or 32. */
+    static int cheapestWithSameLoad(int replicas, int partitions) {
+        if (replicas <= 0) {
+            return replicas;
+        }
+        int perMember = (partitions + Math.min(replicas, partitions) - 1) / Math.min(replicas, partitions);
+        return (partitions + perMember - 1) / perMember;
     }
 
     @Override

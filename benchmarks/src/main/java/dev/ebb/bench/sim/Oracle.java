@@ -165,6 +165,13 @@ final class Oracle {
         int options = maxR + 1;
         double[][] next = new double[states][options]; // value from window k+1 on, by (state, members in window k)
         double[][] current = new double[states][options];
+        long choiceBytes = 2L * windows * states * options;
+        if (choiceBytes > 1L << 30) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "The oracle for this trace needs %,d MB (%d windows x %d time-lag states x %d replica counts):"
+                            + " use fewer --max-replicas, a longer --oracle-window or a shorter trace",
+                    choiceBytes >> 20, windows, states, options));
+        }
         short[][][] choice = new short[windows][states][options];
 
         // distinct capacities: several member counts share the busiest member's partition count

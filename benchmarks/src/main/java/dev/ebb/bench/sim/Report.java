@@ -33,7 +33,8 @@ final class Report {
                 .append(", seed ").append(s.seed()).append(".\n\n");
 
         md.append("Columns: *first up* and *capacity* are seconds from the burst start to the first added pod and to a"
-                + " ready group able to process the burst rate (negative: started ahead, only the oracle can);"
+                + " ready group able to process the burst rate (negative: started ahead, only the oracle can; *never*: not"
+                + " even the largest group it ran could, though it may still have drained within the SLO);"
                 + " time lag in seconds (age of the oldest unprocessed record, sampled every step);"
                 + " *viol.* seconds above the SLO; *× oracle* is replica-seconds over the oracle's feasible"
                 + " schedule, *× bound* over its provable lower bound (the optimum lies between);"

@@ -68,18 +68,16 @@ public record SimSettings(Duration step, Duration coldStart, double perReplicaRa
         if (kedaLagThreshold < 1) {
             p.add("Invalid value " + kedaLagThreshold + " for kedaLagThreshold: must be > 0");
         }
-        if (p.isEmpty()) {
+        if (step != null && !step.isNegative() && !step.isZero()) {
             // The model advances in whole steps; every interval must be a whole number of them.
-            for (var e : List.of(new Object[] {"coldStart", coldStart}, new Object[] {"commitInterval", commitInterval},
-                    new Object[] {"ebbPoll", ebbPoll}, new Object[] {"actuationDelay", actuationDelay},
-                    new Object[] {"oracleWindow", oracleWindow}, new Object[] {"classicPause", classicPause},
-                    new Object[] {"consumerPause", consumerPause}, new Object[] {"slo", slo})) {
-                Duration d = (Duration) e[1];
-                if (d.toNanos() % step.toNanos() != 0) {
-                    p.add("Invalid value " + Durations.format(d) + " for " + e[0] + ": must be a multiple of step "
-                            + Durations.format(step));
-                }
-            }
+            wholeSteps(p, "coldStart", coldStart);
+            wholeSteps(p, "commitInterval", commitInterval);
+            wholeSteps(p, "ebbPoll", ebbPoll);
+            wholeSteps(p, "actuationDelay", actuationDelay);
+            wholeSteps(p, "oracleWindow", oracleWindow);
+            wholeSteps(p, "classicPause", classicPause);
+            wholeSteps(p, "consumerPause", consumerPause);
+            wholeSteps(p, "slo", slo);
         }
         return p;
     }
@@ -114,6 +112,13 @@ public record SimSettings(Duration step, Duration coldStart, double perReplicaRa
         int members = Math.min(ready, partitions);
         int busiest = (partitions + members - 1) / members;
         return (double) partitions / busiest;
+    }
+
+    private void wholeSteps(List<String> p, String name, Duration d) {
+        if (d != null && d.toNanos() % step.toNanos() != 0) {
+            p.add("Invalid value " + Durations.format(d) + " for " + name + ": must be a multiple of step "
+                    + Durations.format(step));
+        }
     }
 
     private static void positive(List<String> p, String name, Duration d) {

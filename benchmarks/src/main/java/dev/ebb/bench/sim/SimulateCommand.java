@@ -21,7 +21,7 @@ public final class SimulateCommand {
 
             Replays arrival traces through KEDA+HPA defaults (modelled), Ebb's threshold and drain modes (the
             scaler's own policy code) and an offline oracle, on the same model, and writes
-            <out>/simulation.md and <out>/simulation-<trace>.svg.
+            <out>/simulation.md (and .json) and <out>/simulation-<trace>.svg.
 
             Options:
               --trace NAME|all          step, spike, ramp, diurnal, bursts, batch, or all (default all)
@@ -118,7 +118,8 @@ public final class SimulateCommand {
             err.println("ebb simulate: interrupted");
             return 1;
         } catch (java.util.concurrent.ExecutionException e) {
-            err.println("ebb simulate: simulation failed: " + e.getCause());
+            err.println("ebb simulate: " + (e.getCause() instanceof IllegalArgumentException bad ? bad.getMessage()
+                    : "simulation failed: " + e.getCause()));
             return 1;
         } finally {
             pool.shutdownNow();
@@ -150,6 +151,9 @@ public final class SimulateCommand {
             Files.writeString(report, Report.markdown(results, options.settings, command.trim(), took, cpu),
                     StandardCharsets.UTF_8);
             out.println("wrote " + report);
+            Path json = options.out.resolve(reportName.replaceFirst("\\.md$", ".json"));
+            Files.writeString(json, Json.of(results, options.settings), StandardCharsets.UTF_8);
+            out.println("wrote " + json);
             for (Simulation.TraceResult result : results) {
                 Path chart = options.out.resolve("simulation-" + result.trace().name() + ".svg");
                 Files.writeString(chart, SvgChart.render(result, options.settings), StandardCharsets.UTF_8);

@@ -48,6 +48,8 @@ class SimulateCommandTest {
         String md = Files.readString(results.resolve("simulation-tiny.md"));
         assertThat(md).contains("## tiny", "| keda-hpa |", "| ebb-drain |", "| ebb-threshold |",
                 "| oracle (replayed) |", "lower bound");
+        assertThat(Files.readString(results.resolve("simulation-tiny.json")))
+                .contains("\"name\": \"tiny\"", "\"policy\": \"ebb-drain\"", "\"lowerBoundReplicaSeconds\"");
         String svg = Files.readString(results.resolve("simulation-tiny.svg"));
         assertThat(svg).startsWith("<svg").contains("<polyline", "ebb-drain", "SLO 30s").endsWith("</svg>\n");
     }

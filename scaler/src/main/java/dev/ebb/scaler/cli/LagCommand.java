@@ -57,8 +57,10 @@ public final class LagCommand {
         Map<String, Object> config = new HashMap<>();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, parsed.bootstrapServers());
         config.putAll(parsed.clientConfig());
+        // A person reading the numbers wants them exact on every poll; the scaler's caches save requests at scale.
         KafkaAdminLagSource.Settings settings = KafkaAdminLagSource.Settings.defaults()
-                .withApiTimeout(parsed.timeout());
+                .withApiTimeout(parsed.timeout())
+                .withoutCaches();
         KafkaAdminLagSource source;
         try {
             source = new KafkaAdminLagSource(config, settings, Clock.systemUTC());

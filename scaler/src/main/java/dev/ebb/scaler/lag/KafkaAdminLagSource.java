@@ -81,9 +81,16 @@ public final class KafkaAdminLagSource implements LagSource {
      *                         map of the request whose probing degrades quadratically when many partitions have
      *                         close hash codes (topics named {@code orders-001 … orders-100}): one call of 10,000
      *                         such partitions costs about a second of CPU, ten calls of 1,000 a few milliseconds
+     * @param logStartMaxAge log-start offsets are re-read after at most this age (0: every poll). They only move
+     *                       when retention or {@code deleteRecords} deletes records, so most polls skip the second
+     *                       {@code listOffsets}; each partition's refresh is spread over half to all of this age so
+     *                       that refreshes do not all land in one poll
+     * @param describeMaxAge group descriptions (members, state, assigned partitions) are re-read after at most this
+     *                       age (0: every poll), spread the same way; a group not yet described is described at once
      */
     public record Settings(Duration apiTimeout, Duration requestTimeout, Duration topicMetadataMaxAge,
-                           int historyCapacity, Duration rateWindow, Duration historyExpiry, int listOffsetsChunk) {
+                           int historyCapacity, Duration rateWindow, Duration historyExpiry, int listOffsetsChunk,
+                           Duration logStartMaxAge, Duration describeMaxAge) {
         public Settings {
             List<String> problems = new ArrayList<>();
             positive(problems, "apiTimeout", apiTimeout);
@@ -91,6 +98,8 @@ public final class KafkaAdminLagSource implements LagSource {
             positive(problems, "topicMetadataMaxAge", topicMetadataMaxAge);
             positive(problems, "rateWindow", rateWindow);
             positive(problems, "historyExpiry", historyExpiry);
+            notNegative(problems, "logStartMaxAge", logStartMaxAge);
+            notNegative(problems, "describeMaxAge", describeMaxAge);
             if (listOffsetsChunk < 1) {
                 problems.add("Invalid value " + listOffsetsChunk + " for listOffsetsChunk: must be >= 1");
             }
@@ -108,18 +117,31 @@ public final class KafkaAdminLagSource implements LagSource {
 
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofSeconds(30), 60,
-                    Duration.ofSeconds(30), Duration.ofMinutes(10), 1_000);
+                    Duration.ofSeconds(30), Duration.ofMinutes(10), 1_000, Duration.ofSeconds(30),
+                    Duration.ofSeconds(10));
         }
 
         public Settings withApiTimeout(Duration timeout) {
             Duration request = requestTimeout.compareTo(timeout) > 0 ? timeout : requestTimeout;
             return new Settings(timeout, request, topicMetadataMaxAge, historyCapacity, rateWindow, historyExpiry,
-                    listOffsetsChunk);
+                    listOffsetsChunk, logStartMaxAge, describeMaxAge);
         }
 
         public Settings withListOffsetsChunk(int chunk) {
             return new Settings(apiTimeout, requestTimeout, topicMetadataMaxAge, historyCapacity, rateWindow,
-                    historyExpiry, chunk);
+                    historyExpiry, chunk, logStartMaxAge, describeMaxAge);
+        }
+
+        /** Log-start offsets and group descriptions read on every poll: exact, and about twice the requests. */
+        public Settings withoutCaches() {
+            return new Settings(apiTimeout, requestTimeout, topicMetadataMaxAge, historyCapacity, rateWindow,
+                    historyExpiry, listOffsetsChunk, Duration.ZERO, Duration.ZERO);
+        }
+
+        private static void notNegative(List<String> problems, String name, Duration value) {
+            if (value == null || value.isNegative()) {
+                problems.add("Invalid value " + value + " for " + name + ": must be >= 0");
+            }
         }
 
         private static void positive(List<String> problems, String name, Duration value) {
@@ -135,6 +157,8 @@ public final class KafkaAdminLagSource implements LagSource {
     private final String bootstrap;
     private final Map<String, CachedTopic> topics = new ConcurrentHashMap<>();
     private final Map<GroupQuery, TrackedHistory> histories = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Cached<Long>> logStarts = new ConcurrentHashMap<>();
+    private final Map<String, Cached<Described>> descriptions = new ConcurrentHashMap<>();
 
     /**
      * @param clientConfig Admin client configuration of one cluster: {@code bootstrap.servers} and security
@@ -249,6 +273,23 @@ public final class KafkaAdminLagSource implements LagSource {
     private record CachedTopic(List<Integer> partitions, Instant fetchedAt) {
     }
 
+    /** A value read earlier, good until {@code expires}. */
+    private record Cached<T>(T value, Instant expires) {
+        boolean fresh(Instant now) {
+            return now.isBefore(expires);
+        }
+    }
+
+    /** Expiry spread over [maxAge / 2, maxAge) by key, so that refreshes of many keys spread over many polls. */
+    private static Instant expiry(Instant now, Duration maxAge, Object key) {
+        double spread = 0.5 + (key.hashCode() & 0x3ff) / 2048.0;
+        return now.plusNanos((long) (maxAge.toNanos() * spread));
+    }
+
+    private static String describeKey(GroupKind kind, String groupId) {
+        return kind + "/" + groupId;
+    }
+
     private static final class TrackedHistory {
         final ObservationHistory history;
         volatile Instant lastUsed;
@@ -303,20 +344,26 @@ public final class KafkaAdminLagSource implements LagSource {
                 Map<String, ListConsumerGroupOffsetsSpec> specs = new LinkedHashMap<>();
                 consumerGroups.forEach(g -> specs.put(g, new ListConsumerGroupOffsetsSpec()));
                 var offsets = admin.listConsumerGroupOffsets(specs);
-                var descriptions = admin.describeConsumerGroups(consumerGroups).describedGroups();
                 for (String g : consumerGroups) {
                     committed.put(g, stage(offsets.partitionsToOffsetAndMetadata(g)));
-                    consumerDescriptions.put(g, stage(descriptions.get(g)));
+                }
+                List<String> stale = staleDescriptions(GroupKind.CONSUMER, consumerGroups, now);
+                if (!stale.isEmpty()) {
+                    var described = admin.describeConsumerGroups(stale).describedGroups();
+                    stale.forEach(g -> consumerDescriptions.put(g, stage(described.get(g))));
                 }
             }
             if (!shareGroups.isEmpty()) {
                 Map<String, ListShareGroupOffsetsSpec> specs = new LinkedHashMap<>();
                 shareGroups.forEach(g -> specs.put(g, new ListShareGroupOffsetsSpec()));
                 var offsets = admin.listShareGroupOffsets(specs);
-                var descriptions = admin.describeShareGroups(shareGroups).describedGroups();
                 for (String g : shareGroups) {
                     shareOffsets.put(g, stage(offsets.partitionsToOffsetInfo(g)));
-                    shareDescriptions.put(g, stage(descriptions.get(g)));
+                }
+                List<String> stale = staleDescriptions(GroupKind.SHARE, shareGroups, now);
+                if (!stale.isEmpty()) {
+                    var described = admin.describeShareGroups(stale).describedGroups();
+                    stale.forEach(g -> shareDescriptions.put(g, stage(described.get(g))));
                 }
             }
             if (!staleTopics.isEmpty()) {
@@ -331,6 +378,17 @@ public final class KafkaAdminLagSource implements LagSource {
             calls.addAll(shareDescriptions.values());
             calls.addAll(topicDescriptions.values());
             return settled(calls).thenCompose(ignored -> listOffsets());
+        }
+
+        private List<String> staleDescriptions(GroupKind kind, Set<String> groups, Instant now) {
+            List<String> stale = new ArrayList<>();
+            for (String g : groups) {
+                Cached<Described> cached = descriptions.get(describeKey(kind, g));
+                if (cached == null || !cached.fresh(now)) {
+                    stale.add(g);
+                }
+            }
+            return stale;
         }
 
         /** Completes when every call completed, successfully or not. */
@@ -350,7 +408,7 @@ public final class KafkaAdminLagSource implements LagSource {
             Set<TopicPartition> committedEnds = new LinkedHashSet<>();
             Set<TopicPartition> all = new LinkedHashSet<>();
             for (GroupQuery q : queries) {
-                Described d = describe(q);
+                Described d = describe(q, now);
                 described.put(q, d);
                 Scope scope = scope(q, d, now);
                 scopes.put(q, scope);
@@ -362,9 +420,17 @@ public final class KafkaAdminLagSource implements LagSource {
             }
             var latest = offsets(uncommittedEnds, OffsetSpec.latest(), IsolationLevel.READ_UNCOMMITTED);
             var stable = offsets(committedEnds, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
-            var earliest = offsets(all, OffsetSpec.earliest(), IsolationLevel.READ_UNCOMMITTED);
+            Set<TopicPartition> staleStarts = new LinkedHashSet<>();
+            for (TopicPartition tp : all) {
+                Cached<Long> cached = logStarts.get(tp);
+                if (cached == null || !cached.fresh(now)) {
+                    staleStarts.add(tp);
+                }
+            }
+            var earliest = offsets(staleStarts, OffsetSpec.earliest(), IsolationLevel.READ_UNCOMMITTED);
             return CompletableFuture.allOf(latest, stable, earliest)
-                    .thenApply(ignored -> combine(described, scopes, latest.join(), stable.join(), earliest.join()));
+                    .thenApply(ignored -> combine(described, scopes, latest.join(), stable.join(),
+                            logStarts(all, earliest.join())));
         }
 
         /**
@@ -429,6 +495,27 @@ public final class KafkaAdminLagSource implements LagSource {
             });
         }
 
+        /** Log-start offsets of every partition: just read, or cached; caches what was just read. */
+        private Map<TopicPartition, Outcome<Long>> logStarts(Set<TopicPartition> all,
+                                                             Map<TopicPartition, Outcome<Long>> read) {
+            Instant now = clock.instant();
+            Map<TopicPartition, Outcome<Long>> starts = new HashMap<>(all.size() * 2);
+            for (TopicPartition tp : all) {
+                Outcome<Long> fresh = read.get(tp);
+                if (fresh != null) {
+                    starts.put(tp, fresh);
+                    if (!fresh.failed() && !settings.logStartMaxAge().isZero()) {
+                        logStarts.put(tp, new Cached<>(fresh.value(), expiry(now, settings.logStartMaxAge(), tp)));
+                    }
+                } else {
+                    Cached<Long> cached = logStarts.get(tp);
+                    starts.put(tp, cached == null ? new Outcome<>(null, new IllegalStateException(
+                            "no log-start offset for " + tp)) : new Outcome<>(cached.value(), null));
+                }
+            }
+            return starts;
+        }
+
         private void updateTopicCache(Instant now) {
             topicDescriptions.forEach((topic, future) -> {
                 Outcome<TopicDescription> o = outcome(future);
@@ -441,7 +528,26 @@ public final class KafkaAdminLagSource implements LagSource {
             });
         }
 
-        private Described describe(GroupQuery q) {
+        /** This poll's description of the group if it was described, else the cached one. */
+        private Described describe(GroupQuery q, Instant now) {
+            String key = describeKey(q.kind(), q.groupId());
+            CompletableFuture<?> call = q.kind() == GroupKind.SHARE
+                    ? shareDescriptions.get(q.groupId()) : consumerDescriptions.get(q.groupId());
+            Cached<Described> cached = descriptions.get(key);
+            if (call == null) {
+                return cached == null ? Described.UNKNOWN : cached.value();
+            }
+            Described d = describeNow(q);
+            if (d.presence() != Presence.UNKNOWN) {
+                descriptions.put(key, new Cached<>(d, settings.describeMaxAge().isZero() ? now
+                        : expiry(now, settings.describeMaxAge(), key)));
+                return d;
+            }
+            // Describing failed this time: an earlier answer is better than none.
+            return cached == null ? d : cached.value();
+        }
+
+        private Described describeNow(GroupQuery q) {
             if (q.kind() == GroupKind.SHARE) {
                 Outcome<ShareGroupDescription> o = outcome(shareDescriptions.get(q.groupId()));
                 if (o.failed()) {
@@ -576,6 +682,10 @@ public final class KafkaAdminLagSource implements LagSource {
                     return AdminFailures.unavailable(now, failure, subject(q) + " (partition " + tp + ")",
                             bootstrap, settings.apiTimeout());
                 }
+                if (end.value() < start.value()) {
+                    // Topic recreated since the log start was cached: read it again next poll.
+                    logStarts.remove(tp);
+                }
                 if (q.kind() == GroupKind.SHARE) {
                     SharePartitionOffsetInfo info = shares.get(tp);
                     OptionalLong startOffset = info == null || info.startOffset() < 0
@@ -603,6 +713,8 @@ public final class KafkaAdminLagSource implements LagSource {
         private void expireHistories(Instant now) {
             Instant cutoff = now.minus(settings.historyExpiry());
             histories.values().removeIf(h -> h.lastUsed.isBefore(cutoff));
+            logStarts.values().removeIf(c -> c.expires().isBefore(cutoff));
+            descriptions.values().removeIf(c -> c.expires().isBefore(cutoff));
         }
     }
 

@@ -25,7 +25,7 @@ public final class ScalingPolicy {
     /** A learned per-replica rate stays within this factor of the prior: a safety net against runaway estimates. */
     private static final double LEARNED_RATE_BOUND = 10.0;
     private static final double EPSILON = 1e-9;
-    /** Arrival rates are averaged over at least this long (see {@code arrivalEstimate}). */
+    /** Arrival rates are the median of the per-poll rates within this window (see {@code arrivalEstimate}). */
     private static final double ARRIVAL_WINDOW_SECONDS = 5;
 
     private ScalingPolicy() {
@@ -549,38 +549,38 @@ public final class ScalingPolicy {
         }
 
         /**
-         * Arrivals per second from the end offsets, robust both ways. The observer's own rate is averaged over its
+         * Arrivals per second from the end offsets: the median of the per-poll rates within the last
+         * {@value #ARRIVAL_WINDOW_SECONDS} s (at least the last poll's). The observer's own rate is averaged over its
          * window and trails a step for that long: re-deciding on a slowly rising estimate adds replicas poll after
-         * poll (each becoming ready at another moment, each pausing the group), and a slowly falling one removes
-         * them one by one. The rate of a single poll sees a step at once but follows every burst, and a replica
-         * that arrives {@code readyDelay} later does nothing for a one-second burst. So: the larger of the average
-         * over at least {@value #ARRIVAL_WINDOW_SECONDS} s and the smaller of the last two per-poll rates. A step
-         * counts after two polls; a single-poll burst does not count. Empty on the first observation.
+         * poll (each becoming ready at another moment, each pausing the group), and a slowly falling one removes them
+         * one by one. A single poll's rate sees a step at once but follows every burst, and a replica that arrives
+         * {@code readyDelay} later does nothing for a one-second burst. The median moves in one jump once most polls
+         * of the window agree, in both directions, and ignores bursts shorter than half the window. Empty on the first
+         * observation.
          */
         private static OptionalDouble arrivalEstimate(List<Sample> history, Sample sample) {
-            if (history.isEmpty()) {
+            List<Double> rates = new ArrayList<>();
+            Sample later = sample;
+            for (int i = history.size() - 1; i >= 0; i--) {
+                Sample earlier = history.get(i);
+                if (!rates.isEmpty()
+                        && seconds(Duration.between(later.at(), sample.at())) >= ARRIVAL_WINDOW_SECONDS - EPSILON) {
+                    break;
+                }
+                OptionalDouble r = rate(earlier, later);
+                if (r.isEmpty()) {
+                    break;
+                }
+                rates.add(r.getAsDouble());
+                later = earlier;
+            }
+            if (rates.isEmpty()) {
                 return OptionalDouble.empty();
             }
-            Sample previous = history.get(history.size() - 1);
-            OptionalDouble last = rate(previous, sample);
-            if (last.isEmpty()) {
-                return OptionalDouble.empty();
-            }
-            double estimate = last.getAsDouble();
-            if (history.size() >= 2) {
-                OptionalDouble before = rate(history.get(history.size() - 2), previous);
-                if (before.isPresent()) {
-                    estimate = Math.min(estimate, before.getAsDouble());
-                }
-            }
-            Sample windowStart = previous;
-            for (Sample s : history) {
-                if (seconds(Duration.between(s.at(), sample.at())) >= ARRIVAL_WINDOW_SECONDS - EPSILON) {
-                    windowStart = s;
-                }
-            }
-            OptionalDouble average = rate(windowStart, sample);
-            return OptionalDouble.of(Math.max(estimate, average.orElse(estimate)));
+            rates.sort(null);
+            int n = rates.size();
+            double median = n % 2 == 1 ? rates.get(n / 2) : (rates.get(n / 2 - 1) + rates.get(n / 2)) / 2;
+            return OptionalDouble.of(median);
         }
 
         /** Records appended per second between two samples; empty when they are not comparable. */

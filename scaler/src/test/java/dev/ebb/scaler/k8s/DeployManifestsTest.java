@@ -32,6 +32,7 @@ class DeployManifestsTest {
     private static final Path DEPLOY = Path.of("..", "deploy").toAbsolutePath().normalize();
 
     @Test
+    @SuppressWarnings("unchecked")
     void everyYamlDocumentInDeployParsesAsANamedKubernetesObject() throws IOException {
         List<Path> files = yamlFiles();
         assertThat(files).hasSizeGreaterThan(10);
@@ -49,10 +50,10 @@ class DeployManifestsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void kustomizationsListOnlyFilesThatExist() throws IOException {
         for (Path k : List.of(DEPLOY.resolve("kustomization.yaml"), DEPLOY.resolve("example/kustomization.yaml"))) {
             Map<String, Object> kustomization = Serialization.unmarshal(Files.readString(k), Map.class);
-            @SuppressWarnings("unchecked")
             List<String> resources = (List<String>) kustomization.get("resources");
             assertThat(resources).isNotEmpty();
             for (String r : resources) {

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -72,7 +73,9 @@ class KubernetesScalerIT {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
         server.init();
-        vertx = Vertx.vertx();
+        // Stack traces of anything that blocks an event loop, so such a bug shows in the test output.
+        vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setWarningExceptionTime(1)
+                .setWarningExceptionTimeUnit(TimeUnit.SECONDS));
         admin = Admin.create(broker.clientConfig());
         try (KubernetesClient client = server.createClient()) {
             // The CRD generated from the model, as deploy/ installs it: gives the mock the status subresource.
@@ -220,14 +223,15 @@ class KubernetesScalerIT {
 
     // --- helpers ---
 
-    private KubernetesClient client() {
-        KubernetesClient c = server.createClient();
-        clients.add(c);
-        return c;
-    }
-
     private KubernetesScalerService service(String ns, String identity) throws Exception {
         return service(ns, identity, client());
+    }
+
+    /** A client on the scaler's own Vert.x instance, as `ebb scaler` builds it. */
+    private KubernetesClient client() {
+        KubernetesClient c = server.createClient(new Vertx5HttpClientFactory(vertx));
+        clients.add(c);
+        return c;
     }
 
     private KubernetesScalerService service(String ns, String identity, KubernetesClient own) throws Exception {

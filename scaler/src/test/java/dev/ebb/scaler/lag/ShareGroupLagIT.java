@@ -44,6 +44,7 @@ class ShareGroupLagIT {
         }
         Map<String, Object> config = new HashMap<>(broker.clientConfig());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put("share.acknowledgement.mode", "explicit");
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         int consumed = 0;

@@ -55,13 +55,13 @@ class LocalCommandIT {
                     topics: [local-it-orders]
                     offsetResetPolicy: earliest
                   pollInterval: 500ms
-                  policy: {mode: drain, maxReplicas: 4, perReplicaRate: 100, drainWithin: 5s, readyDelay: 1s,
-                           cooldown: 3s, scaleDownWindow: 2s, rebalanceGrace: 2s, commitInterval: 1s}
+                  policy: {mode: drain, maxReplicas: 4, perReplicaRate: 200, drainWithin: 2s, readyDelay: 1s,
+                           cooldown: 2s, scaleDownWindow: 1s, rebalanceGrace: 2s, commitInterval: 1s}
                 """.formatted(broker.bootstrapServers()));
         ByteArrayOutputStream terminal = new ByteArrayOutputStream();
         LocalCommand.Options options = LocalCommand.parse(new String[] {"--workloads", workloads.toString(),
                 "--example-threads", "enricher", "--env", "enricher:EBB_OUTPUT_TOPIC=local-it-enriched",
-                "--env", "enricher:EBB_EXAMPLE_WORK=10ms", "--env", "enricher:EBB_COMMIT_INTERVAL=500ms",
+                "--env", "enricher:EBB_EXAMPLE_WORK=5ms", "--env", "enricher:EBB_COMMIT_INTERVAL=500ms",
                 "--tick", "500ms", "--grace", "10s", "--headless"});
 
         try (LocalCommand.Running running = LocalCommand.start(options,
@@ -70,12 +70,12 @@ class LocalCommandIT {
             assertThat(running.log().samples("local-it"))
                     .allSatisfy(s -> assertThat(s.currentReplicas()).isZero());
 
-            produce(broker, 600);
+            produce(broker, 400);
 
             Set<String> ids = new HashSet<>();
             try (KafkaConsumer<String, String> consumer = outputConsumer(broker)) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (ids.size() < 600 && System.nanoTime() < deadline) {
+                while (ids.size() < 400 && System.nanoTime() < deadline) {
                     for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                         Matcher m = ORDER_ID.matcher(r.value());
                         if (m.find()) {
@@ -84,7 +84,7 @@ class LocalCommandIT {
                     }
                 }
             }
-            assertThat(ids).as("terminal:%n%s", terminal).hasSize(600);
+            assertThat(ids).as("terminal:%n%s", terminal).hasSize(400);
             assertThat(running.log().samples("local-it")).anySatisfy(s -> assertThat(s.currentReplicas())
                     .isGreaterThan(1));
 

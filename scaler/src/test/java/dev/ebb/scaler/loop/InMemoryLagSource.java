@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A lag source whose lag per group the test sets; records every batch it was asked for. */
-final class InMemoryLagSource implements LagSource {
+class InMemoryLagSource implements LagSource {
 
     private final Clock clock;
     private final Map<String, long[]> lagByGroup = new ConcurrentHashMap<>();

@@ -242,6 +242,55 @@ class ScalerLoopTest {
         assertThat(target.replicas("orders-fn")).isEqualTo(2);
     }
 
+    @Test
+    void holdsTheCountWhileLagIsUnavailable() throws Exception {
+        entries.add(valid(workload("orders", "orders-fn", "g", CLUSTER)));
+        target.put("orders-fn", 3);
+        source(CLUSTER).unavailable("g", "broker down");
+        tick();
+        tick();
+        assertThat(target.requests).isEmpty();
+        assertThat(decisions).hasSize(2).allSatisfy(d -> {
+            assertThat(d.observation()).isInstanceOf(dev.ebb.scaler.policy.Observation.Unavailable.class);
+            assertThat(d.decision().desiredReplicas()).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void aFailingClusterNeverStopsAnotherCluster() throws Exception {
+        ClusterKey broken = ClusterKey.plain("broken:9092");
+        ScalerLoop twoClusters = new ScalerLoop(vertx, catalog, (key, config) -> {
+            if (key.equals(broken)) {
+                return new InMemoryLagSource(clock) {
+                    @Override
+                    public java.util.concurrent.CompletionStage<Map<GroupQuery, dev.ebb.scaler.policy.Observation>>
+                            observe(java.util.Collection<GroupQuery> queries) {
+                        throw new IllegalStateException("admin client exploded");
+                    }
+                };
+            }
+            return source(key);
+        }, target, clock, DecisionListener.all(List.of(new DecisionListener() {
+            @Override
+            public void onDecision(DecisionEvent event) {
+                decisions.add(event);
+            }
+        })));
+        entries.add(valid(workload("a", "a-fn", "ga", broken)));
+        entries.add(valid(workload("b", "b-fn", "gb", CLUSTER)));
+        target.put("a-fn", 2);
+        target.put("b-fn", 0);
+        source(CLUSTER).lag("gb", 20, 20);
+        twoClusters.tick().await(10, TimeUnit.SECONDS);
+        twoClusters.close();
+        assertThat(target.replicas("b-fn")).isEqualTo(2);
+        assertThat(target.replicas("a-fn")).isEqualTo(2);
+        assertThat(decisions).filteredOn(d -> d.workload().id().name().equals("a")).singleElement()
+                .satisfies(d -> assertThat(d.observation()).isInstanceOfSatisfying(
+                        dev.ebb.scaler.policy.Observation.Unavailable.class,
+                        u -> assertThat(u.reason()).contains("admin client exploded")));
+    }
+
     private InMemoryLagSource source(ClusterKey key) {
         return sources.computeIfAbsent(key, k -> new InMemoryLagSource(clock));
     }
