@@ -93,10 +93,12 @@ final class KedaHpaController implements Controller {
 
     private void hpaSync(GroupModel model, double now) {
         int current = desired;
-        double metric = lag(model);
-        if (metric / lagThreshold > model.partitions()) {
-            metric = (double) model.partitions() * lagThreshold;
+        long lag = lag(model);
+        // KEDA's clamp, with its integer division: only when floor(lag / threshold) exceeds the partitions
+        if (lag / lagThreshold > model.partitions()) {
+            lag = (long) model.partitions() * lagThreshold;
         }
+        double metric = lag;
         double ratio = metric / ((double) lagThreshold * current);
         int recommendation = Math.abs(ratio - 1) <= TOLERANCE ? current : (int) Math.ceil(metric / lagThreshold);
         recommendation = Math.max(1, Math.min(maxReplicas, recommendation));

@@ -145,7 +145,7 @@ final class SvgChart {
             return 1;
         }
         double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double m : new double[] {1, 2, 2.5, 5, 10}) {
+        for (double m : new double[] {1, 2, 2.5, 4, 5, 10}) {
             if (m * magnitude >= v - 1e-9) {
                 return m * magnitude;
             }

@@ -93,6 +93,9 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
         } else if (e.observation() instanceof Observation.Unavailable u) {
             set(s, condition("Active", "Unknown", "LagUnavailable", u.reason(), generation));
         }
+        if (s.getOriginalReplicas() == null) {
+            s.setOriginalReplicas(e.currentReplicas());
+        }
         s.setDesiredReplicas(e.decision().desiredReplicas());
         s.setCurrentReplicas(e.replicasAfter());
         s.setLastReason(e.decision().reason());
@@ -298,6 +301,7 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
         c.setLastReason(s.getLastReason());
         c.setLastScaleTime(s.getLastScaleTime());
         c.setLastScaleReason(s.getLastScaleReason());
+        c.setOriginalReplicas(s.getOriginalReplicas());
         return c;
     }
 

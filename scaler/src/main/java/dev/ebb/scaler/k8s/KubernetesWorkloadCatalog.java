@@ -61,6 +61,7 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
     private SharedIndexInformer<HorizontalPodAutoscaler> hpas;
     private volatile List<CatalogEntry> snapshot = List.of();
     private volatile boolean computed;
+    private volatile java.util.function.Consumer<ScaledWorkload> onDeleted = sw -> { };
 
     private record CachedSecret(Instant fetched, Optional<Secret> secret, String error) {
     }
@@ -108,6 +109,17 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
             @Override
             public void onDelete(Object obj, boolean deletedFinalStateUnknown) {
                 queueRecompute();
+                if (obj instanceof ScaledWorkload sw) {
+                    // After the recompute queued above: the loop no longer sees the workload when the handler runs.
+                    executor.execute(() -> {
+                        try {
+                            onDeleted.accept(sw);
+                        } catch (RuntimeException e) {
+                            LOG.warn("Handling the deletion of ScaledWorkload {}/{} failed: {}",
+                                    sw.getMetadata().getNamespace(), sw.getMetadata().getName(), e.toString());
+                        }
+                    });
+                }
             }
         };
         Informable<ScaledWorkload> sw = namespace == null ? client.resources(ScaledWorkload.class).inAnyNamespace()
@@ -125,6 +137,12 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
         long refresh = Math.max(1, secretRefresh.toMillis());
         executor.scheduleWithFixedDelay(this::queueRecompute, refresh, refresh, TimeUnit.MILLISECONDS);
         queueRecompute();
+        return this;
+    }
+
+    /** Told the last known state of every deleted ScaledWorkload, once it left {@link #entries()} (catalog thread). */
+    public KubernetesWorkloadCatalog onDeleted(java.util.function.Consumer<ScaledWorkload> handler) {
+        this.onDeleted = handler;
         return this;
     }
 

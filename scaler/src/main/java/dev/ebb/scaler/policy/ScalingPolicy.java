@@ -146,6 +146,8 @@ public final class ScalingPolicy {
         private final int current;
         private final long lag;
         private final double arrivals;
+        /** Arrivals per second since the previous poll (unsmoothed); see {@code drainDesire}. */
+        private final OptionalDouble lastPollArrivals;
         /** False on a workload's first observation: no rate yet, so no scale-down on an unknown load. */
         private final boolean arrivalsKnown;
         private final boolean arrivalsSeen;
@@ -187,6 +189,7 @@ public final class ScalingPolicy {
                     && sample.endOffsets() > previous.get().endOffsets();
             Optional<Sample> windowStart = windowStart(state.samples(), sample);
             OptionalDouble estimate = arrivalEstimate(state.samples(), sample);
+            this.lastPollArrivals = previous.isPresent() ? rate(previous.get(), sample) : OptionalDouble.empty();
             this.arrivalsKnown = obs.arrivalRate().isPresent() || estimate.isPresent();
             this.arrivals = Math.max(0, estimate.isPresent() ? estimate.getAsDouble() : obs.arrivalRate().orElse(0));
             this.arrivalsSeen = arrivals > EPSILON || endMoved;
@@ -343,6 +346,16 @@ public final class ScalingPolicy {
             // Consumed-but-uncommitted records show as lag for up to one commit interval; they are not backlog.
             double explained = Math.min(arrivals, capacityReady) * commit;
             double excess = Math.max(0, lag - explained);
+            // The median needs a few polls to accept a step. When the backlog already confirms a higher rate
+            // (more than two seconds of arrivals beyond the commit cadence), take the last poll's rate at once:
+            // one decision for the step instead of +1 for the backlog now and the rest when the median moves.
+            double arrivals = this.arrivals;
+            if (lastPollArrivals.isPresent() && lastPollArrivals.getAsDouble() > arrivals
+                    && excess > 2 * arrivals + EPSILON) {
+                arrivals = lastPollArrivals.getAsDouble();
+                explained = Math.min(arrivals, capacityReady) * commit;
+                excess = Math.max(0, lag - explained);
+            }
             double drain = seconds(spec.drainWithin());
             double needNow = (arrivals + excess / drain) / rate;
 

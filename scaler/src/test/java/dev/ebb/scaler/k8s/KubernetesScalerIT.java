@@ -176,6 +176,32 @@ class KubernetesScalerIT {
     }
 
     @Test
+    void restoresTheOriginalReplicaCountWhenTheWorkloadIsDeletedIfAsked() throws Exception {
+        String ns = "restore";
+        KubernetesClient client = client();
+        prepare(client, ns, "restore-topic", "restore-fn", "restore-group", 4);
+        client.apps().deployments().inNamespace(ns).withName("restore-fn").edit(d -> {
+            d.getSpec().setReplicas(1);
+            return d;
+        });
+        ScaledWorkload sw = workload("restore", "restore-fn", "restore-group", "restore-topic", 10L);
+        sw.getSpec().setRestoreToOriginalReplicaCount(true);
+        client.resources(ScaledWorkload.class).inNamespace(ns).resource(sw).create();
+        service(ns, "scaler-r");
+
+        produce("restore-topic", 400);
+        awaitTrue(() -> replicas(client, ns, "restore-fn") == 4, "replicas reach 4");
+        awaitTrue(() -> status(client, ns, "restore").map(s -> Integer.valueOf(1).equals(s.getOriginalReplicas()))
+                .orElse(false), "the original count is in the status");
+
+        client.resources(ScaledWorkload.class).inNamespace(ns).withName("restore").delete();
+        awaitTrue(() -> replicas(client, ns, "restore-fn") == 1, "the original count is restored");
+        produce("restore-topic", 400);
+        Thread.sleep(1500); // a few ticks: a deleted workload is not scaled again
+        assertThat(replicas(client, ns, "restore-fn")).isEqualTo(1);
+    }
+
+    @Test
     void aStandbyTakesOverWhenTheLeaderStops() throws Exception {
         String ns = "failover";
         KubernetesClient client = client();

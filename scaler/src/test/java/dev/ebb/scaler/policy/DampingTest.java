@@ -170,10 +170,12 @@ class DampingTest {
     void arrivalsSlightlyAboveCapacityAddReplicasOnceTheirBacklogLeavesTheBand() {
         Driver driver = new Driver(spec().build(), 10);
         driver.hold(1, 6, t -> load(t, 10000, 0));
-        // 5 % more arrivals than 10 replicas consume: inside the band at first...
-        assertThat(driver.tick(load(7, 10500, 0)).desiredReplicas()).isEqualTo(10);
-        // ...but the backlog grows by 500/s, and at 2,000 records the need is (10500 + 2000 / 30) / 1000 > 11.
-        Decision d = driver.tick(load(8, 10500, 20_000));
+        // 5 % more arrivals than 10 replicas consume: inside the band while the backlog is small...
+        Decision small = driver.hold(7, 11, t -> load(t, 10500, Math.round(500 * (t - 6))));
+        assertThat(small.desiredReplicas()).isEqualTo(10);
+        assertThat(small.reason()).contains("within tolerance 10%");
+        // ...but once it is 20,000 records the need is (10500 + 20000 / 30) / 1000 = 11.2, beyond the band.
+        Decision d = driver.tick(load(12, 10500, 20_000));
         assertThat(d.desiredReplicas()).isEqualTo(12);
     }
 

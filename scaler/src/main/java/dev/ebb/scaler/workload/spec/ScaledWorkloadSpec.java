@@ -26,6 +26,19 @@ public class ScaledWorkloadSpec {
     @JsonPropertyDescription("How often the group's lag is observed, e.g. 1s, 5s, 1m. A multiple of the scaler's tick.")
     private String pollInterval;
 
+    @Default("false")
+    @JsonPropertyDescription("When the ScaledWorkload is deleted, set the target back to the replicas it had before Ebb "
+            + "first scaled it (as KEDA's restoreToOriginalReplicaCount); otherwise leave it as it is.")
+    private Boolean restoreToOriginalReplicaCount;
+
+    public Boolean getRestoreToOriginalReplicaCount() {
+        return restoreToOriginalReplicaCount;
+    }
+
+    public void setRestoreToOriginalReplicaCount(Boolean restoreToOriginalReplicaCount) {
+        this.restoreToOriginalReplicaCount = restoreToOriginalReplicaCount;
+    }
+
     public ScaleTargetRefSpec getScaleTargetRef() {
         return scaleTargetRef;
     }

@@ -35,6 +35,17 @@ public class ScaledWorkloadStatus {
     private String lastScaleTime;
     @JsonPropertyDescription("Reason of the last scale change.")
     private String lastScaleReason;
+    @JsonPropertyDescription("Replicas the target had when Ebb first observed it; restored on deletion when "
+            + "spec.restoreToOriginalReplicaCount is true.")
+    private Integer originalReplicas;
+
+    public Integer getOriginalReplicas() {
+        return originalReplicas;
+    }
+
+    public void setOriginalReplicas(Integer originalReplicas) {
+        this.originalReplicas = originalReplicas;
+    }
 
     public Long getObservedGeneration() {
         return observedGeneration;
@@ -145,7 +156,8 @@ public class ScaledWorkloadStatus {
                 && Objects.equals(desiredReplicas, s.desiredReplicas)
                 && Objects.equals(currentReplicas, s.currentReplicas) && Objects.equals(mode, s.mode)
                 && Objects.equals(lastReason, s.lastReason) && Objects.equals(lastScaleTime, s.lastScaleTime)
-                && Objects.equals(lastScaleReason, s.lastScaleReason);
+                && Objects.equals(lastScaleReason, s.lastScaleReason)
+                && Objects.equals(originalReplicas, s.originalReplicas);
     }
 
     @Override

@@ -1,0 +1,10 @@
+/**
+ * The Kubernetes side of the scaler: the ScaledWorkload informer ({@link dev.ebb.scaler.k8s.KubernetesWorkloadCatalog}),
+ * the scale subresource ({@link dev.ebb.scaler.k8s.KubernetesScaleTarget}), status and Events
+ * ({@link dev.ebb.scaler.k8s.KubernetesStatusReporter}), leader election on a Lease
+ * ({@link dev.ebb.scaler.k8s.KubernetesLeaderElection}), the CRD generator
+ * ({@link dev.ebb.scaler.k8s.ScaledWorkloadCrd}) and the service that wires them
+ * ({@link dev.ebb.scaler.k8s.KubernetesScalerService}). Every blocking fabric8 call runs on a thread of these classes,
+ * never on a Vert.x event loop. See {@code scaler/KUBERNETES.md}.
+ */
+package dev.ebb.scaler.k8s;
