@@ -206,6 +206,9 @@ public final class LagPollBenchmark {
                 }
                 double[] ms = new double[o.polls()];
                 long allocated = 0;
+                double[] groupMs = new double[o.polls()];
+                double[] offsetMs = new double[o.polls()];
+                double[] computeMs = new double[o.polls()];
                 Map<GroupQuery, Observation> last = Map.of();
                 for (int i = 0; i < o.polls(); i++) {
                     long before = allocatedBytes();
@@ -213,6 +216,10 @@ public final class LagPollBenchmark {
                     last = poll(source, queries);
                     ms[i] = (System.nanoTime() - start) / 1e6;
                     allocated += allocatedBytes() - before;
+                    KafkaAdminLagSource.PollTimings t = source.lastPollTimings();
+                    groupMs[i] = t.groupCalls().toNanos() / 1e6;
+                    offsetMs[i] = t.offsetCalls().toNanos() / 1e6;
+                    computeMs[i] = t.compute().toNanos() / 1e6;
                 }
                 long afterGc = usedAfterGc(memory);
                 int unavailable = 0;
@@ -224,7 +231,11 @@ public final class LagPollBenchmark {
                         unavailable++;
                     }
                 }
-                Map<String, Double> breakdown = breakdown(broker, queries, ends.keySet(), 10);
+                Map<String, Double> breakdown = new LinkedHashMap<>();
+                breakdown.put("poll phase: group calls (median)", median(groupMs));
+                breakdown.put("poll phase: offset calls (median)", median(offsetMs));
+                breakdown.put("poll phase: computing lag, rates, time lag (median)", median(computeMs));
+                breakdown.putAll(breakdown(broker, queries, ends.keySet(), 10));
                 double[] uncached = uncachedPolls(broker, queries, Math.max(5, o.polls() / 2));
                 double[] uncachedSorted = uncached.clone();
                 Arrays.sort(uncachedSorted);
@@ -432,6 +443,12 @@ public final class LagPollBenchmark {
         return 0;
     }
 
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return percentile(sorted, 50);
+    }
+
     static double percentile(double[] sorted, double p) {
         int rank = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank))];
@@ -474,7 +491,8 @@ public final class LagPollBenchmark {
         md.append(String.format(Locale.ROOT, "Without those caches (every poll describes every group and reads "
                 + "every log-start offset, as `ebb lag` does): median %.1f ms, p99 %.1f ms over %d polls.%n%n",
                 r.uncachedMedianMs(), r.uncachedP99Ms(), r.uncachedPolls()));
-        md.append("Where the time goes — each request type alone, median of 10:\n\n| request | ms |\n|---|---|\n");
+        md.append("Where the time goes — the phases of the timed polls, then each request type alone (median of "
+                + "10):\n\n| part | ms |\n|---|---|\n");
         r.breakdownMs().forEach((k, v) -> md.append(String.format(Locale.ROOT, "| %s | %.1f |%n", k, v)));
         md.append('\n');
         md.append(String.format(Locale.ROOT, "Machine: %d CPUs, Java %s; broker child JVM -Xmx768m, "

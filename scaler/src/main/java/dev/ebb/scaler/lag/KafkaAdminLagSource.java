@@ -159,6 +159,21 @@ public final class KafkaAdminLagSource implements LagSource {
     private final Map<GroupQuery, TrackedHistory> histories = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Cached<Long>> logStarts = new ConcurrentHashMap<>();
     private final Map<String, Cached<Described>> descriptions = new ConcurrentHashMap<>();
+    private volatile PollTimings lastPoll = new PollTimings(Duration.ZERO, Duration.ZERO, Duration.ZERO);
+
+    /**
+     * Where the last completed poll spent its time, for metrics and benchmarks.
+     *
+     * @param groupCalls committed offsets and descriptions of the groups (first round trip)
+     * @param offsetCalls end and log-start offsets of the partitions (second round trip)
+     * @param compute lag, rates and time lag of every group, on the Admin client's thread
+     */
+    public record PollTimings(Duration groupCalls, Duration offsetCalls, Duration compute) {
+    }
+
+    public PollTimings lastPollTimings() {
+        return lastPoll;
+    }
 
     /**
      * @param clientConfig Admin client configuration of one cluster: {@code bootstrap.servers} and security
@@ -325,7 +340,12 @@ public final class KafkaAdminLagSource implements LagSource {
             this.queries = queries;
         }
 
+        private long started;
+        private long groupsDone;
+        private long offsetsDone;
+
         CompletionStage<Map<GroupQuery, GroupReport>> run() {
+            started = System.nanoTime();
             Set<String> consumerGroups = new LinkedHashSet<>();
             Set<String> shareGroups = new LinkedHashSet<>();
             Set<String> staleTopics = new LinkedHashSet<>();
@@ -400,6 +420,7 @@ public final class KafkaAdminLagSource implements LagSource {
         }
 
         private CompletionStage<Map<GroupQuery, GroupReport>> listOffsets() {
+            groupsDone = System.nanoTime();
             Instant now = clock.instant();
             updateTopicCache(now);
             Map<GroupQuery, Described> described = new HashMap<>();
@@ -429,6 +450,7 @@ public final class KafkaAdminLagSource implements LagSource {
             }
             var earliest = offsets(staleStarts, OffsetSpec.earliest(), IsolationLevel.READ_UNCOMMITTED);
             return CompletableFuture.allOf(latest, stable, earliest)
+                    .thenApply(ignored -> offsetsDone = System.nanoTime())
                     .thenApply(ignored -> combine(described, scopes, latest.join(), stable.join(),
                             logStarts(all, earliest.join())));
         }
@@ -654,6 +676,9 @@ public final class KafkaAdminLagSource implements LagSource {
                 result.put(q, new GroupReport(observation, d.presence(), d.state()));
             }
             expireHistories(now);
+            long done = System.nanoTime();
+            lastPoll = new PollTimings(Duration.ofNanos(groupsDone - started), Duration.ofNanos(offsetsDone - groupsDone),
+                    Duration.ofNanos(done - offsetsDone));
             return result;
         }
 

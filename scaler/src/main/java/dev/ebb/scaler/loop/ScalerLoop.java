@@ -177,7 +177,7 @@ public final class ScalerLoop implements AutoCloseable {
             }
             // An invalid spec stops the workload: we must not act on a half-understood resource.
             WorkloadRun stopped = runs.remove(bad.getKey());
-            if (stopped != null) {
+            if (stopped != null && clusters.containsKey(stopped.workload.cluster())) {
                 clusters.get(stopped.workload.cluster()).workloads.remove(bad.getKey());
             }
         }

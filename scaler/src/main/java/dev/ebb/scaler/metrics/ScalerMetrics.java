@@ -58,7 +58,7 @@ public final class ScalerMetrics implements DecisionListener {
                 .labelNames(WL).register(registry);
         partitions = Gauge.builder().name("ebb_partitions").help("Partitions of the group's topics")
                 .labelNames(WL).register(registry);
-        decisions = Counter.builder().name("ebb_decisions_total").help("Policy decisions by kind")
+        decisions = Counter.builder().name("ebb_decisions_total").help("Policy decisions by kind, on the leader")
                 .labelNames("namespace", "workload", "kind").register(registry);
         scaleChanges = Counter.builder().name("ebb_scale_changes_total")
                 .help("Scale requests sent to targets, by result").labelNames("namespace", "workload", "result")
@@ -104,7 +104,10 @@ public final class ScalerMetrics implements DecisionListener {
         }
         desired.labelValues(l).set(e.decision().desiredReplicas());
         current.labelValues(l).set(e.replicasAfter());
-        decisions.labelValues(l[0], l[1], e.decision().kind().name().toLowerCase(Locale.ROOT)).inc();
+        if (e.role() == DecisionEvent.Role.LEADER) {
+            // Standbys decide too (warm state), but counting their decisions would double every rate in a dashboard.
+            decisions.labelValues(l[0], l[1], e.decision().kind().name().toLowerCase(Locale.ROOT)).inc();
+        }
         if (e.outcome() instanceof ScaleOutcome.Scaled) {
             scaleChanges.labelValues(l[0], l[1], "scaled").inc();
         } else if (e.outcome() instanceof ScaleOutcome.Failed f) {

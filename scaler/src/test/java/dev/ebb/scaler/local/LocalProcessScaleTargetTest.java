@@ -19,12 +19,20 @@ class LocalProcessScaleTargetTest {
 
     private static final TargetRef POOL = new TargetRef("local", "ebb.dev/v1alpha1", "LocalProcesses", "worker");
 
-    /** Writes "drained" to $MARK_DIR/$EBB_WORKER_INDEX on SIGTERM, then exits. */
+    /**
+     * Writes "drained" to $MARK_DIR/$EBB_WORKER_INDEX on SIGTERM, then exits; touches started-$EBB_WORKER_INDEX once
+     * the trap is in place (a SIGTERM before that would just kill the shell).
+     */
     private static ProcessSpec graceful(Path markDir) {
         return ProcessSpec.of(List.of("sh", "-c",
                 "trap 'echo drained > \"$MARK_DIR/$EBB_WORKER_INDEX\"; exit 0' TERM; "
-                        + "while true; do sleep 0.05; done"),
+                        + "touch \"$MARK_DIR/started-$EBB_WORKER_INDEX\"; while true; do sleep 0.05; done"),
                 Map.of("MARK_DIR", markDir.toString()));
+    }
+
+    private static void awaitStarted(Path markDir, int workers) throws InterruptedException {
+        waitUntil(() -> java.util.stream.IntStream.range(0, workers)
+                .allMatch(i -> Files.exists(markDir.resolve("started-" + i))));
     }
 
     private static ScaleOutcome scale(LocalProcessScaleTarget target, int replicas) throws Exception {
@@ -42,6 +50,7 @@ class LocalProcessScaleTargetTest {
             assertThat(scale(target, 3)).isEqualTo(new ScaleOutcome.Scaled(0, 3));
             List<Long> pids = target.pids("worker");
             assertThat(pids).hasSize(3).allMatch(LocalProcessScaleTargetTest::alive);
+            awaitStarted(marks, 3);
 
             assertThat(scale(target, 1)).isEqualTo(new ScaleOutcome.Scaled(3, 1));
 
@@ -54,15 +63,19 @@ class LocalProcessScaleTargetTest {
     }
 
     @Test
-    void killsAProcessThatIgnoresSigtermAfterTheGracePeriod() throws Exception {
-        ProcessSpec stubborn = ProcessSpec.of(List.of("sh", "-c", "trap '' TERM; while true; do sleep 0.05; done"),
-                Map.of());
+    void killsAProcessThatIgnoresSigtermAfterTheGracePeriod(@TempDir Path marks) throws Exception {
+        ProcessSpec stubborn = ProcessSpec.of(List.of("sh", "-c", "trap '' TERM; "
+                + "touch \"$MARK_DIR/started-$EBB_WORKER_INDEX\"; while true; do sleep 0.05; done"),
+                Map.of("MARK_DIR", marks.toString()));
         try (LocalProcessScaleTarget target = new LocalProcessScaleTarget(Duration.ofMillis(300))) {
             target.register("worker", stubborn);
             scale(target, 1);
             long pid = target.pids("worker").get(0);
+            awaitStarted(marks, 1);
 
             scale(target, 0);
+            Thread.sleep(100);
+            assertThat(alive(pid)).as("still running after SIGTERM, within the grace period").isTrue();
 
             waitUntil(() -> target.liveChildren() == 0);
             assertThat(alive(pid)).isFalse();
@@ -75,6 +88,7 @@ class LocalProcessScaleTargetTest {
         target.register("worker", graceful(marks));
         scale(target, 2);
         List<Long> pids = target.pids("worker");
+        awaitStarted(marks, 2);
 
         target.close();
 
