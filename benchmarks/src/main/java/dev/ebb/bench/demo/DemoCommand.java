@@ -149,13 +149,13 @@ public final class DemoCommand {
 
     private static int listen(LiveWebServer server, int port, PrintStream out) {
         try {
-            return server.listen("0.0.0.0", port).await();
+            return server.listen("127.0.0.1", port).await();
         } catch (RuntimeException e) {
             if (port == 0) {
                 throw e;
             }
             out.println("Port " + port + " is busy (" + e.getMessage() + "); using a free port instead");
-            return server.listen("0.0.0.0", 0).await();
+            return server.listen("127.0.0.1", 0).await();
         }
     }
 

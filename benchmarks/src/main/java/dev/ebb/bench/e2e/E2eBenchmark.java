@@ -32,7 +32,7 @@ import java.util.Optional;
 public final class E2eBenchmark {
 
     static final String USAGE = """
-            Usage: ebb bench e2e [options]   (class dev.ebb.bench.e2e.E2eBenchmark)
+            Usage: ebb bench-e2e [options]   (class dev.ebb.bench.e2e.E2eBenchmark)
 
             One burst on a real Kafka broker with real worker processes, scaled once by Ebb's drain mode and once
             with KEDA-like settings, in the same run. Writes e2e.md and e2e.json.
@@ -295,8 +295,7 @@ public final class E2eBenchmark {
                 waited out: the run stops a short observation window after the drain and the replicas still up are
                 counted until drain + cooldown (the projection column), which is what KEDA and the HPA do when no new
                 backlog arrives. Wall-clock numbers depend on the machine; the load average is given above.
-                Re-run: `java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)
-                dev.ebb.bench.e2e.E2eBenchmark` (about 3 minutes).
+                Re-run: `./ebb bench-e2e` (about 5 minutes; `--help` for the options).
                 """);
         return b.toString();
     }

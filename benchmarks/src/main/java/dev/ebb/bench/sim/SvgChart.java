@@ -72,7 +72,7 @@ final class SvgChart {
         svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#555\" "
                 + "stroke-dasharray=\"6,4\"/>%n", LEFT, sloY, LEFT + plotWidth, sloY));
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" fill=\"#555\">SLO %ss</text>%n",
-                LEFT + plotWidth + 6, sloY + 4, fmt(slo)));
+                LEFT + 4, sloY - 4, fmt(slo)));
 
         List<RunResult> runs = result.runs();
         for (int r = 0; r < runs.size(); r++) {

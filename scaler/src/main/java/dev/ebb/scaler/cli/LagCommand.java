@@ -126,7 +126,12 @@ public final class LagCommand {
                 return exit;
             }
             Duration elapsed = Duration.between(started, Instant.now());
+            // Every --interval, but never less than half of it: rates over a few milliseconds say little.
             Duration pause = args.interval().minus(elapsed);
+            Duration half = args.interval().dividedBy(2);
+            if (pause.compareTo(half) < 0) {
+                pause = half;
+            }
             if (!pause.isNegative()) {
                 try {
                     Thread.sleep(pause.toMillis());

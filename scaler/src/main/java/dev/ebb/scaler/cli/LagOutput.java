@@ -63,7 +63,9 @@ final class LagOutput {
                 rate(lag.consumptionRate())});
         }
         StringBuilder out = new StringBuilder();
-        out.append("# ").append(at).append("  ").append(bootstrap).append('\n');
+        if (groupRows.size() > 1) {
+            out.append("# ").append(at).append("  ").append(bootstrap).append('\n');
+        }
         if (partitionRows.size() > 1) {
             columns(out, partitionRows);
             out.append('\n');

@@ -334,7 +334,7 @@ public final class LocalCommand {
         LiveWebServer server = null;
         if (options.web()) {
             server = new LiveWebServer(vertx, log, "ebb local — " + options.workloads().getFileName());
-            int port = server.listen("0.0.0.0", options.port()).await();
+            int port = server.listen("127.0.0.1", options.port()).await();
             out.println("Live view: http://localhost:" + port + "/");
         }
         out.printf(Locale.ROOT, "Scaling %d workload(s) from %s; pools: %s. Ctrl-C stops and drains the workers.%n",

@@ -67,7 +67,7 @@ class LocalProcessScaleTargetTest {
         ProcessSpec stubborn = ProcessSpec.of(List.of("sh", "-c", "trap '' TERM; "
                 + "touch \"$MARK_DIR/started-$EBB_WORKER_INDEX\"; while true; do sleep 0.05; done"),
                 Map.of("MARK_DIR", marks.toString()));
-        try (LocalProcessScaleTarget target = new LocalProcessScaleTarget(Duration.ofMillis(300))) {
+        try (LocalProcessScaleTarget target = new LocalProcessScaleTarget(Duration.ofSeconds(2))) {
             target.register("worker", stubborn);
             scale(target, 1);
             long pid = target.pids("worker").get(0);
