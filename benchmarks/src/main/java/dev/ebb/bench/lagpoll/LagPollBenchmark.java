@@ -71,7 +71,7 @@ public final class LagPollBenchmark {
                   double meanMs, long retainedHeapBytes, long heapUsedAfterGcBytes, long allocatedPerPollBytes,
                   int unavailable, long totalLag, long expectedTotalLag, Duration setup, String javaVersion,
                   int cpus, Instant at, Map<String, Double> breakdownMs, double uncachedMedianMs,
-                  double uncachedP99Ms, int uncachedPolls) {
+                  double uncachedP99Ms, int uncachedPolls, double loadBefore, double loadAfter) {
         boolean goalMet() {
             return medianMs <= GOAL_MS && p99Ms <= GOAL_MS;
         }
@@ -201,6 +201,7 @@ public final class LagPollBenchmark {
             try (KafkaAdminLagSource source = new KafkaAdminLagSource(broker.clientConfig(),
                     KafkaAdminLagSource.Settings.defaults().withApiTimeout(Duration.ofSeconds(30)),
                     Clock.systemUTC())) {
+                double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
                 for (int i = 0; i < o.warmup(); i++) {
                     poll(source, queries);
                 }
@@ -221,6 +222,7 @@ public final class LagPollBenchmark {
                     offsetMs[i] = t.offsetCalls().toNanos() / 1e6;
                     computeMs[i] = t.compute().toNanos() / 1e6;
                 }
+                double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
                 long afterGc = usedAfterGc(memory);
                 int unavailable = 0;
                 long totalLag = 0;
@@ -246,7 +248,7 @@ public final class LagPollBenchmark {
                         afterGc - baseline, afterGc, allocated / o.polls(), unavailable, totalLag, expectedLag, setup,
                         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
                         Instant.now(), breakdown, percentile(uncachedSorted, 50), percentile(uncachedSorted, 99),
-                        uncached.length);
+                        uncached.length, loadBefore, loadAfter);
             }
         }
     }
@@ -495,9 +497,12 @@ public final class LagPollBenchmark {
                 + "10):\n\n| part | ms |\n|---|---|\n");
         r.breakdownMs().forEach((k, v) -> md.append(String.format(Locale.ROOT, "| %s | %.1f |%n", k, v)));
         md.append('\n');
+        md.append(String.format(Locale.ROOT, "System load average (1 min) before / after the timed polls: "
+                + "%.1f / %.1f on %d CPUs: anything above the CPU count means the broker and this JVM waited "
+                + "for CPU and the times above are inflated.%n%n", r.loadBefore(), r.loadAfter(), r.cpus()));
         md.append(String.format(Locale.ROOT, "Machine: %d CPUs, Java %s; broker child JVM -Xmx768m, "
-                + "`log.flush.interval.messages` left at Kafka's default for this run (the testkit flushes every "
-                + "message). Setup (topics, records, commits) took %.0f s. Measured %s.%n%n", r.cpus(),
+                + "`log.flush.interval.messages` set back to Kafka's default for this run (the testkit flushes "
+                + "every message, which only slows down the setup). Setup (topics, records, commits) took %.0f s. Measured %s.%n%n", r.cpus(),
                 r.javaVersion(), r.setup().toMillis() / 1000.0, r.at()));
         md.append("Reproduce: `./ebb bench-lag-poll` (defaults above).\n");
         return md.toString();
@@ -511,12 +516,14 @@ public final class LagPollBenchmark {
                 + "\"maxMs\":%.3f,\"goalMs\":%.0f,\"goalMet\":%b,\"retainedHeapBytes\":%d,"
                 + "\"heapUsedAfterGcBytes\":%d,\"allocatedPerPollBytes\":%d,\"unavailable\":%d,\"totalLag\":%d,"
                 + "\"expectedTotalLag\":%d,\"setupSeconds\":%.1f,\"cpus\":%d,\"java\":\"%s\",\"breakdownMs\":{%s},"
-                + "\"uncachedMedianMs\":%.3f,\"uncachedP99Ms\":%.3f}%n",
+                + "\"uncachedMedianMs\":%.3f,\"uncachedP99Ms\":%.3f,\"loadAverageBefore\":%.2f,"
+                + "\"loadAverageAfter\":%.2f}%n",
                 r.at(), o.groups(), o.topics(), o.partitions(), r.totalPartitions(), o.partitionsPerGroup(),
                 o.polls(), o.warmup(), r.medianMs(), r.p99Ms(), r.minMs(), r.meanMs(), r.maxMs(), GOAL_MS,
                 r.goalMet(), r.retainedHeapBytes(), r.heapUsedAfterGcBytes(), r.allocatedPerPollBytes(),
                 r.unavailable(), r.totalLag(), r.expectedTotalLag(), r.setup().toMillis() / 1000.0, r.cpus(),
-                r.javaVersion(), breakdownJson(r.breakdownMs()), r.uncachedMedianMs(), r.uncachedP99Ms());
+                r.javaVersion(), breakdownJson(r.breakdownMs()), r.uncachedMedianMs(), r.uncachedP99Ms(),
+                r.loadBefore(), r.loadAfter());
     }
 
     private static String breakdownJson(Map<String, Double> breakdown) {

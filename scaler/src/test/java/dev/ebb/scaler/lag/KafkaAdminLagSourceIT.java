@@ -319,6 +319,19 @@ class KafkaAdminLagSourceIT {
     }
 
     @Test
+    void completesOnTheAdminClientThreadNeverBlockingTheCaller() throws Exception {
+        String topic = "lag-thread";
+        broker.createTopic(topic, 1);
+        commit(admin, "g-thread", Map.of(new TopicPartition(topic, 0), 0L));
+        String caller = Thread.currentThread().getName();
+
+        String completedOn = await(source.observe(List.of(GroupQuery.consumerGroup("g-thread", List.of())))
+                .thenApply(result -> Thread.currentThread().getName()));
+
+        assertThat(completedOn).isNotEqualTo(caller).startsWith("kafka-admin-client-thread");
+    }
+
+    @Test
     void ratesAndTimeLagAppearFromTheSecondPoll() throws Exception {
         String topic = "lag-rates";
         broker.createTopic(topic, 1);

@@ -43,13 +43,18 @@ final class LagFixtures {
 
     /** Appends {@code counts.get(p)} records to each partition p and waits until they are acknowledged. */
     static void produce(Map<String, Object> clientConfig, String topic, List<Integer> counts) throws Exception {
+        List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
         try (KafkaProducer<String, String> producer = producer(clientConfig)) {
             for (int p = 0; p < counts.size(); p++) {
                 for (int i = 0; i < counts.get(p); i++) {
-                    producer.send(new ProducerRecord<>(topic, p, null, "r" + i));
+                    sends.add(producer.send(new ProducerRecord<>(topic, p, null, "r" + i)));
                 }
             }
             producer.flush();
+            // A send that failed would make every expected number wrong: fail here, saying so.
+            for (java.util.concurrent.Future<?> send : sends) {
+                send.get(60, TimeUnit.SECONDS);
+            }
         }
     }
 

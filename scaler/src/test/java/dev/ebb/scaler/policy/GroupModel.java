@@ -92,7 +92,10 @@ final class GroupModel {
         produced += arrivals.applyAsDouble(t) * STEP;
         producedAt.add(new double[] {t + STEP, produced});
         if (t >= pausedUntil) {
-            double capacity = Math.min(ready, partitions) * perReplicaRate * STEP;
+            // Equally loaded partitions: the group is as fast as its busiest member (9 members on 32 partitions do 8).
+            int members = Math.min(ready, partitions);
+            double effective = members == 0 ? 0 : (double) partitions / ((partitions + members - 1) / members);
+            double capacity = effective * perReplicaRate * STEP;
             consumed = Math.min(produced, consumed + capacity);
         }
         replicaSeconds += replicaStarts.size() * STEP;
