@@ -422,8 +422,14 @@ public final class ScalingPolicy {
             // (or holding), the count never drops below what keeps up with arrivals: the busiest member's
             // partitions would fall behind for good while the total lag looks small, then the count would rise
             // again (6 -> 7 -> 6 for 5,500/s on 32 partitions).
+            // The same holds once the oldest record is older than half the SLO: a shortfall against arrivals has
+            // outlasted a burst (a slowly rising load whose count stays one short of keeping up).
             int replicas = atRisk ? enoughMembers(need) : partitionAware(need);
-            if (!atRisk && replicas < current) {
+            boolean ageing = spec.maxTimeLag().isPresent() && timeLag.isPresent()
+                    && seconds(timeLag.get()) * 2 >= seconds(spec.maxTimeLag().get());
+            if (!atRisk && ageing) {
+                replicas = Math.max(replicas, enoughMembers(arrivals / rate));
+            } else if (!atRisk && replicas < current) {
                 replicas = Math.max(replicas, Math.min(current, enoughMembers(arrivals / rate)));
             }
             if (replicas > ceil(need)) {
