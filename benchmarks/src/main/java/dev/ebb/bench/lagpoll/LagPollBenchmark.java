@@ -477,8 +477,8 @@ public final class LagPollBenchmark {
         md.append(String.format(Locale.ROOT, "| p99 per poll | %.1f ms |%n", r.p99Ms()));
         md.append(String.format(Locale.ROOT, "| min / mean / max | %.1f / %.1f / %.1f ms |%n", r.minMs(),
                 r.meanMs(), r.maxMs()));
-        md.append(String.format(Locale.ROOT, "| goal | <= %.0f ms per poll: %s |%n", GOAL_MS,
-                r.goalMet() ? "met" : "NOT met"));
+        md.append(String.format(Locale.ROOT, "| goal <= %.0f ms per poll | median: %s, p99: %s |%n", GOAL_MS,
+                r.medianMs() <= GOAL_MS ? "met" : "NOT met", r.p99Ms() <= GOAL_MS ? "met" : "NOT met"));
         md.append("| scaler heap retained by the source (after GC, histories of every group) | ")
                 .append(mb(r.retainedHeapBytes())).append(" |\n");
         md.append("| scaler JVM heap used after GC | ").append(mb(r.heapUsedAfterGcBytes())).append(" |\n");

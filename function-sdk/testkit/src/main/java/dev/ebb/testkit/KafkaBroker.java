@@ -221,7 +221,6 @@ public final class KafkaBroker implements AutoCloseable {
         p.put("group.share.min.heartbeat.interval.ms", "500");
         p.put("group.min.session.timeout.ms", "3000");
         p.put("auto.create.topics.enable", "true");
-        p.put("log.flush.interval.messages", "1");
         p.put("num.network.threads", "2");
         p.put("num.io.threads", "4");
         p.put("background.threads", "2");

@@ -47,9 +47,9 @@ public final class LagCalculator {
 
     /**
      * Backlog of one partition of a share group. The share-partition start offset plays the role of the committed
-     * offset (records below it are acknowledged or archived). When the broker reports a lag itself (Kafka 4.2+
-     * share-group offset API), that number wins: it also excludes records acknowledged out of order above the start
-     * offset, which offsets alone cannot see.
+     * offset (records below it are acknowledged or archived). When the broker reports a lag itself
+     * ({@code SharePartitionOffsetInfo.lag()}), that number wins: the start offset it reports can trail the
+     * acknowledgements (seen on Kafka 4.4: still 0 after every record was acknowledged).
      *
      * @param startOffset share-partition start offset; empty when the share partition was never initialized
      * @param reportedLag the lag the broker reported, when it did

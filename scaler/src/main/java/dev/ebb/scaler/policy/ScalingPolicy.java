@@ -409,7 +409,11 @@ public final class ScalingPolicy {
                 slo = ", time lag " + Text.duration(timeLag.get()) + " of " + Text.duration(spec.maxTimeLag().get())
                         + " SLO";
                 if (over > 0) {
-                    double needSlo = arrivals * (1 + over / MIN_DEADLINE_SECONDS) / rate;
+                    // Remove the excess age within one ready delay after the new replicas are ready: draining
+                    // `over` seconds of arrivals in that time. Within one second instead, every poll while they
+                    // start sees the age a little higher and asks for many more (6 -> 8 -> 11 -> 16 -> 32).
+                    double recover = Math.max(MIN_DEADLINE_SECONDS, horizon);
+                    double needSlo = arrivals * (1 + over / recover) / rate;
                     if (needSlo > need) {
                         need = needSlo;
                         atRisk = true;
@@ -428,7 +432,9 @@ public final class ScalingPolicy {
             boolean ageing = spec.maxTimeLag().isPresent() && timeLag.isPresent()
                     && seconds(timeLag.get()) * 2 >= seconds(spec.maxTimeLag().get());
             if (!atRisk && ageing) {
-                replicas = Math.max(replicas, enoughMembers(arrivals / rate));
+                // With a margin (half the tolerance): members are not all equally fast, and the slowest of the
+                // busiest sets the pace.
+                replicas = Math.max(replicas, enoughMembers(arrivals * (1 + spec.tolerance() / 2) / rate));
             } else if (!atRisk && replicas < current) {
                 replicas = Math.max(replicas, Math.min(current, enoughMembers(arrivals / rate)));
             }

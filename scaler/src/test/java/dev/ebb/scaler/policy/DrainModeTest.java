@@ -28,30 +28,40 @@ class DrainModeTest {
     static Stream<Case> formula() {
         return Stream.of(
                 new Case("enough replicas for arrivals and the backlog", b -> b.perReplicaRate(820), 3,
-                        Obs.at(1).partitions(8).lag(12400).arrivals(3100), 5,
+                        Obs.at(1).partitions(10).lag(12400).arrivals(3100), 5,
                         "lag 12400, arrivals 3100/s, 820/s per replica, drain within 30s -> 5"),
                 new Case("capped at the partition count", b -> b.perReplicaRate(820), 3,
                         Obs.at(1).partitions(4).lag(12400).arrivals(3100), 4, "-> 4 (capped at 4 partitions)"),
                 new Case("a shorter deadline asks for more", b -> b.perReplicaRate(820).drainWithin(Duration.ofSeconds(5)), 3,
-                        Obs.at(1).partitions(8).lag(12400).arrivals(3100), 7, "drain within 5s -> 7"),
+                        Obs.at(1).partitions(14).lag(12400).arrivals(3100), 7, "drain within 5s -> 7"),
                 new Case("share groups are not capped by partitions", b -> b.perReplicaRate(1000).groupKind(GroupKind.SHARE), 1,
                         Obs.at(1).partitions(4).lag(0).arrivals(9500), 10, "-> 10"),
                 new Case("lag the commit cadence explains is not backlog",
                         b -> b.perReplicaRate(100).commitInterval(Duration.ofSeconds(5)), 10,
-                        Obs.at(1).partitions(16).lag(5000).arrivals(1000), 10, "lag 5000 (5000 explained by commits)"),
+                        Obs.at(1).partitions(20).lag(5000).arrivals(1000), 10, "lag 5000 (5000 explained by commits)"),
                 new Case("lag beyond the commit cadence is backlog",
                         b -> b.perReplicaRate(100).commitInterval(Duration.ofSeconds(5)), 10,
-                        Obs.at(1).partitions(16).lag(11000).arrivals(1000), 12, "-> 12"),
+                        Obs.at(1).partitions(24).lag(11000).arrivals(1000), 12, "-> 12"),
                 new Case("the backlog is projected to when new replicas are ready",
                         b -> b.perReplicaRate(1000).readyDelay(Duration.ofSeconds(10)), 2,
-                        Obs.at(1).partitions(32).lag(8000).arrivals(10000), 13,
+                        Obs.at(1).partitions(26).lag(8000).arrivals(10000), 13,
                         "projected lag 88000 when new replicas are ready in 10s"),
+                new Case("a count no faster than a smaller one is rounded down to it",
+                        b -> b.perReplicaRate(1000).readyDelay(Duration.ofSeconds(10)), 2,
+                        Obs.at(1).partitions(32).lag(8000).arrivals(10000), 11,
+                        "rounded down to 11: 13 members would not process faster (3 partitions on the busiest)"),
+                new Case("a scale-down never goes below the count that keeps up with arrivals",
+                        b -> b.perReplicaRate(1000), 7,
+                        Obs.at(1).partitions(32).lag(0).arrivals(5500), 7, "-> 7"),
                 new Case("a time lag within the SLO changes nothing",
                         b -> b.perReplicaRate(1000).maxTimeLag(Duration.ofSeconds(30)), 4,
                         Obs.at(1).partitions(32).lag(0).arrivals(5000).timeLag(5), 5, "time lag 5s of 30s SLO -> 5"),
                 new Case("a time lag beyond the SLO asks for far more capacity than arrivals",
                         b -> b.perReplicaRate(1000).maxTimeLag(Duration.ofSeconds(30)), 4,
-                        Obs.at(1).partitions(32).lag(0).arrivals(5000).timeLag(35), 30, "(at risk)"),
+                        Obs.at(1).partitions(40).lag(0).arrivals(5000).timeLag(35), 30, "(at risk)"),
+                new Case("at risk, the count is one fast enough, not one as slow as a smaller count",
+                        b -> b.perReplicaRate(1000).maxTimeLag(Duration.ofSeconds(30)), 4,
+                        Obs.at(1).partitions(32).lag(0).arrivals(5000).timeLag(35), 32, "rounded up to 32"),
                 new Case("no load keeps an active workload at one replica", b -> b.perReplicaRate(1000), 1,
                         Obs.at(1).partitions(8).lag(0).arrivals(0), 1, "lag 0, arrivals 0/s"));
     }
@@ -69,11 +79,11 @@ class DrainModeTest {
     void waitsForStartingReplicasInsteadOfAddingOnePerPoll() {
         PolicySpec spec = bare().perReplicaRate(1000).readyDelay(Duration.ofSeconds(10)).build();
         Driver driver = new Driver(spec, 2);
-        Decision first = driver.tick(Obs.at(1).partitions(32).lag(8000).arrivals(10000).members(2));
+        Decision first = driver.tick(Obs.at(1).partitions(26).lag(8000).arrivals(10000).members(2));
         assertThat(first.desiredReplicas()).isEqualTo(13);
         // While the 11 new replicas start, the backlog grows exactly as projected: every poll holds.
         for (int t = 2; t <= 10; t++) {
-            Decision d = driver.tick(Obs.at(t).partitions(32).lag(8000L * t).arrivals(10000).members(2));
+            Decision d = driver.tick(Obs.at(t).partitions(26).lag(8000L * t).arrivals(10000).members(2));
             assertThat(d.desiredReplicas()).as("t=%d: %s", t, d.reason()).isEqualTo(13);
             assertThat(d.reason()).contains("11 starting");
         }
