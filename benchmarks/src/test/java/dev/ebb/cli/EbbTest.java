@@ -34,4 +34,18 @@ class EbbTest {
         assertThat(ebb("frobnicate")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown command 'frobnicate'");
     }
+
+    @Test
+    void everyRegisteredCommandResolvesToARunMethod() throws Exception {
+        for (var entry : Ebb.COMMANDS.entrySet()) {
+            Class<?> type = Class.forName(entry.getValue().className());
+            assertThat(type.getMethod("run", String[].class).getReturnType())
+                    .as("ebb %s", entry.getKey()).isEqualTo(int.class);
+        }
+    }
+
+    @Test
+    void commandHelpIsRoutedToTheCommand() {
+        assertThat(ebb("lag", "--help")).isZero();
+    }
 }

@@ -31,7 +31,7 @@ public final class LocalProcessScaleTarget implements ScaleTarget, AutoCloseable
 
     private static final System.Logger LOG = System.getLogger(LocalProcessScaleTarget.class.getName());
 
-    private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+    
     /** Every child still alive, whether replica or draining. */
     private final Set<Process> children = ConcurrentHashMap.newKeySet();
     private final Duration gracePeriod;
@@ -40,6 +40,7 @@ public final class LocalProcessScaleTarget implements ScaleTarget, AutoCloseable
         t.setDaemon(true);
         return t;
     });
+    private final LocalPools<Pool> pools = new LocalPools<>("local process pool", control);
     private final Thread shutdownHook = new Thread(this::killAll, "ebb-local-processes-shutdown");
 
     /**
@@ -55,37 +56,18 @@ public final class LocalProcessScaleTarget implements ScaleTarget, AutoCloseable
 
     /** Adds a pool of worker processes for the target named {@code name}; it starts with 0 replicas. */
     public LocalProcessScaleTarget register(String name, ProcessSpec spec) {
-        if (pools.putIfAbsent(name, new Pool(name, spec)) != null) {
-            throw new IllegalArgumentException("Invalid value '" + name + "' for name: a pool with this name exists");
-        }
+        pools.register(name, new Pool(name, spec));
         return this;
     }
 
     @Override
     public CompletionStage<Integer> currentReplicas(TargetRef target) {
-        Pool pool = pools.get(target.name());
-        if (pool == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException(notFound(target)));
-        }
-        return CompletableFuture.completedFuture(pool.size());
+        return pools.currentReplicas(target);
     }
 
     @Override
     public CompletionStage<ScaleOutcome> scale(TargetRef target, int replicas, String reason) {
-        Pool pool = pools.get(target.name());
-        if (pool == null) {
-            return CompletableFuture.completedFuture(new ScaleOutcome.Failed("not_found", notFound(target), false));
-        }
-        if (replicas < 0) {
-            return CompletableFuture.completedFuture(new ScaleOutcome.Failed("invalid",
-                    "Invalid value " + replicas + " for replicas: must be >= 0", false));
-        }
-        try {
-            return CompletableFuture.supplyAsync(() -> pool.scaleTo(replicas, reason), control);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.completedFuture(new ScaleOutcome.Failed("closed",
-                    "Local process pool " + target.name() + " is shut down", false));
-        }
+        return pools.scale(target, replicas, reason);
     }
 
     /** Process ids of the current replicas of a pool, oldest first. */
@@ -119,7 +101,7 @@ public final class LocalProcessScaleTarget implements ScaleTarget, AutoCloseable
 
     private void killAll() {
         List<Process> all = new ArrayList<>(children);
-        for (Pool pool : pools.values()) {
+        for (Pool pool : pools.all()) {
             pool.forget();
         }
         all.forEach(this::terminate);
@@ -167,11 +149,7 @@ public final class LocalProcessScaleTarget implements ScaleTarget, AutoCloseable
         });
     }
 
-    private static String notFound(TargetRef target) {
-        return "No local process pool named '" + target.name() + "' (target " + target + ")";
-    }
-
-    private final class Pool {
+    private final class Pool implements LocalPools.Pool {
         private final String name;
         private final ProcessSpec spec;
         /** Newest last; guarded by this. */
@@ -183,7 +161,8 @@ public final class LocalProcessScaleTarget implements ScaleTarget, AutoCloseable
             this.spec = spec;
         }
 
-        synchronized int size() {
+        @Override
+        public synchronized int size() {
             active.removeIf(p -> !p.isAlive());
             return active.size();
         }
@@ -197,7 +176,8 @@ public final class LocalProcessScaleTarget implements ScaleTarget, AutoCloseable
             active.clear();
         }
 
-        ScaleOutcome scaleTo(int replicas, String reason) {
+        @Override
+        public ScaleOutcome scaleTo(int replicas, String reason) {
             int from = size();
             if (replicas == from) {
                 return new ScaleOutcome.Unchanged(from);

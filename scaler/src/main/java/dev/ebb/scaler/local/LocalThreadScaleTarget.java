@@ -28,13 +28,14 @@ public final class LocalThreadScaleTarget implements ScaleTarget, AutoCloseable 
 
     private static final System.Logger LOG = System.getLogger(LocalThreadScaleTarget.class.getName());
 
-    private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+    
     /** Drains not finished yet, also those of earlier scale-downs: {@link #close()} waits for them all. */
     private final java.util.Set<CompletableFuture<Void>> pendingDrains = ConcurrentHashMap.newKeySet();
     private final Duration drainTimeout;
     private final AtomicInteger threadIds = new AtomicInteger();
     /** Serializes starts and stops, so a scale request sees the result of the previous one. */
     private final ExecutorService control = Executors.newSingleThreadExecutor(r -> thread(r, "ebb-local-threads"));
+    private final LocalPools<Pool> pools = new LocalPools<>("local worker pool", control);
     /** Drains run in parallel with each other and with later scale requests. */
     private final ExecutorService drains = Executors.newCachedThreadPool(r -> thread(r, "ebb-local-drain-"
             + threadIds.incrementAndGet()));
@@ -51,37 +52,18 @@ public final class LocalThreadScaleTarget implements ScaleTarget, AutoCloseable 
 
     /** Adds a pool of workers for the target named {@code name}; it starts with 0 replicas. */
     public LocalThreadScaleTarget register(String name, WorkerStarter starter) {
-        if (pools.putIfAbsent(name, new Pool(name, starter)) != null) {
-            throw new IllegalArgumentException("Invalid value '" + name + "' for name: a pool with this name exists");
-        }
+        pools.register(name, new Pool(name, starter));
         return this;
     }
 
     @Override
     public CompletionStage<Integer> currentReplicas(TargetRef target) {
-        Pool pool = pools.get(target.name());
-        if (pool == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException(notFound(target)));
-        }
-        return CompletableFuture.completedFuture(pool.size());
+        return pools.currentReplicas(target);
     }
 
     @Override
     public CompletionStage<ScaleOutcome> scale(TargetRef target, int replicas, String reason) {
-        Pool pool = pools.get(target.name());
-        if (pool == null) {
-            return CompletableFuture.completedFuture(new ScaleOutcome.Failed("not_found", notFound(target), false));
-        }
-        if (replicas < 0) {
-            return CompletableFuture.completedFuture(new ScaleOutcome.Failed("invalid",
-                    "Invalid value " + replicas + " for replicas: must be >= 0", false));
-        }
-        try {
-            return CompletableFuture.supplyAsync(() -> pool.scaleTo(replicas, reason), control);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            return CompletableFuture.completedFuture(new ScaleOutcome.Failed("closed",
-                    "Local worker pool " + target.name() + " is shut down", false));
-        }
+        return pools.scale(target, replicas, reason);
     }
 
     /** Workers still draining after a scale-down (not counted as replicas). */
@@ -99,7 +81,7 @@ public final class LocalThreadScaleTarget implements ScaleTarget, AutoCloseable 
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Pool pool : pools.values()) {
+        for (Pool pool : pools.all()) {
             pool.stopAll();
         }
         List<CompletableFuture<Void>> all = new ArrayList<>(pendingDrains);
@@ -119,17 +101,13 @@ public final class LocalThreadScaleTarget implements ScaleTarget, AutoCloseable 
         }
     }
 
-    private static String notFound(TargetRef target) {
-        return "No local worker pool named '" + target.name() + "' (target " + target + ")";
-    }
-
     private static Thread thread(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
     }
 
-    private final class Pool {
+    private final class Pool implements LocalPools.Pool {
         private final String name;
         private final WorkerStarter starter;
         /** Newest last; guarded by this. */
@@ -142,11 +120,13 @@ public final class LocalThreadScaleTarget implements ScaleTarget, AutoCloseable 
             this.starter = starter;
         }
 
-        synchronized int size() {
+        @Override
+        public synchronized int size() {
             return active.size();
         }
 
-        ScaleOutcome scaleTo(int replicas, String reason) {
+        @Override
+        public ScaleOutcome scaleTo(int replicas, String reason) {
             int from = size();
             if (replicas == from) {
                 return new ScaleOutcome.Unchanged(from);

@@ -166,6 +166,8 @@ public final class ScalingPolicy {
         private String capWhat = "";
         /** The mode's inputs and formula in words, set by {@link #desire()}. */
         private String formula = "";
+        /** Set when an ageing backlog raised the count to one that keeps up: the tolerance band does not apply. */
+        private boolean keepingUp;
 
         Tick(PolicySpec spec, Observation.Lag obs, WorkloadState state, Instant now) {
             this.spec = spec;
@@ -246,7 +248,7 @@ public final class ScalingPolicy {
             if (wanted > current) {
                 // The band never keeps the count below minReplicas. Arrivals slightly above capacity are no
                 // exception: the backlog they build soon takes the need beyond the band.
-                if (withinTolerance() && current >= spec.activeFloor()) {
+                if (withinTolerance() && current >= spec.activeFloor() && !keepingUp) {
                     return finish(current, DecisionKind.HOLD, describe(wanted) + "; holding " + current
                             + ": within tolerance " + percent(spec.tolerance()), quietSince, Optional.of(desire));
                 }
@@ -433,8 +435,13 @@ public final class ScalingPolicy {
                     && seconds(timeLag.get()) * 2 >= seconds(spec.maxTimeLag().get());
             if (!atRisk && ageing) {
                 // With a margin (half the tolerance): members are not all equally fast, and the slowest of the
-                // busiest sets the pace.
-                replicas = Math.max(replicas, enoughMembers(arrivals * (1 + spec.tolerance() / 2) / rate));
+                // busiest sets the pace. The tolerance band does not hold it back: the backlog is already old.
+                int keepUp = enoughMembers(arrivals * (1 + spec.tolerance() / 2) / rate);
+                if (keepUp > replicas && keepUp > current) {
+                    notes.add("the oldest record is past half the SLO: " + keepUp + " keep up with arrivals");
+                    keepingUp = true;
+                }
+                replicas = Math.max(replicas, keepUp);
             } else if (!atRisk && replicas < current) {
                 replicas = Math.max(replicas, Math.min(current, enoughMembers(arrivals / rate)));
             }
@@ -487,7 +494,10 @@ public final class ScalingPolicy {
             if (current == 0 || Double.isNaN(need)) {
                 return false;
             }
-            return Math.abs(need / current - 1) <= spec.tolerance();
+            // Drain mode compares with what the count does, not the count: 6 members on 32 partitions do the work
+            // of 5.3, so a need of 5.6 is beyond them, not within 10 % of 6.
+            double capacity = spec.mode() == Mode.DRAIN ? effective(current) : current;
+            return Math.abs(need / capacity - 1) <= spec.tolerance();
         }
 
         /** Why a scale-down must wait for the group to settle, if it must. */

@@ -58,7 +58,7 @@ class DrainModeTest {
                         Obs.at(1).partitions(32).lag(0).arrivals(5000).timeLag(5), 5, "time lag 5s of 30s SLO -> 5"),
                 new Case("a time lag beyond the SLO asks for far more capacity than arrivals",
                         b -> b.perReplicaRate(1000).maxTimeLag(Duration.ofSeconds(30)), 4,
-                        Obs.at(1).partitions(40).lag(0).arrivals(5000).timeLag(35), 30, "(at risk)"),
+                        Obs.at(1).partitions(60).lag(0).arrivals(5000).timeLag(35), 30, "(at risk)"),
                 new Case("at risk, the count is one fast enough, not one as slow as a smaller count",
                         b -> b.perReplicaRate(1000).maxTimeLag(Duration.ofSeconds(30)), 4,
                         Obs.at(1).partitions(32).lag(0).arrivals(5000).timeLag(35), 32, "rounded up to 32"),
@@ -93,8 +93,8 @@ class DrainModeTest {
     void addsMoreWhileStartingOnlyWhenArrivalsOutgrowTheProjection() {
         PolicySpec spec = bare().perReplicaRate(1000).readyDelay(Duration.ofSeconds(10)).build();
         Driver driver = new Driver(spec, 2);
-        driver.tick(Obs.at(1).partitions(32).lag(8000).arrivals(10000).members(2));
-        Decision more = driver.tick(Obs.at(2).partitions(32).lag(26000).arrivals(20000).members(2));
+        driver.tick(Obs.at(1).partitions(120).lag(8000).arrivals(10000).members(2));
+        Decision more = driver.tick(Obs.at(2).partitions(120).lag(26000).arrivals(20000).members(2));
         assertThat(more.desiredReplicas()).isGreaterThan(20);
         assertThat(more.kind()).isEqualTo(DecisionKind.SCALE_UP);
     }
@@ -111,14 +111,60 @@ class DrainModeTest {
     }
 
     @Test
+    void learnsThePerReplicaRatePerEffectiveMember() {
+        // 9 members on 32 partitions: the busiest has 4, so they do the work of 8, 8,000/s at 1,000/s each.
+        // Dividing by 9 members would learn 889/s, and every later count would be sized too high.
+        PolicySpec spec = bare().perReplicaRate(1000).commitInterval(Duration.ofSeconds(5)).maxReplicas(9).build();
+        Driver driver = new Driver(spec, 9);
+        Decision last = driver.hold(1, 60,
+                t -> Obs.at(t).partitions(32).arrivals(9500).lag(Math.round(50_000 + 1500 * t)).members(9));
+        assertThat(last.next().learnedRate()).isPresent();
+        assertThat(last.next().learnedRate().getAsDouble()).isBetween(980.0, 1020.0);
+    }
+
+    @Test
+    void theTimeLagCheckCountsReplicasAlreadyStarting() {
+        PolicySpec spec = bare().perReplicaRate(1000).readyDelay(Duration.ofSeconds(10))
+                .maxTimeLag(Duration.ofSeconds(30)).build();
+        Driver driver = new Driver(spec, 8);
+        // 8 members do 8,000/s of 9,000/s: the age, 29 s, would pass the SLO before new replicas are ready.
+        Decision first = driver.tick(Obs.at(1).partitions(32).lag(0).arrivals(9000).timeLag(29.5).members(8));
+        assertThat(first.reason()).contains("(at risk)");
+        assertThat(first.desiredReplicas()).isEqualTo(11);
+        // A second later the age is higher, but the 3 starting replicas keep up once ready: no second scale-up.
+        for (int t = 2; t <= 6; t++) {
+            Decision d = driver.tick(Obs.at(t).partitions(32).lag(0).arrivals(9000).timeLag(29.5 + 0.1 * t)
+                    .members(8));
+            assertThat(d.desiredReplicas()).as("t=%d: %s", t, d.reason()).isEqualTo(11);
+            assertThat(d.reason()).contains("3 starting");
+        }
+    }
+
+    @Test
+    void anAgeingBacklogRaisesTheCountToOneThatKeepsUp() {
+        PolicySpec spec = bare().perReplicaRate(1000).maxTimeLag(Duration.ofSeconds(30)).build();
+        Driver driver = new Driver(spec, 6);
+        driver.tick(Obs.at(1).partitions(32).lag(0).arrivals(5500).timeLag(1).members(6));
+        // 5,500/s on 6 members (32 partitions: the work of 5.3) is within the tolerance while the backlog is young.
+        Decision young = driver.tick(Obs.at(2).partitions(32).lag(0).arrivals(5500).timeLag(1).members(6));
+        assertThat(young.desiredReplicas()).as(young.reason()).isEqualTo(6);
+        // Once the oldest record is older than half the SLO, the count keeps up with a margin: 7 (the work of 6.4).
+        Decision old = driver.tick(Obs.at(3).partitions(32).lag(0).arrivals(5500).timeLag(16).members(6));
+        assertThat(old.desiredReplicas()).as(old.reason()).isEqualTo(7);
+        assertThat(old.reason()).contains("past half the SLO");
+    }
+
+    @Test
     void learnsALowerPerReplicaRateWhenSaturated() {
         // Workers really do 500/s each; the prior says 1000/s.
         GroupModel model = new GroupModel(32, 500, 10, 2, 5, 1, t -> 5000, 5);
         PolicySpec spec = GroupModel.standardSpec();
         model.run(spec, 600);
         assertThat(model.state.learnedRate()).isPresent();
-        assertThat(model.state.learnedRate().getAsDouble()).isBetween(450.0, 550.0);
-        assertThat(model.replicas()).isBetween(10, 12);
+        // It learns while the group is saturated. With 32 partitions, 11 members (3 partitions on the busiest, the
+        // work of 10.7) keep up with 5,000/s at 500/s each, so learning stops on the way down from the prior.
+        assertThat(model.state.learnedRate().getAsDouble()).isBetween(450.0, 650.0);
+        assertThat(model.replicas()).isBetween(11, 12);
     }
 
     @Test
