@@ -588,7 +588,8 @@ public final class ScalingPolicy {
             if (spec.groupKind() != GroupKind.CONSUMER || partitions <= 0 || plain <= 0 || plain >= partitions) {
                 return plain;
             }
-            int perMember = (int) Math.floor(partitions / need + EPSILON);
+            // At most P partitions per member: a tiny need must not overflow the division below.
+            int perMember = (int) Math.min(partitions, Math.floor(partitions / need + EPSILON));
             return perMember < 1 ? partitions : (partitions + perMember - 1) / perMember;
         }
 
