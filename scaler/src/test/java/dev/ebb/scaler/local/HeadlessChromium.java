@@ -31,20 +31,39 @@ public final class HeadlessChromium {
     private HeadlessChromium() {
     }
 
-    /** The Chromium binary; fails with install instructions when there is none. */
-    public static Path binary() {
+    /** Set (to anything but "0" or "false") where a missing browser must fail the build: CI sets it. */
+    public static final String REQUIRE_ENV = "EBB_REQUIRE_BROWSER";
+
+    /** The Chromium binary, if this machine has one. */
+    public static java.util.Optional<Path> find() {
         String configured = System.getenv("EBB_CHROMIUM");
         if (configured != null && Files.isExecutable(Path.of(configured))) {
-            return Path.of(configured);
+            return java.util.Optional.of(Path.of(configured));
         }
         for (String candidate : CANDIDATES) {
             if (Files.isExecutable(Path.of(candidate))) {
-                return Path.of(candidate);
+                return java.util.Optional.of(Path.of(candidate));
             }
         }
-        throw new AssertionError("The web page test needs headless Chromium, and none was found at " + CANDIDATES
+        return java.util.Optional.empty();
+    }
+
+    /** True where the environment demands the browser tests run (CI). */
+    public static boolean required() {
+        String value = System.getenv(REQUIRE_ENV);
+        return value != null && !value.isBlank() && !value.equals("0") && !value.equalsIgnoreCase("false");
+    }
+
+    /** Why the browser tests cannot run here, in words a newcomer can act on. */
+    public static String missingReason() {
+        return "The web page test needs headless Chromium, and none was found at " + CANDIDATES
                 + ". Install it with `sudo apt-get install -y chromium` (Debian/Ubuntu; CI does this) or point "
-                + "EBB_CHROMIUM at a Chromium/Chrome binary.");
+                + "EBB_CHROMIUM at a Chromium/Chrome binary.";
+    }
+
+    /** The Chromium binary; fails with install instructions when there is none. */
+    public static Path binary() {
+        return find().orElseThrow(() -> new AssertionError(missingReason()));
     }
 
     private static List<String> baseCommand(Path profile) {

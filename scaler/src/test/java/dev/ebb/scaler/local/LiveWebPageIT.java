@@ -15,6 +15,7 @@ import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +32,23 @@ class LiveWebPageIT {
     private final Instant start = Instant.parse("2026-01-01T10:00:00Z");
     private int ticks;
 
+    /**
+     * Where no browser exists (a fresh machine), the page tests are reported as skipped with the reason; where the
+     * environment requires them (CI sets {@value HeadlessChromium#REQUIRE_ENV}), a missing browser fails the build.
+     */
+    static void needsABrowser() {
+        if (HeadlessChromium.find().isEmpty()) {
+            if (HeadlessChromium.required()) {
+                throw new AssertionError(HeadlessChromium.missingReason() + " (" + HeadlessChromium.REQUIRE_ENV
+                        + " is set, so the page tests may not be skipped)");
+            }
+            Assumptions.abort("skipped: " + HeadlessChromium.missingReason());
+        }
+    }
+
     @BeforeEach
     void startServer() {
+        needsABrowser();
         vertx = Vertx.vertx();
         log = new LiveLog(1000);
         server = new LiveWebServer(vertx, log, "page test");
@@ -42,6 +58,9 @@ class LiveWebPageIT {
 
     @AfterEach
     void stopServer() {
+        if (vertx == null) {
+            return;
+        }
         server.close();
         vertx.close().await();
     }
