@@ -24,6 +24,7 @@ final class EbbPolicies {
                 .perReplicaRate(s.ebbPerReplicaRate())
                 .readyDelay(s.ebbReadyDelay())
                 .commitInterval(s.ebbCommitInterval());
+        s.ebbScaleDownWindow().ifPresent(b::scaleDownWindow);
         if (mode == Mode.DRAIN) {
             b.maxTimeLag(s.slo());
         } else {

@@ -49,7 +49,7 @@ final class Report {
                 .append(Simulation.SWEEP_LAG_THRESHOLDS.length * Simulation.SWEEP_POLLING.length
                         * Simulation.SWEEP_DOWN_WINDOWS.length)
                 .append(" KEDA configurations (lagThreshold × pollingInterval × scale-down window), chosen with"
-                        + " hindsight: the least median replica-seconds among those within ")
+                        + " hindsight on the very runs reported: the least median replica-seconds among those within ")
                 .append(Goals.fmt(Simulation.SWEEP_VIOLATION_SLACK))
                 .append(" s of the least median violation.\n\n");
 

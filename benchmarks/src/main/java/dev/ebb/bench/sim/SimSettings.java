@@ -27,12 +27,14 @@ import java.util.List;
  * @param ebbReadyDelay Ebb's {@code readyDelay} (what an operator states about cold start + join); independent of the
  *                      model's cold start and pause
  * @param ebbCommitInterval Ebb's {@code commitInterval}; independent of the model's
+ * @param ebbScaleDownWindow Ebb's {@code scaleDownWindow}; empty: the policy's default
  */
 public record SimSettings(Duration step, Duration coldStart, double perReplicaRate, double noise, int partitions,
                           Protocol protocol, Duration classicPause, Duration consumerPause, Duration commitInterval,
                           Duration ebbPoll, Duration actuationDelay, Duration slo, int maxReplicas,
                           Duration oracleWindow, long kedaLagThreshold, long seed, double ebbPerReplicaRate,
-                          Duration ebbReadyDelay, Duration ebbCommitInterval) {
+                          Duration ebbReadyDelay, Duration ebbCommitInterval,
+                          java.util.Optional<Duration> ebbScaleDownWindow) {
 
     /** Consumer group protocol. */
     public enum Protocol { CLASSIC, CONSUMER }
@@ -41,7 +43,7 @@ public record SimSettings(Duration step, Duration coldStart, double perReplicaRa
         return new SimSettings(Duration.ofMillis(100), Duration.ofSeconds(10), 1000, 0.10, 32, Protocol.CLASSIC,
                 Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(5), Duration.ofSeconds(1),
                 Duration.ofMillis(500), Duration.ofSeconds(30), 32, Duration.ofSeconds(5), 5000, 1L,
-                1000, Duration.ofSeconds(12), Duration.ofSeconds(5));
+                1000, Duration.ofSeconds(12), Duration.ofSeconds(5), java.util.Optional.empty());
     }
 
     /** Every problem at once, as "Invalid value V for NAME: RULE"; empty when valid. */
@@ -79,6 +81,11 @@ public record SimSettings(Duration step, Duration coldStart, double perReplicaRa
         }
         notNegative(p, "ebbReadyDelay", ebbReadyDelay);
         notNegative(p, "ebbCommitInterval", ebbCommitInterval);
+        if (ebbScaleDownWindow == null) {
+            p.add("Invalid value null for ebbScaleDownWindow: must be empty or a duration");
+        } else {
+            ebbScaleDownWindow.ifPresent(w -> notNegative(p, "ebbScaleDownWindow", w));
+        }
         if (step != null && !step.isNegative() && !step.isZero()) {
             // The model advances in whole steps; every interval must be a whole number of them.
             wholeSteps(p, "coldStart", coldStart);
@@ -147,19 +154,19 @@ public record SimSettings(Duration step, Duration coldStart, double perReplicaRa
     public SimSettings withSeed(long newSeed) {
         return new SimSettings(step, coldStart, perReplicaRate, noise, partitions, protocol, classicPause,
                 consumerPause, commitInterval, ebbPoll, actuationDelay, slo, maxReplicas, oracleWindow,
-                kedaLagThreshold, newSeed, ebbPerReplicaRate, ebbReadyDelay, ebbCommitInterval);
+                kedaLagThreshold, newSeed, ebbPerReplicaRate, ebbReadyDelay, ebbCommitInterval, ebbScaleDownWindow);
     }
 
     public SimSettings withProtocol(Protocol newProtocol) {
         return new SimSettings(step, coldStart, perReplicaRate, noise, partitions, newProtocol, classicPause,
                 consumerPause, commitInterval, ebbPoll, actuationDelay, slo, maxReplicas, oracleWindow,
-                kedaLagThreshold, seed, ebbPerReplicaRate, ebbReadyDelay, ebbCommitInterval);
+                kedaLagThreshold, seed, ebbPerReplicaRate, ebbReadyDelay, ebbCommitInterval, ebbScaleDownWindow);
     }
 
     /** Ebb's priors (what an operator states), leaving the model as it is. */
     public SimSettings withEbbPriors(double rate, Duration readyDelay, Duration commit) {
         return new SimSettings(step, coldStart, perReplicaRate, noise, partitions, protocol, classicPause,
                 consumerPause, commitInterval, ebbPoll, actuationDelay, slo, maxReplicas, oracleWindow,
-                kedaLagThreshold, seed, rate, readyDelay, commit);
+                kedaLagThreshold, seed, rate, readyDelay, commit, ebbScaleDownWindow);
     }
 }

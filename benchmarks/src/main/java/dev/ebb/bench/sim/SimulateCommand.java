@@ -19,8 +19,9 @@ public final class SimulateCommand {
     private static final String USAGE = """
             Usage: ebb simulate [options]
 
-            Replays arrival traces through KEDA+HPA defaults (modelled), Ebb's threshold and drain modes (the
-            scaler's own policy code) and an offline oracle, on the same model, and writes
+            Replays arrival traces through KEDA+HPA (modelled: its defaults, and the best of a sweep of 60
+            configurations per trace), Ebb's threshold and drain modes (the scaler's own policy code, with wrong
+            priors too) and an offline oracle, on the same model, several runs each (medians), and writes
             <out>/simulation.md (and .json) and <out>/simulation-<trace>.svg.
 
             Options:
@@ -31,7 +32,8 @@ public final class SimulateCommand {
               --seed N                  seed of the bursts trace and of the first run (default 1)
               --runs N                  runs per policy and trace, seeds N, N+1, ...: throughput noise and every
                                         controller's poll phase are drawn per run; tables show medians (default 5)
-              --sweep-seeds N           runs per configuration in the keda-tuned sweep (default 3)
+              --sweep-seeds N           runs per configuration in the keda-tuned sweep (default: --runs, so the
+                                        choice is made with hindsight on exactly the runs reported)
               --no-sweep                leave out the keda-tuned row (60 KEDA configurations per trace)
               --generated N             generated traces per family (random bursts, ramps, noisy diurnal) on
                                         fresh seeds, reported apart; with --trace all only (default 3, 0 = none)
@@ -40,6 +42,7 @@ public final class SimulateCommand {
               --ebb-per-replica-rate N  drain mode's perReplicaRate prior (default 1000)
               --ebb-ready-delay D       readyDelay (default 12s)
               --ebb-commit-interval D   commitInterval (default 5s)
+              --ebb-scale-down-window D scaleDownWindow (default: the policy's, 30s)
             Model settings (defaults are the standard settings every published number uses):
               --cold-start D            pod start until it can consume (default 10s)
               --per-replica-rate N      mean records/s per replica (default 1000)
@@ -105,6 +108,7 @@ public final class SimulateCommand {
         long started = System.nanoTime();
         long cpuStarted = processCpuNanos();
         long[] seeds = Simulation.seeds(options.settings.seed(), options.runs);
+        int sweepSeeds = options.sweepSeeds == 0 ? options.runs : Math.min(options.sweepSeeds, options.runs);
         List<Trace> generated = new ArrayList<>();
         if (options.csv == null && options.trace.equals("all")) {
             for (String family : Traces.families()) {
@@ -125,12 +129,12 @@ public final class SimulateCommand {
                 List<Simulation.Row> rows = new ArrayList<>(Simulation.standardRows());
                 rows.addAll(Simulation.sensitivityRows());
                 futures.add(pool.submit(() -> Simulation.run(options.settings, trace, rows, seeds, options.sweep,
-                        options.sweepSeeds)));
+                        sweepSeeds)));
             }
             List<java.util.concurrent.Future<Simulation.TraceResult>> generatedFutures = new ArrayList<>();
             for (Trace trace : generated) {
                 generatedFutures.add(pool.submit(() -> Simulation.run(options.settings, trace,
-                        Simulation.standardRows(), seeds, options.sweep, 1)));
+                        Simulation.standardRows(), seeds, options.sweep, sweepSeeds)));
             }
             for (java.util.concurrent.Future<Simulation.TraceResult> f : futures) {
                 results.add(f.get());
@@ -213,7 +217,8 @@ public final class SimulateCommand {
         boolean help;
         boolean verbose;
         int runs = 5;
-        int sweepSeeds = 3;
+        /** 0: every run's seed, so the sweep picks with hindsight on exactly the runs it reports. */
+        int sweepSeeds = 0;
         boolean sweep = true;
         int generated = 3;
         String trace = "all";
@@ -242,6 +247,7 @@ public final class SimulateCommand {
             double ebbRate = d.ebbPerReplicaRate();
             Duration ebbReady = d.ebbReadyDelay();
             Duration ebbCommit = d.ebbCommitInterval();
+            java.util.Optional<Duration> ebbWindow = d.ebbScaleDownWindow();
             List<String> problems = new ArrayList<>();
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -281,6 +287,8 @@ public final class SimulateCommand {
                         case "--ebb-per-replica-rate" -> ebbRate = parseDouble(name, value);
                         case "--ebb-ready-delay" -> ebbReady = Durations.parse("ebb-ready-delay", value);
                         case "--ebb-commit-interval" -> ebbCommit = Durations.parse("ebb-commit-interval", value);
+                        case "--ebb-scale-down-window" -> ebbWindow = java.util.Optional.of(
+                                Durations.parse("ebb-scale-down-window", value));
                         case "--cold-start" -> coldStart = Durations.parse("cold-start", value);
                         case "--per-replica-rate" -> rate = parseDouble(name, value);
                         case "--noise" -> noise = parseDouble(name, value);
@@ -316,7 +324,7 @@ public final class SimulateCommand {
             }
             SimSettings settings = new SimSettings(d.step(), coldStart, rate, noise, partitions, protocol,
                     classicPause, consumerPause, commit, poll, actuation, slo, maxReplicas, window, threshold, seed,
-                    ebbRate, ebbReady, ebbCommit);
+                    ebbRate, ebbReady, ebbCommit, ebbWindow);
             if (problems.isEmpty()) {
                 problems.addAll(settings.problems());
             }

@@ -54,7 +54,8 @@ class SweepAndPriorsTest {
                 settings.partitions(), settings.protocol(), settings.classicPause(), settings.consumerPause(),
                 settings.commitInterval(), settings.ebbPoll(), settings.actuationDelay(), settings.slo(),
                 settings.maxReplicas(), settings.oracleWindow(), settings.kedaLagThreshold(), settings.seed(),
-                settings.ebbPerReplicaRate(), settings.ebbReadyDelay(), settings.ebbCommitInterval());
+                settings.ebbPerReplicaRate(), settings.ebbReadyDelay(), settings.ebbCommitInterval(),
+                settings.ebbScaleDownWindow());
         PolicySpec spec = EbbPolicies.spec(Mode.DRAIN, slowerWorkers);
         assertThat(spec.perReplicaRate()).isEqualTo(1000);
         assertThat(spec.readyDelay()).isEqualTo(Duration.ofSeconds(12));
