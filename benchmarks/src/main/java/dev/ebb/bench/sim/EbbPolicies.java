@@ -13,6 +13,9 @@ final class EbbPolicies {
 
     static final String DRAIN = "ebb-drain";
     static final String THRESHOLD = "ebb-threshold";
+    /** Drain mode with its scale-down window set to its ready delay: hold an idle replica no longer than it takes to
+     *  get one back (the ski-rental rule). One setting for every trace, derived from a prior. */
+    static final String DRAIN_WINDOW = "ebb-drain-window12";
 
     private EbbPolicies() {
     }

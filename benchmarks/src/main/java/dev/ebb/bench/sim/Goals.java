@@ -18,7 +18,10 @@ final class Goals {
 
     enum Verdict { MET, NOT_MET, NOT_APPLICABLE }
 
-    record Check(String trace, String goal, String measured, Verdict verdict) {
+    record Check(String trace, String policy, String goal, String measured, Verdict verdict) {
+        Check(String trace, String goal, String measured, Verdict verdict) {
+            this(trace, "", goal, measured, verdict);
+        }
     }
 
     private Goals() {
@@ -27,11 +30,20 @@ final class Goals {
     static List<Check> check(List<Simulation.TraceResult> results, SimSettings settings) {
         List<Check> checks = new ArrayList<>();
         for (Simulation.TraceResult result : results) {
-            String name = result.trace().name();
-            if (result.runs().stream().noneMatch(r -> r.policy().equals(DRAIN))) {
-                continue;
+            for (String row : List.of(DRAIN, EbbPolicies.DRAIN_WINDOW)) {
+                if (result.has(row)) {
+                    check(checks, result, settings, row);
+                }
             }
-            RunResult drain = result.run(DRAIN);
+        }
+        return checks;
+    }
+
+    private static void check(List<Check> out, Simulation.TraceResult result, SimSettings settings, String row) {
+        String name = result.trace().name();
+        List<Check> checks = new ArrayList<>();
+        {
+            RunResult drain = result.run(row);
             Oracle.Plan plan = result.plan();
             double oracle = plan.plan().replicaSeconds();
             double ratio = drain.replicaSeconds() / oracle;
@@ -91,7 +103,9 @@ final class Goals {
                 }
             }
         }
-        return checks;
+        for (Check c : checks) {
+            out.add(new Check(c.trace(), row, c.goal(), c.measured(), c.verdict()));
+        }
     }
 
     private static String reaction(RunResult run) {

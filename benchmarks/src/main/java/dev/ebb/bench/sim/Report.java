@@ -9,7 +9,7 @@ final class Report {
 
     /** Rows of the main comparison, in order (others are sensitivity rows). */
     static final List<String> MAIN = List.of("keda-hpa", Simulation.KEDA_TUNED, EbbPolicies.THRESHOLD,
-            EbbPolicies.DRAIN);
+            EbbPolicies.DRAIN, EbbPolicies.DRAIN_WINDOW);
 
     private Report() {
     }
@@ -69,14 +69,17 @@ final class Report {
         md.append(sensitivity(results));
         if (!generated.isEmpty()) {
             md.append("## Generated traces (fresh seeds, never used while tuning)\n\n");
-            md.append(summary(generated, List.of("keda-hpa", Simulation.KEDA_TUNED, EbbPolicies.DRAIN)));
+            md.append(summary(generated, List.of("keda-hpa", Simulation.KEDA_TUNED, EbbPolicies.DRAIN,
+                    EbbPolicies.DRAIN_WINDOW)));
             md.append(tunedKnobs(generated));
         }
         List<Goals.Check> checks = Goals.check(results, s);
         if (!checks.isEmpty()) {
-            md.append("## Goals (drain mode, named traces)\n\n| trace | goal | measured | verdict |\n|---|---|---|---|\n");
+            md.append("## Goals (drain mode, named traces)\n\n| trace | row | goal | measured | verdict |\n"
+                    + "|---|---|---|---|---|\n");
             for (Goals.Check c : checks) {
-                md.append("| ").append(c.trace()).append(" | ").append(c.goal()).append(" | ").append(c.measured())
+                md.append("| ").append(c.trace()).append(" | ").append(c.policy()).append(" | ").append(c.goal())
+                        .append(" | ").append(c.measured())
                         .append(" | ").append(switch (c.verdict()) {
                             case MET -> "met";
                             case NOT_MET -> "**not met**";

@@ -163,6 +163,14 @@ public record SimSettings(Duration step, Duration coldStart, double perReplicaRa
                 kedaLagThreshold, seed, ebbPerReplicaRate, ebbReadyDelay, ebbCommitInterval, ebbScaleDownWindow);
     }
 
+    /** Ebb's scaleDownWindow, leaving the model as it is. */
+    public SimSettings withEbbScaleDownWindow(Duration window) {
+        return new SimSettings(step, coldStart, perReplicaRate, noise, partitions, protocol, classicPause,
+                consumerPause, commitInterval, ebbPoll, actuationDelay, slo, maxReplicas, oracleWindow,
+                kedaLagThreshold, seed, ebbPerReplicaRate, ebbReadyDelay, ebbCommitInterval,
+                java.util.Optional.of(window));
+    }
+
     /** Ebb's priors (what an operator states), leaving the model as it is. */
     public SimSettings withEbbPriors(double rate, Duration readyDelay, Duration commit) {
         return new SimSettings(step, coldStart, perReplicaRate, noise, partitions, protocol, classicPause,

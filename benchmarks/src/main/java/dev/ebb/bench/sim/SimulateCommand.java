@@ -196,8 +196,8 @@ public final class SimulateCommand {
             return 1;
         }
         for (Goals.Check check : Goals.check(results, options.settings)) {
-            out.printf(Locale.ROOT, "goal %-8s %-9s %s: %s%n", check.trace(), check.verdict(), check.goal(),
-                    check.measured());
+            out.printf(Locale.ROOT, "goal %-8s %-18s %-9s %s: %s%n", check.trace(), check.policy(), check.verdict(),
+                    check.goal(), check.measured());
         }
         out.printf(Locale.ROOT, "total %.1f s (%.1f s CPU)%n", took.toMillis() / 1000.0, cpu.toMillis() / 1000.0);
         return 0;

@@ -15,7 +15,7 @@ final class SvgChart {
     private static final int GAP = 60;
     private static final Map<String, String> COLORS = Map.of(
             "keda-hpa", "#d62728", "keda-tuned", "#8c564b", "ebb-threshold", "#ff7f0e", "ebb-drain", "#1f77b4",
-            "oracle", "#2ca02c");
+            EbbPolicies.DRAIN_WINDOW, "#17becf", "oracle", "#2ca02c");
 
     private SvgChart() {
     }
