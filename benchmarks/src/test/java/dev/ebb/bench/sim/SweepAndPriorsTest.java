@@ -76,4 +76,29 @@ class SweepAndPriorsTest {
             assertThat(a.totalRecords()).isPositive();
         }
     }
+
+    @Test
+    void ebbsPollPhaseIsDrawnPerRunAsKedasIs() {
+        Trace flood = Traces.of("flood", "test", settings.stepSeconds(), 30, t -> t >= 5 ? 20_000 : 500, 1, 5,
+                20_000);
+        java.util.Set<Double> firstUp = new java.util.HashSet<>();
+        for (long seed = 1; seed <= 6; seed++) {
+            SimSettings s = settings.withSeed(seed);
+            RunResult run = Simulation.runOne(s, flood, EbbPolicies.controller("d", Mode.DRAIN, s));
+            firstUp.add(run.firstScaleUp().orElse(-1));
+        }
+        assertThat(firstUp).hasSizeGreaterThan(1);
+        // a poll within 1 s of the burst (or the one after it, when the first saw too little), plus the actuation
+        assertThat(firstUp).allSatisfy(t -> assertThat(t).isBetween(0.5, 2.6));
+    }
+
+    @Test
+    void theKip848RowRunsTheModelWithTheConsumerProtocolAndTellsEbbNothing() {
+        Simulation.Row row = Simulation.sensitivityRows().stream()
+                .filter(r -> r.name().equals(Simulation.KIP848)).findFirst().orElseThrow();
+        SimSettings model = row.model().apply(settings);
+        assertThat(model.protocol()).isEqualTo(SimSettings.Protocol.CONSUMER);
+        assertThat(model.groupPause()).isEqualTo(Duration.ofMillis(300));
+        assertThat(EbbPolicies.spec(Mode.DRAIN, model).readyDelay()).isEqualTo(settings.ebbReadyDelay());
+    }
 }
