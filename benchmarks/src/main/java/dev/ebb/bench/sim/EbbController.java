@@ -29,26 +29,20 @@ final class EbbController implements Controller {
     private final String name;
     private final PolicySpec spec;
     private final int pollSteps;
+    private final int pollPhase;
     private final long stepNanos;
     private final ObservationHistory history;
-    private final boolean partitionRounding;
     private final List<String> log = new ArrayList<>();
     private WorkloadState state;
     private int replicas = -1;
 
     EbbController(String name, PolicySpec spec, SimSettings settings) {
-        this(name, spec, settings, Rounding.AS_DECIDED);
-    }
-
-    /** What the controller does with the policy's count: the what-if experiment rounds it up to a count that lowers
-     *  the busiest member's partition load ({@code --what-if}); it is not part of the standard comparison. */
-    enum Rounding { AS_DECIDED, PARTITION_AWARE }
-
-    EbbController(String name, PolicySpec spec, SimSettings settings, Rounding rounding) {
-        this.partitionRounding = rounding == Rounding.PARTITION_AWARE;
         this.name = name;
         this.spec = spec.requireValid();
         this.pollSteps = settings.steps(settings.ebbPoll());
+        // The poll's phase is drawn per run from the seed, as KEDA's loop and the HPA's sync are.
+        this.pollPhase = new java.util.SplittableRandom(settings.seed() * 0x9E3779B97F4A7C15L + 0x454242L)
+                .nextInt(pollSteps);
         this.stepNanos = settings.step().toNanos();
         KafkaAdminLagSource.Settings live = KafkaAdminLagSource.Settings.defaults();
         this.history = new ObservationHistory(live.historyCapacity(), live.rateWindow());
@@ -65,9 +59,7 @@ final class EbbController implements Controller {
             replicas = model.replicas();
             state = WorkloadState.initial(replicas);
         }
-        // Polls at the middle of each interval: on average a burst starting on a whole second waits half a poll,
-        // as the HPA (synced at the middle of its period in the KEDA model) waits half a sync.
-        if (model.step() % pollSteps != pollSteps / 2) {
+        if (model.step() % pollSteps != pollPhase) {
             return;
         }
         Instant now = EPOCH.plusNanos(model.step() * stepNanos);
@@ -81,25 +73,12 @@ final class EbbController implements Controller {
         Decision decision = ScalingPolicy.decide(spec, observation, state.withCurrentReplicas(replicas), now);
         state = decision.next();
         int desired = decision.desiredReplicas();
-        if (partitionRounding) {
-            desired = Math.min(spec.maxReplicas(), cheapestWithSameLoad(desired, model.partitions()));
-        }
         if (desired != replicas) {
             log.add(String.format(java.util.Locale.ROOT, "%8.1fs %d -> %d: %s", model.now(), replicas,
                     desired, decision.reason()));
             replicas = desired;
             model.requestReplicas(replicas);
         }
-    }
-
-    /** The fewest members whose busiest member holds as many partitions as with {@code replicas} members:
-     *  on 32 partitions 9 and 10 -> 8, 12-15 -> 11, 17-32 -> 16 or 32. */
-    static int cheapestWithSameLoad(int replicas, int partitions) {
-        if (replicas <= 0) {
-            return replicas;
-        }
-        int perMember = (partitions + Math.min(replicas, partitions) - 1) / Math.min(replicas, partitions);
-        return (partitions + perMember - 1) / perMember;
     }
 
     @Override

@@ -2,32 +2,32 @@ package dev.ebb.bench.sim;
 
 import dev.ebb.scaler.policy.Mode;
 import dev.ebb.scaler.policy.PolicySpec;
-import java.time.Duration;
-import java.util.List;
-import java.util.function.Function;
 
 /**
- * Ebb's two modes as the simulator runs them: the policy's defaults, plus what an operator states about the workload
- * (the model's settings): max replicas, the per-replica rate as the prior, the cold start plus one group pause as the
- * ready delay, the commit interval, and for drain mode the time-lag SLO. Threshold mode gets KEDA's lagThreshold.
+ * Ebb's two modes as the simulator runs them: the policy's defaults, plus what an operator states about the workload:
+ * max replicas, Ebb's own priors for the per-replica rate, the ready delay and the commit interval (settings of
+ * their own, {@code --ebb-*}: changing the model with {@code --per-replica-rate} or {@code --cold-start} does not
+ * tell Ebb), and for drain mode the time-lag SLO. Threshold mode gets KEDA's lagThreshold.
  */
 final class EbbPolicies {
 
     static final String DRAIN = "ebb-drain";
     static final String THRESHOLD = "ebb-threshold";
-    static final String DRAIN_PARTITION_AWARE = "ebb-drain-pa";
+    /** Drain mode with its scale-down window set to its ready delay: hold an idle replica no longer than it takes to
+     *  get one back (the ski-rental rule). One setting for every trace, derived from a prior. */
+    static final String DRAIN_WINDOW = "ebb-drain-window12";
 
     private EbbPolicies() {
     }
 
     static PolicySpec spec(Mode mode, SimSettings s) {
-        Duration readyDelay = s.coldStart().plus(s.groupPause());
         PolicySpec.Builder b = PolicySpec.builder()
                 .mode(mode)
                 .maxReplicas(s.maxReplicas())
-                .perReplicaRate(s.perReplicaRate())
-                .readyDelay(readyDelay)
-                .commitInterval(s.commitInterval());
+                .perReplicaRate(s.ebbPerReplicaRate())
+                .readyDelay(s.ebbReadyDelay())
+                .commitInterval(s.ebbCommitInterval());
+        s.ebbScaleDownWindow().ifPresent(b::scaleDownWindow);
         if (mode == Mode.DRAIN) {
             b.maxTimeLag(s.slo());
         } else {
@@ -36,16 +36,7 @@ final class EbbPolicies {
         return b.build();
     }
 
-    /** The what-if experiment: drain mode whose counts are lowered to the cheapest count with the same
-     *  busiest-member partition load (9 or 10 of 32 partitions -> 8), emulated outside the policy. */
-    static Function<SimSettings, Controller> partitionAwareDrain() {
-        return s -> new EbbController(DRAIN_PARTITION_AWARE, spec(Mode.DRAIN, s), s,
-                EbbController.Rounding.PARTITION_AWARE);
-    }
-
-    static List<Function<SimSettings, Controller>> controllers() {
-        return List.of(
-                s -> new EbbController(THRESHOLD, spec(Mode.THRESHOLD, s), s),
-                s -> new EbbController(DRAIN, spec(Mode.DRAIN, s), s));
+    static Controller controller(String name, Mode mode, SimSettings s) {
+        return new EbbController(name, spec(mode, s), s);
     }
 }

@@ -10,7 +10,7 @@ final class Json {
     private Json() {
     }
 
-    static String of(List<Simulation.TraceResult> results, SimSettings s) {
+    static String of(List<Simulation.TraceResult> results, SimSettings s, long[] seeds) {
         StringBuilder j = new StringBuilder("{\n  \"settings\": {");
         j.append("\"stepSeconds\": ").append(num(s.stepSeconds()))
                 .append(", \"coldStartSeconds\": ").append(num(seconds(s.coldStart())))
@@ -25,7 +25,12 @@ final class Json {
                 .append(", \"sloSeconds\": ").append(num(seconds(s.slo())))
                 .append(", \"maxReplicas\": ").append(s.maxReplicas())
                 .append(", \"kedaLagThreshold\": ").append(s.kedaLagThreshold())
-                .append(", \"seed\": ").append(s.seed()).append("},\n  \"traces\": [");
+                .append(", \"ebbPerReplicaRate\": ").append(num(s.ebbPerReplicaRate()))
+                .append(", \"ebbReadyDelaySeconds\": ").append(num(seconds(s.ebbReadyDelay())))
+                .append(", \"ebbCommitIntervalSeconds\": ").append(num(seconds(s.ebbCommitInterval())))
+                .append(", \"seeds\": ").append(java.util.Arrays.toString(seeds))
+                .append(", \"statistic\": \"median over seeds\", \"ratiosOver\": \"oracle fluid feasible schedule\"")
+                .append("},\n  \"traces\": [");
         for (int t = 0; t < results.size(); t++) {
             Simulation.TraceResult r = results.get(t);
             Oracle.Plan plan = r.plan();
@@ -35,7 +40,9 @@ final class Json {
                     .append(", \"lowerBoundReplicaSeconds\": ").append(num(plan.lowerBound()))
                     .append(", \"violationSeconds\": ").append(num(plan.plan().violationSeconds()))
                     .append(", \"leastViolationSeconds\": ").append(num(plan.leastViolation()))
-                    .append("}, \"runs\": [");
+                    .append("}");
+            r.notes().forEach((k, v) -> j.append(", \"").append(k).append("\": \"").append(v).append('"'));
+            j.append(", \"runs\": [");
             for (int i = 0; i < r.runs().size(); i++) {
                 RunResult run = r.runs().get(i);
                 j.append(i == 0 ? "\n" : ",\n").append("      {\"policy\": \"").append(run.policy())
@@ -50,6 +57,10 @@ final class Json {
                         .append(", \"reversals\": ").append(run.reversals())
                         .append(", \"membershipChanges\": ").append(run.membershipChanges())
                         .append(", \"imbalanceWasteReplicaSeconds\": ").append(num(run.imbalanceWaste()))
+                        .append(", \"runs\": ").append(run.spread().runs())
+                        .append(", \"replicaSecondsMin\": ").append(num(run.spread().replicaSecondsMin()))
+                        .append(", \"replicaSecondsMax\": ").append(num(run.spread().replicaSecondsMax()))
+                        .append(", \"violationSecondsMax\": ").append(num(run.spread().violationMax()))
                         .append('}');
             }
             j.append("\n    ]}");

@@ -12,12 +12,69 @@ import java.util.OptionalDouble;
  *                           (or the largest group's rate when the burst is larger); empty if never
  * @param scaleChanges changes of the replica count
  * @param reversals changes whose direction differs from the previous change's
+ * @param spread over the seeds when this is a median ({@link #median}); one run's own numbers otherwise
  */
 record RunResult(String policy, float[] timeLag, short[] pods, short[] members, OptionalDouble firstScaleUp,
                  OptionalDouble sufficientCapacity, double p50, double p99, double maxTimeLag,
                  double violationSeconds, double replicaSeconds, int scaleChanges, int reversals,
                  long membershipChanges, double processed, double arrived, double backlog,
-                 List<String> decisions, double imbalanceWaste) {
+                 List<String> decisions, double imbalanceWaste, Spread spread) {
+
+    /** Lowest and highest over the seeds, and how many seeds. */
+    record Spread(int runs, double replicaSecondsMin, double replicaSecondsMax, double violationMin,
+                  double violationMax) {
+    }
+
+    RunResult named(String name) {
+        return new RunResult(name, timeLag, pods, members, firstScaleUp, sufficientCapacity, p50, p99, maxTimeLag,
+                violationSeconds, replicaSeconds, scaleChanges, reversals, membershipChanges, processed, arrived,
+                backlog, decisions, imbalanceWaste, spread);
+    }
+
+    /**
+     * The median of each number over runs of one policy with different seeds. The series (for the charts) and the
+     * decisions are those of the run whose replica-seconds are the median.
+     */
+    static RunResult median(List<RunResult> runs) {
+        if (runs.size() == 1) {
+            return runs.get(0);
+        }
+        List<RunResult> byCost = new java.util.ArrayList<>(runs);
+        byCost.sort(java.util.Comparator.comparingDouble(RunResult::replicaSeconds));
+        RunResult mid = byCost.get((byCost.size() - 1) / 2);
+        double[] violation = runs.stream().mapToDouble(RunResult::violationSeconds).sorted().toArray();
+        return new RunResult(mid.policy(), mid.timeLag(), mid.pods(), mid.members(),
+                medianOf(runs.stream().map(RunResult::firstScaleUp).toList()),
+                medianOf(runs.stream().map(RunResult::sufficientCapacity).toList()),
+                med(runs.stream().mapToDouble(RunResult::p50).toArray()),
+                med(runs.stream().mapToDouble(RunResult::p99).toArray()),
+                med(runs.stream().mapToDouble(RunResult::maxTimeLag).toArray()),
+                med(violation), med(runs.stream().mapToDouble(RunResult::replicaSeconds).toArray()),
+                (int) Math.round(med(runs.stream().mapToDouble(RunResult::scaleChanges).toArray())),
+                (int) Math.round(med(runs.stream().mapToDouble(RunResult::reversals).toArray())),
+                Math.round(med(runs.stream().mapToDouble(RunResult::membershipChanges).toArray())),
+                mid.processed(), mid.arrived(), mid.backlog(), mid.decisions(),
+                med(runs.stream().mapToDouble(RunResult::imbalanceWaste).toArray()),
+                new Spread(runs.size(), byCost.get(0).replicaSeconds(),
+                        byCost.get(byCost.size() - 1).replicaSeconds(), violation[0],
+                        violation[violation.length - 1]));
+    }
+
+    private static OptionalDouble medianOf(List<OptionalDouble> values) {
+        double[] present = values.stream().filter(OptionalDouble::isPresent).mapToDouble(OptionalDouble::getAsDouble)
+                .toArray();
+        // Absent in most runs: absent.
+        return present.length * 2 <= values.size() && present.length < values.size() ? OptionalDouble.empty()
+                : OptionalDouble.of(med(present));
+    }
+
+    /** The median; the mean of the two middle values for an even count. */
+    static double med(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
 
     static RunResult of(String policy, GroupModel model, Trace trace, SimSettings settings, List<String> decisions) {
         double dt = settings.stepSeconds();
@@ -69,7 +126,8 @@ record RunResult(String policy, float[] timeLag, short[] pods, short[] members, 
         return new RunResult(policy, lag, model.podCount.clone(), model.memberCount.clone(), firstUp, sufficient,
                 percentile(sorted, 0.50), percentile(sorted, 0.99), sorted[sorted.length - 1], violation,
                 replicaSeconds, changes, reversals, model.membershipChanges(), model.processed(), model.arrived(),
-                model.backlog(), List.copyOf(decisions), imbalanceWaste(model, settings));
+                model.backlog(), List.copyOf(decisions), imbalanceWaste(model, settings),
+                new Spread(1, replicaSeconds, replicaSeconds, violation, violation));
     }
 
     /** Replica-seconds of pods that add no capacity: a count whose busiest member holds as many partitions as with

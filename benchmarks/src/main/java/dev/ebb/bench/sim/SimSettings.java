@@ -22,12 +22,19 @@ import java.util.List;
  * @param maxReplicas upper bound for every policy (Ebb's maxReplicas, KEDA's maxReplicaCount)
  * @param oracleWindow the oracle changes its replica count only at multiples of this
  * @param kedaLagThreshold KEDA's lagThreshold (records of lag per replica); see SIMULATOR.md for the choice
- * @param seed seed for throughput noise and the random-bursts trace
+ * @param seed seed for throughput noise, the poll phases of every controller and the random-bursts trace
+ * @param ebbPerReplicaRate Ebb's prior for the per-replica rate ({@code perReplicaRate}); independent of the model's
+ * @param ebbReadyDelay Ebb's {@code readyDelay} (what an operator states about cold start + join); independent of the
+ *                      model's cold start and pause
+ * @param ebbCommitInterval Ebb's {@code commitInterval}; independent of the model's
+ * @param ebbScaleDownWindow Ebb's {@code scaleDownWindow}; empty: the policy's default
  */
 public record SimSettings(Duration step, Duration coldStart, double perReplicaRate, double noise, int partitions,
                           Protocol protocol, Duration classicPause, Duration consumerPause, Duration commitInterval,
                           Duration ebbPoll, Duration actuationDelay, Duration slo, int maxReplicas,
-                          Duration oracleWindow, long kedaLagThreshold, long seed) {
+                          Duration oracleWindow, long kedaLagThreshold, long seed, double ebbPerReplicaRate,
+                          Duration ebbReadyDelay, Duration ebbCommitInterval,
+                          java.util.Optional<Duration> ebbScaleDownWindow) {
 
     /** Consumer group protocol. */
     public enum Protocol { CLASSIC, CONSUMER }
@@ -35,7 +42,8 @@ public record SimSettings(Duration step, Duration coldStart, double perReplicaRa
     public static SimSettings standard() {
         return new SimSettings(Duration.ofMillis(100), Duration.ofSeconds(10), 1000, 0.10, 32, Protocol.CLASSIC,
                 Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(5), Duration.ofSeconds(1),
-                Duration.ofMillis(500), Duration.ofSeconds(30), 32, Duration.ofSeconds(5), 5000, 1L);
+                Duration.ofMillis(500), Duration.ofSeconds(30), 32, Duration.ofSeconds(5), 5000, 1L,
+                1000, Duration.ofSeconds(12), Duration.ofSeconds(5), java.util.Optional.empty());
     }
 
     /** Every problem at once, as "Invalid value V for NAME: RULE"; empty when valid. */
@@ -67,6 +75,16 @@ public record SimSettings(Duration step, Duration coldStart, double perReplicaRa
         positive(p, "oracleWindow", oracleWindow);
         if (kedaLagThreshold < 1) {
             p.add("Invalid value " + kedaLagThreshold + " for kedaLagThreshold: must be > 0");
+        }
+        if (!(ebbPerReplicaRate > 0)) {
+            p.add("Invalid value " + ebbPerReplicaRate + " for ebbPerReplicaRate: must be > 0");
+        }
+        notNegative(p, "ebbReadyDelay", ebbReadyDelay);
+        notNegative(p, "ebbCommitInterval", ebbCommitInterval);
+        if (ebbScaleDownWindow == null) {
+            p.add("Invalid value null for ebbScaleDownWindow: must be empty or a duration");
+        } else {
+            ebbScaleDownWindow.ifPresent(w -> notNegative(p, "ebbScaleDownWindow", w));
         }
         if (step != null && !step.isNegative() && !step.isZero()) {
             // The model advances in whole steps; every interval must be a whole number of them.
@@ -136,6 +154,27 @@ public record SimSettings(Duration step, Duration coldStart, double perReplicaRa
     public SimSettings withSeed(long newSeed) {
         return new SimSettings(step, coldStart, perReplicaRate, noise, partitions, protocol, classicPause,
                 consumerPause, commitInterval, ebbPoll, actuationDelay, slo, maxReplicas, oracleWindow,
-                kedaLagThreshold, newSeed);
+                kedaLagThreshold, newSeed, ebbPerReplicaRate, ebbReadyDelay, ebbCommitInterval, ebbScaleDownWindow);
+    }
+
+    public SimSettings withProtocol(Protocol newProtocol) {
+        return new SimSettings(step, coldStart, perReplicaRate, noise, partitions, newProtocol, classicPause,
+                consumerPause, commitInterval, ebbPoll, actuationDelay, slo, maxReplicas, oracleWindow,
+                kedaLagThreshold, seed, ebbPerReplicaRate, ebbReadyDelay, ebbCommitInterval, ebbScaleDownWindow);
+    }
+
+    /** Ebb's scaleDownWindow, leaving the model as it is. */
+    public SimSettings withEbbScaleDownWindow(Duration window) {
+        return new SimSettings(step, coldStart, perReplicaRate, noise, partitions, protocol, classicPause,
+                consumerPause, commitInterval, ebbPoll, actuationDelay, slo, maxReplicas, oracleWindow,
+                kedaLagThreshold, seed, ebbPerReplicaRate, ebbReadyDelay, ebbCommitInterval,
+                java.util.Optional.of(window));
+    }
+
+    /** Ebb's priors (what an operator states), leaving the model as it is. */
+    public SimSettings withEbbPriors(double rate, Duration readyDelay, Duration commit) {
+        return new SimSettings(step, coldStart, perReplicaRate, noise, partitions, protocol, classicPause,
+                consumerPause, commitInterval, ebbPoll, actuationDelay, slo, maxReplicas, oracleWindow,
+                kedaLagThreshold, seed, rate, readyDelay, commit, ebbScaleDownWindow);
     }
 }

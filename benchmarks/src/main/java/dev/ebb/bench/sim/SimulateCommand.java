@@ -19,8 +19,9 @@ public final class SimulateCommand {
     private static final String USAGE = """
             Usage: ebb simulate [options]
 
-            Replays arrival traces through KEDA+HPA defaults (modelled), Ebb's threshold and drain modes (the
-            scaler's own policy code) and an offline oracle, on the same model, and writes
+            Replays arrival traces through KEDA+HPA (modelled: its defaults, and the best of a sweep of 60
+            configurations per trace), Ebb's threshold and drain modes (the scaler's own policy code, with wrong
+            priors too) and an offline oracle, on the same model, several runs each (medians), and writes
             <out>/simulation.md (and .json) and <out>/simulation-<trace>.svg.
 
             Options:
@@ -28,10 +29,20 @@ public final class SimulateCommand {
               --csv FILE                replay your own trace: CSV with columns seconds,records_per_second
                                         (each rate holds until the next row); replaces --trace
               --out DIR                 where results go (default benchmarks/results)
-              --seed N                  seed for throughput noise and the bursts trace (default 1)
+              --seed N                  seed of the bursts trace and of the first run (default 1)
+              --runs N                  runs per policy and trace, seeds N, N+1, ...: throughput noise and every
+                                        controller's poll phase are drawn per run; tables show medians (default 5)
+              --sweep-seeds N           runs per configuration in the keda-tuned sweep (default: --runs, so the
+                                        choice is made with hindsight on exactly the runs reported)
+              --no-sweep                leave out the keda-tuned row (60 KEDA configurations per trace)
+              --generated N             generated traces per family (random bursts, ramps, noisy diurnal) on
+                                        fresh seeds, reported apart; with --trace all only (default 3, 0 = none)
               --verbose                 print every Ebb decision that changed the count, with its reason
-              --what-if                 add an experimental row: drain mode with partition-aware counts
-                                        (emulated outside the policy; see SIMULATOR.md)
+            Ebb's priors (what an operator states; the model settings below do not change them):
+              --ebb-per-replica-rate N  drain mode's perReplicaRate prior (default 1000)
+              --ebb-ready-delay D       readyDelay (default 12s)
+              --ebb-commit-interval D   commitInterval (default 5s)
+              --ebb-scale-down-window D scaleDownWindow (default: the policy's, 30s)
             Model settings (defaults are the standard settings every published number uses):
               --cold-start D            pod start until it can consume (default 10s)
               --per-replica-rate N      mean records/s per replica (default 1000)
@@ -96,22 +107,40 @@ public final class SimulateCommand {
 
         long started = System.nanoTime();
         long cpuStarted = processCpuNanos();
+        long[] seeds = Simulation.seeds(options.settings.seed(), options.runs);
+        int sweepSeeds = options.sweepSeeds == 0 ? options.runs : Math.min(options.sweepSeeds, options.runs);
+        List<Trace> generated = new ArrayList<>();
+        if (options.csv == null && options.trace.equals("all")) {
+            for (String family : Traces.families()) {
+                for (int i = 0; i < options.generated; i++) {
+                    generated.add(Traces.generated(family, Traces.GENERATED_SEED_BASE + i, options.settings));
+                }
+            }
+        }
         // traces are independent: one thread per core, results in trace order
-        int threads = Math.max(1, Math.min(traces.size(), Runtime.getRuntime().availableProcessors()));
+        int threads = Math.max(1, Math.min(traces.size() + generated.size(),
+                Runtime.getRuntime().availableProcessors()));
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
         List<Simulation.TraceResult> results = new ArrayList<>();
+        List<Simulation.TraceResult> generatedResults = new ArrayList<>();
         try {
             List<java.util.concurrent.Future<Simulation.TraceResult>> futures = new ArrayList<>();
             for (Trace trace : traces) {
-                List<java.util.function.Function<SimSettings, Controller>> policies =
-                        new ArrayList<>(Simulation.policies());
-                if (options.whatIf) {
-                    policies.add(EbbPolicies.partitionAwareDrain());
-                }
-                futures.add(pool.submit(() -> Simulation.run(options.settings, trace, policies)));
+                List<Simulation.Row> rows = new ArrayList<>(Simulation.standardRows());
+                rows.addAll(Simulation.sensitivityRows());
+                futures.add(pool.submit(() -> Simulation.run(options.settings, trace, rows, seeds, options.sweep,
+                        sweepSeeds)));
+            }
+            List<java.util.concurrent.Future<Simulation.TraceResult>> generatedFutures = new ArrayList<>();
+            for (Trace trace : generated) {
+                generatedFutures.add(pool.submit(() -> Simulation.run(options.settings, trace,
+                        Simulation.standardRows(), seeds, options.sweep, sweepSeeds)));
             }
             for (java.util.concurrent.Future<Simulation.TraceResult> f : futures) {
                 results.add(f.get());
+            }
+            for (java.util.concurrent.Future<Simulation.TraceResult> f : generatedFutures) {
+                generatedResults.add(f.get());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -124,11 +153,13 @@ public final class SimulateCommand {
         } finally {
             pool.shutdownNow();
         }
-        for (Simulation.TraceResult result : results) {
+        List<Simulation.TraceResult> all = new ArrayList<>(results);
+        all.addAll(generatedResults);
+        for (Simulation.TraceResult result : all) {
             Trace trace = result.trace();
             out.printf(Locale.ROOT, "%-8s %6.0f s simulated%n", trace.name(), trace.durationSeconds());
             for (RunResult run : result.runs()) {
-                out.printf(Locale.ROOT, "  %-14s replica-s %9.0f (%.2fx oracle)  viol %6.1f s  p99 lag %6.1f s"
+                out.printf(Locale.ROOT, "  %-22s replica-s %9.0f (%.2fx oracle)  viol %6.1f s  p99 lag %6.1f s"
                                 + "  max lag %6.1f s  first up %s s  changes %d  imbalance waste %.0f%n",
                         run.policy(), run.replicaSeconds(),
                         run.replicaSeconds() / result.plan().plan().replicaSeconds(), run.violationSeconds(),
@@ -139,6 +170,7 @@ public final class SimulateCommand {
                     run.decisions().forEach(d -> out.println("      " + d));
                 }
             }
+            result.notes().forEach((k, v) -> out.println("  " + k + ": " + v));
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         Duration cpu = Duration.ofNanos(Math.max(0, processCpuNanos() - cpuStarted));
@@ -148,11 +180,11 @@ public final class SimulateCommand {
             String reportName = standardSet ? "simulation.md" : "simulation-" + traces.get(0).name() + ".md";
             String command = "ebb simulate " + String.join(" ", args);
             Path report = options.out.resolve(reportName);
-            Files.writeString(report, Report.markdown(results, options.settings, command.trim(), took, cpu),
-                    StandardCharsets.UTF_8);
+            Files.writeString(report, Report.markdown(results, generatedResults, options.settings, command.trim(),
+                    took, cpu, seeds), StandardCharsets.UTF_8);
             out.println("wrote " + report);
             Path json = options.out.resolve(reportName.replaceFirst("\\.md$", ".json"));
-            Files.writeString(json, Json.of(results, options.settings), StandardCharsets.UTF_8);
+            Files.writeString(json, Json.of(all, options.settings, seeds), StandardCharsets.UTF_8);
             out.println("wrote " + json);
             for (Simulation.TraceResult result : results) {
                 Path chart = options.out.resolve("simulation-" + result.trace().name() + ".svg");
@@ -164,8 +196,8 @@ public final class SimulateCommand {
             return 1;
         }
         for (Goals.Check check : Goals.check(results, options.settings)) {
-            out.printf(Locale.ROOT, "goal %-8s %-9s %s: %s%n", check.trace(), check.verdict(), check.goal(),
-                    check.measured());
+            out.printf(Locale.ROOT, "goal %-8s %-18s %-9s %s: %s%n", check.trace(), check.policy(), check.verdict(),
+                    check.goal(), check.measured());
         }
         out.printf(Locale.ROOT, "total %.1f s (%.1f s CPU)%n", took.toMillis() / 1000.0, cpu.toMillis() / 1000.0);
         return 0;
@@ -184,7 +216,11 @@ public final class SimulateCommand {
     static final class Options {
         boolean help;
         boolean verbose;
-        boolean whatIf;
+        int runs = 5;
+        /** 0: every run's seed, so the sweep picks with hindsight on exactly the runs it reports. */
+        int sweepSeeds = 0;
+        boolean sweep = true;
+        int generated = 3;
         String trace = "all";
         Path csv;
         Path out = Path.of("benchmarks", "results");
@@ -208,6 +244,10 @@ public final class SimulateCommand {
             Duration window = d.oracleWindow();
             long threshold = d.kedaLagThreshold();
             long seed = d.seed();
+            double ebbRate = d.ebbPerReplicaRate();
+            Duration ebbReady = d.ebbReadyDelay();
+            Duration ebbCommit = d.ebbCommitInterval();
+            java.util.Optional<Duration> ebbWindow = d.ebbScaleDownWindow();
             List<String> problems = new ArrayList<>();
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -219,8 +259,8 @@ public final class SimulateCommand {
                     o.verbose = true;
                     continue;
                 }
-                if (arg.equals("--what-if")) {
-                    o.whatIf = true;
+                if (arg.equals("--no-sweep")) {
+                    o.sweep = false;
                     continue;
                 }
                 String name = arg;
@@ -241,6 +281,14 @@ public final class SimulateCommand {
                         case "--csv" -> o.csv = Path.of(value);
                         case "--out" -> o.out = Path.of(value);
                         case "--seed" -> seed = parseLong(name, value);
+                        case "--runs" -> o.runs = (int) between(name, parseLong(name, value), 1, 101);
+                        case "--sweep-seeds" -> o.sweepSeeds = (int) between(name, parseLong(name, value), 1, 101);
+                        case "--generated" -> o.generated = (int) between(name, parseLong(name, value), 0, 100);
+                        case "--ebb-per-replica-rate" -> ebbRate = parseDouble(name, value);
+                        case "--ebb-ready-delay" -> ebbReady = Durations.parse("ebb-ready-delay", value);
+                        case "--ebb-commit-interval" -> ebbCommit = Durations.parse("ebb-commit-interval", value);
+                        case "--ebb-scale-down-window" -> ebbWindow = java.util.Optional.of(
+                                Durations.parse("ebb-scale-down-window", value));
                         case "--cold-start" -> coldStart = Durations.parse("cold-start", value);
                         case "--per-replica-rate" -> rate = parseDouble(name, value);
                         case "--noise" -> noise = parseDouble(name, value);
@@ -275,7 +323,8 @@ public final class SimulateCommand {
                         + String.join(", ", Traces.names()) + " or all");
             }
             SimSettings settings = new SimSettings(d.step(), coldStart, rate, noise, partitions, protocol,
-                    classicPause, consumerPause, commit, poll, actuation, slo, maxReplicas, window, threshold, seed);
+                    classicPause, consumerPause, commit, poll, actuation, slo, maxReplicas, window, threshold, seed,
+                    ebbRate, ebbReady, ebbCommit, ebbWindow);
             if (problems.isEmpty()) {
                 problems.addAll(settings.problems());
             }
@@ -284,6 +333,14 @@ public final class SimulateCommand {
             }
             o.settings = settings;
             return o;
+        }
+
+        private static long between(String name, long value, long low, long high) {
+            if (value < low || value > high) {
+                throw new IllegalArgumentException("Invalid value " + value + " for " + name.substring(2)
+                        + ": must be between " + low + " and " + high);
+            }
+            return value;
         }
 
         private static long parseLong(String name, String value) {

@@ -14,7 +14,8 @@ final class SvgChart {
     private static final int TOP = 40;
     private static final int GAP = 60;
     private static final Map<String, String> COLORS = Map.of(
-            "keda-hpa", "#d62728", "keda-hpa-lag10", "#8c564b", "ebb-threshold", "#ff7f0e", "ebb-drain", "#1f77b4", "ebb-drain-pa", "#17becf", "oracle", "#2ca02c");
+            "keda-hpa", "#d62728", "keda-tuned", "#8c564b", "ebb-threshold", "#ff7f0e", "ebb-drain", "#1f77b4",
+            EbbPolicies.DRAIN_WINDOW, "#17becf", "oracle", "#2ca02c");
 
     private SvgChart() {
     }
@@ -30,7 +31,8 @@ final class SvgChart {
 
         double maxLag = slo * 1.2;
         int maxReplicas = 1;
-        for (RunResult run : result.runs()) {
+        List<RunResult> runs = result.runs().stream().filter(r -> COLORS.containsKey(r.policy())).toList();
+        for (RunResult run : runs) {
             maxLag = Math.max(maxLag, run.maxTimeLag());
             for (short p : run.pods()) {
                 maxReplicas = Math.max(maxReplicas, p);
@@ -74,10 +76,9 @@ final class SvgChart {
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" fill=\"#555\">SLO %ss</text>%n",
                 LEFT + 4, sloY - 4, fmt(slo)));
 
-        List<RunResult> runs = result.runs();
         for (int r = 0; r < runs.size(); r++) {
             RunResult run = runs.get(r);
-            String color = COLORS.getOrDefault(run.policy(), "#9467bd");
+            String color = COLORS.get(run.policy());
             StringBuilder lag = new StringBuilder();
             StringBuilder rep = new StringBuilder();
             for (int s = 0; s < seconds; s++) {

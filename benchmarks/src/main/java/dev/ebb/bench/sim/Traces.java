@@ -96,6 +96,98 @@ public final class Traces {
                 }, 1, first, firstRate);
     }
 
+    /** Families of generated traces, reported apart from the named ones, on seeds never used while tuning. */
+    public static List<String> families() {
+        return List.of("gen-bursts", "gen-ramps", "gen-diurnal");
+    }
+
+    /** Seeds of the generated traces: the named traces (and the policy's tuning) used seed 1 only. */
+    static final long GENERATED_SEED_BASE = 1001;
+
+    /** One generated trace of a family, drawn from {@code seed}. */
+    public static Trace generated(String family, long seed, SimSettings s) {
+        SplittableRandom random = new SplittableRandom(seed * 0xD1B54A32D192ED03L + family.hashCode());
+        double dt = s.stepSeconds();
+        String name = family + "-" + seed;
+        return switch (family) {
+            case "gen-bursts" -> {
+                // Like `bursts`, with a random baseline, burst frequency and size range.
+                double base = 100 + random.nextDouble(900);
+                double every = 60 + random.nextDouble(240);
+                double top = 5000 + random.nextDouble(20_000);
+                double duration = 2400;
+                List<double[]> bursts = new ArrayList<>();
+                double t = 30 + random.nextDouble(every);
+                while (t < duration - 300) {
+                    double length = 5 + random.nextDouble(85);
+                    double rate = 1000 + random.nextDouble(top - 1000);
+                    bursts.add(new double[] {Math.floor(t), Math.floor(t + length), Math.round(rate / 100) * 100.0});
+                    t += length + 20 + random.nextDouble(2 * every);
+                }
+                double first = bursts.isEmpty() ? 0 : bursts.get(0)[0];
+                double firstRate = bursts.isEmpty() ? base : bursts.get(0)[2];
+                yield of(name, String.format(java.util.Locale.ROOT, "%d random bursts of 1,000-%,.0f/s lasting 5-90 s"
+                        + " over %,.0f/s, 40 min (seed %d)", bursts.size(), top, base, seed), dt, duration, x -> {
+                            for (double[] b : bursts) {
+                                if (x >= b[0] && x < b[1]) {
+                                    return b[2];
+                                }
+                            }
+                            return base;
+                        }, 1, first, firstRate);
+            }
+            case "gen-ramps" -> {
+                // Two ramps up and down with random peaks, slopes and holds, over a random baseline.
+                double base = 200 + random.nextDouble(800);
+                double[][] ramps = new double[2][];
+                double t = 120 + random.nextDouble(240);
+                for (int i = 0; i < 2; i++) {
+                    double peak = 3000 + random.nextDouble(15_000);
+                    double up = 60 + random.nextDouble(840);
+                    double hold = random.nextDouble(300);
+                    double down = 60 + random.nextDouble(540);
+                    ramps[i] = new double[] {t, up, hold, down, peak};
+                    t += up + hold + down + 120 + random.nextDouble(300);
+                }
+                double duration = t + 300;
+                yield of(name, String.format(java.util.Locale.ROOT, "two ramps to %,.0f/s and %,.0f/s over %,.0f/s"
+                                + " (seed %d)", ramps[0][4], ramps[1][4], base, seed), dt, duration, x -> {
+                            for (double[] r : ramps) {
+                                double from = r[0];
+                                if (x >= from && x < from + r[1] + r[2] + r[3]) {
+                                    double in = x - from;
+                                    if (in < r[1]) {
+                                        return base + (r[4] - base) * in / r[1];
+                                    }
+                                    if (in < r[1] + r[2]) {
+                                        return r[4];
+                                    }
+                                    return r[4] - (r[4] - base) * (in - r[1] - r[2]) / r[3];
+                                }
+                            }
+                            return base;
+                        }, 1, ramps[0][0], ramps[0][4]);
+            }
+            case "gen-diurnal" -> {
+                // A compressed day of random depth and period, times noise that changes every 10 s (±25 %).
+                double low = 200 + random.nextDouble(1800);
+                double high = low + 3000 + random.nextDouble(12_000);
+                double period = 1800 + random.nextDouble(3600);
+                double duration = 3600;
+                double[] noise = new double[(int) (duration / 10) + 2];
+                for (int i = 0; i < noise.length; i++) {
+                    noise[i] = 1 + 0.25 * (2 * random.nextDouble() - 1);
+                }
+                yield of(name, String.format(java.util.Locale.ROOT, "a day of %,.0f s between %,.0f/s and %,.0f/s,"
+                                + " ±25 %% noise every 10 s, 1 h (seed %d)", period, low, high, seed), dt, duration,
+                        x -> ((low + high) / 2 - (high - low) / 2 * Math.cos(2 * Math.PI * x / period))
+                                * noise[(int) (x / 10)], 1, 0, high);
+            }
+            default -> throw new IllegalArgumentException("Invalid value '" + family + "' for family: must be one of "
+                    + String.join(", ", families()));
+        };
+    }
+
     static Trace of(String name, String description, double dt, double durationSeconds, DoubleUnaryOperator rate,
                     int initialReplicas, double burstStart, double burstRate) {
         int n = (int) Math.round(durationSeconds / dt);

@@ -101,19 +101,6 @@ class GroupModelTest {
     }
 
     @Test
-    void whatIfRoundingDropsMembersThatAddNoCapacity() {
-        int[] expected = {0, 1, 2, 3, 4, 5, 6, 7, 8, 8, 8, 11, 11, 11, 11, 11, 16};
-        for (int r = 0; r < expected.length; r++) {
-            assertThat(EbbController.cheapestWithSameLoad(r, 32)).as("%d members", r).isEqualTo(expected[r]);
-            assertThat(settings.effectiveReplicas(EbbController.cheapestWithSameLoad(r, 32)))
-                    .isEqualTo(settings.effectiveReplicas(r));
-        }
-        assertThat(EbbController.cheapestWithSameLoad(31, 32)).isEqualTo(16);
-        assertThat(EbbController.cheapestWithSameLoad(32, 32)).isEqualTo(32);
-        assertThat(EbbController.cheapestWithSameLoad(40, 32)).isEqualTo(32);
-    }
-
-    @Test
     void sameSeedSameRunOtherSeedOtherNoise() {
         Trace trace = Traces.byName("spike", settings);
         RunResult a = Simulation.runOne(settings, trace, new KedaHpaController(settings));

@@ -43,13 +43,16 @@ class SimulateCommandTest {
         Files.writeString(csv, "seconds,records_per_second\n0,300\n30,4000\n60,300\n");
         Path results = dir.resolve("results");
 
-        assertThat(run("--csv", csv.toString(), "--out", results.toString())).isZero();
+        assertThat(run("--csv", csv.toString(), "--out", results.toString(), "--runs", "2", "--sweep-seeds", "1"))
+                .isZero();
 
         String md = Files.readString(results.resolve("simulation-tiny.md"));
-        assertThat(md).contains("## tiny", "| keda-hpa |", "| ebb-drain |", "| ebb-threshold |",
-                "| oracle (replayed) |", "lower bound");
+        assertThat(md).contains("## tiny", "| keda-hpa |", "| keda-tuned |", "| ebb-drain |", "| ebb-threshold |",
+                "| oracle (replayed) |", "| oracle (fluid plan) |", "lower bound", "median of 2 runs",
+                "| ebb-drain rate×0.5 |", "| ebb-drain-kip848 |", "| ebb-drain-window12 |", "`keda-tuned`: lagThreshold");
         assertThat(Files.readString(results.resolve("simulation-tiny.json")))
-                .contains("\"name\": \"tiny\"", "\"policy\": \"ebb-drain\"", "\"lowerBoundReplicaSeconds\"");
+                .contains("\"name\": \"tiny\"", "\"policy\": \"ebb-drain\"", "\"lowerBoundReplicaSeconds\"",
+                        "\"replicaSecondsMax\"");
         String svg = Files.readString(results.resolve("simulation-tiny.svg"));
         assertThat(svg).startsWith("<svg").contains("<polyline", "ebb-drain", "SLO 30s").endsWith("</svg>\n");
     }

@@ -423,21 +423,23 @@ public final class ScalingPolicy {
                     }
                 }
             }
-            // Scaling up, the cheapest count as fast as ceil(need) may fall short; the backlog it leaves shows in
-            // the next projection, and a short burst is over before a faster count would pay off. Scaling down
-            // (or holding), the count never drops below what keeps up with arrivals: the busiest member's
-            // partitions would fall behind for good while the total lag looks small, then the count would rise
-            // again (6 -> 7 -> 6 for 5,500/s on 32 partitions).
-            // The same holds once the oldest record is older than half the SLO: a shortfall against arrivals has
-            // outlasted a burst (a slowly rising load whose count stays one short of keeping up).
-            int replicas = atRisk ? enoughMembers(need) : partitionAware(need);
+            // The cheapest count whose effective capacity meets the need: the group is as fast as its busiest
+            // member, so a need of 6.3 on 8 partitions is 8 members (4 to 7 all do the work of 4). Rounding down to
+            // a count as slow as ceil(need) broke the deadline: `ebb demo` (8 partitions, 100/s per worker, drain
+            // within 20s) went 8 -> 4 with 11,666 records of lag, half the capacity the deadline needed.
+            // Scaling down (or holding), the count also never drops below what keeps up with arrivals: the busiest
+            // member's partitions would fall behind for good while the total lag looks small, then the count would
+            // rise again (6 -> 7 -> 6 for 5,500/s on 32 partitions).
+            // Once the oldest record is older than half the SLO, a margin over arrivals: a shortfall against
+            // arrivals has outlasted a burst (a slowly rising load whose count stays one short of keeping up).
+            int replicas = enoughMembers(need);
             boolean ageing = spec.maxTimeLag().isPresent() && timeLag.isPresent()
                     && seconds(timeLag.get()) * 2 >= seconds(spec.maxTimeLag().get());
             if (!atRisk && ageing) {
                 // With a margin (half the tolerance): members are not all equally fast, and the slowest of the
                 // busiest sets the pace. The tolerance band does not hold it back: the backlog is already old.
                 int keepUp = enoughMembers(arrivals * (1 + spec.tolerance() / 2) / rate);
-                if (keepUp > replicas && keepUp > current) {
+                if (keepUp > current) {
                     notes.add("the oldest record is past half the SLO: " + keepUp + " keep up with arrivals");
                     keepingUp = true;
                 }
@@ -448,9 +450,6 @@ public final class ScalingPolicy {
             if (replicas > ceil(need)) {
                 notes.add("rounded up to " + replicas + ": at most " + perMemberNote(replicas)
                         + " partitions per member, so fewer members would not keep up");
-            } else if (replicas < ceil(need)) {
-                notes.add("rounded down to " + replicas + ": " + ceil(need) + " members would not process faster ("
-                        + perMemberNote(replicas) + " partitions on the busiest)");
             }
             int cap = partitionCap();
             if (replicas > cap) {
@@ -579,8 +578,8 @@ public final class ScalingPolicy {
 
         /**
          * The fewest replicas whose effective parallelism is at least {@code need}: at most {@code floor(P / need)}
-         * partitions per member. Used when the SLO is at risk, where capacity matters more than cost (a need of 30 on
-         * 32 partitions is 32 members: 16 would do the work of 16).
+         * partitions per member (a need of 12.9 on 32 partitions is 16 members: 13 to 15 do the work of 10.7; a need
+         * of 30 is 32 members: 16 would do the work of 16). A deadline the policy states holds at this count.
          */
         private int enoughMembers(double need) {
             int partitions = obs.partitionCount();
@@ -597,23 +596,6 @@ public final class ScalingPolicy {
             int partitions = obs.partitionCount();
             int members = Math.max(1, Math.min(replicas, partitions));
             return (partitions + members - 1) / members;
-        }
-
-        /**
-         * The cheapest count as fast as {@code ceil(need)} members: the group is as fast as its busiest member, so
-         * counts that leave the busiest member's partition load unchanged add nothing (9 or 10 members on 32
-         * partitions do the work of 8, 12 to 15 the work of 11). Rounding down, not up to a faster count: when the
-         * lower count falls short, the projected backlog grows and the next decision adds what it needs, which on
-         * the simulator's traces costs far less than paying for the faster count at every boundary.
-         */
-        private int partitionAware(double need) {
-            int partitions = obs.partitionCount();
-            int plain = ceil(need);
-            if (spec.groupKind() != GroupKind.CONSUMER || partitions <= 0 || plain <= 0 || plain >= partitions) {
-                return plain;
-            }
-            int perMember = (partitions + plain - 1) / plain;
-            return (partitions + perMember - 1) / perMember;
         }
 
         // ---- capacity learning ----------------------------------------------------------------------------------

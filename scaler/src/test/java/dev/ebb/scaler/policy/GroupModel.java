@@ -200,6 +200,11 @@ final class GroupModel {
         return replicaStarts.size();
     }
 
+    /** Records produced and not yet consumed. */
+    double backlog() {
+        return produced - consumed;
+    }
+
     double now() {
         return t;
     }
