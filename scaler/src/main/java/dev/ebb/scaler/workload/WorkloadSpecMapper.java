@@ -113,10 +113,7 @@ public final class WorkloadSpecMapper {
                 problems.add("Invalid value '" + kafka.getBootstrapServers()
                         + "' for spec.kafka.bootstrapServers: must not be blank");
             } else {
-                if (kafka.getConfig() != null) {
-                    kafka.getConfig().forEach(clientConfig::put);
-                }
-                secretConfig.forEach(clientConfig::put);
+                clientConfig.putAll(KafkaClientMapper.clientConfig(kafka, secretConfig, problems));
                 clientConfig.put("bootstrap.servers", bootstrap);
                 String configIdentity = kafka.getConfig() == null || kafka.getConfig().isEmpty() ? ""
                         : "config:" + Integer.toHexString(new java.util.TreeMap<>(kafka.getConfig()).hashCode());
