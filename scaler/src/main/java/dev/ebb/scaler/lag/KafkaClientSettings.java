@@ -24,8 +24,8 @@ public final class KafkaClientSettings {
     /** Shown instead of a secret value. */
     public static final String HIDDEN = "[hidden]";
 
-    static final String PLAIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
-    static final String SCRAM_MODULE = "org.apache.kafka.common.security.scram.ScramLoginModule";
+    public static final String PLAIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
+    public static final String SCRAM_MODULE = "org.apache.kafka.common.security.scram.ScramLoginModule";
 
     private static final Set<String> PROTOCOLS = Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
     private static final Set<String> MECHANISMS = Set.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
@@ -167,8 +167,8 @@ public final class KafkaClientSettings {
         return out;
     }
 
-    /** Why this key/value is refused, or null when allowed. */
-    static String problem(String key, String value) {
+    /** The rule this key/value breaks, or null when allowed. The rule never contains the value. */
+    public static String problem(String key, String value) {
         if (key == null || key.isBlank()) {
             return "the key must not be blank";
         }

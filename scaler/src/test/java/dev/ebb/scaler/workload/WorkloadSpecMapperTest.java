@@ -178,6 +178,7 @@ class WorkloadSpecMapperTest {
     @Test
     void keepsSecretValuesOutOfTheClusterKeyAndToString() {
         ScaledWorkload sw = Serialization.unmarshal(MINIMAL, ScaledWorkload.class);
+        sw.getSpec().getKafka().setSecuritySecretRef(new dev.ebb.scaler.workload.spec.SecretRefSpec("kafka"));
         CatalogEntry entry = WorkloadSpecMapper.map(new WorkloadId("shop", "orders"), sw.getSpec(),
                 Map.of("sasl.jaas.config", JAAS, "security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512"),
                 "secret:shop/kafka@7", Map.of());
