@@ -243,7 +243,7 @@ public final class KafkaAdminLagSource implements LagSource {
             return CompletableFuture.completedFuture(Map.of());
         }
         pollAuthFailure = null;
-        CompletableFuture<Map<GroupQuery, GroupReport>> polled;
+        CompletionStage<Map<GroupQuery, GroupReport>> polled;
         try {
             polled = new Poll(distinct).run().exceptionally(t -> allUnavailable(distinct, t));
         } catch (RuntimeException e) {
