@@ -229,22 +229,24 @@ public final class KafkaBroker implements AutoCloseable {
         }
         Map<String, Object> config = saslSslClientConfig(username, password);
         config.put(AdminClientConfig.CLIENT_ID_CONFIG, "ebb-testkit");
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
-        Instant deadline = Instant.now().plus(READY_TIMEOUT);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        Instant deadline = Instant.now().plus(READY_TIMEOUT.multipliedBy(2));
+        Exception last = null;
         while (Instant.now().isBefore(deadline)) {
             try (Admin admin = Admin.create(config)) {
-                admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
+                admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for SCRAM user " + username, e);
             } catch (Exception e) {
-                sleep(Duration.ofMillis(100));
+                last = e;
+                sleep(Duration.ofMillis(200));
             }
         }
         throw new IllegalStateException("SCRAM user " + username + " not accepted by " + saslSslBootstrapServers()
-                + " within " + READY_TIMEOUT.toSeconds() + " s");
+                + " within " + READY_TIMEOUT.multipliedBy(2).toSeconds() + " s: " + last, last);
     }
 
     private Map<String, String> securityProperties() throws IOException {
