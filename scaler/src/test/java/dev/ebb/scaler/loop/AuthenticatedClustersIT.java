@@ -8,6 +8,7 @@ import dev.ebb.function.FunctionWorker;
 import dev.ebb.function.RunningWorker;
 import dev.ebb.function.WorkerConfig;
 import dev.ebb.scaler.cli.LagCommand;
+import dev.ebb.scaler.OutputCapture;
 import dev.ebb.scaler.lag.GroupQuery;
 import dev.ebb.scaler.lag.KafkaAdminLagSource;
 import dev.ebb.scaler.metrics.ScalerMetrics;
@@ -29,7 +30,6 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -46,9 +46,6 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -139,7 +136,7 @@ class AuthenticatedClustersIT {
 
     @Test
     void aWorkloadWithWrongCredentialsHoldsWithOneLogLineWhileTheOthersScaleAndNoSecretLeaks() throws Exception {
-        Capture capture = Capture.start();
+        OutputCapture capture = OutputCapture.start();
         Vertx vertx = Vertx.vertx();
         ScalerLoop loop = null;
         RunningWorker worker = null;
@@ -300,70 +297,5 @@ class AuthenticatedClustersIT {
             Thread.sleep(100);
         }
         throw new AssertionError("condition not met within 120 s");
-    }
-
-    /** Everything written to System.out, System.err and java.util.logging while it runs (still printed). */
-    private static final class Capture {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final PrintStream out = System.out;
-        private final PrintStream err = System.err;
-        private final Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                synchronized (bytes) {
-                    String line = r.getLevel() + " " + r.getLoggerName() + " " + new java.util.logging.SimpleFormatter()
-                            .formatMessage(r) + (r.getThrown() == null ? "" : " " + r.getThrown()) + "\n";
-                    bytes.writeBytes(line.getBytes(StandardCharsets.UTF_8));
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-
-        static Capture start() {
-            Capture c = new Capture();
-            System.setOut(new PrintStream(c.tee(c.out), true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(c.tee(c.err), true, StandardCharsets.UTF_8));
-            Logger.getLogger("").addHandler(c.handler);
-            return c;
-        }
-
-        private OutputStream tee(PrintStream original) {
-            return new OutputStream() {
-                @Override
-                public void write(int b) {
-                    synchronized (bytes) {
-                        bytes.write(b);
-                    }
-                    original.write(b);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    synchronized (bytes) {
-                        bytes.write(b, off, len);
-                    }
-                    original.write(b, off, len);
-                }
-            };
-        }
-
-        void stop() {
-            System.setOut(out);
-            System.setErr(err);
-            Logger.getLogger("").removeHandler(handler);
-        }
-
-        String text() {
-            synchronized (bytes) {
-                return bytes.toString(StandardCharsets.UTF_8);
-            }
-        }
     }
 }
