@@ -211,8 +211,7 @@ public final class KafkaClientSettings {
             case JAAS -> jaasProblem(value);
             case PEM_TYPE -> v.equalsIgnoreCase("PEM") ? null
                     : "must be PEM (keystore files are not allowed; give the certificates as PEM content)";
-            case CERTIFICATES -> v.startsWith("-----BEGIN CERTIFICATE-----") && v.endsWith("-----END CERTIFICATE-----")
-                    ? null : "must be PEM certificates (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)";
+            case CERTIFICATES -> certificatesProblem(v);
             case PRIVATE_KEY -> privateKeyProblem(v);
             case KEY_PASSWORD -> v.isEmpty() ? "must not be empty" : null;
             case ENDPOINT_IDENTIFICATION -> v.isEmpty() || v.equalsIgnoreCase("https") ? null
@@ -235,7 +234,45 @@ public final class KafkaClientSettings {
         boolean plain = v.startsWith("-----BEGIN PRIVATE KEY-----") && v.endsWith("-----END PRIVATE KEY-----");
         boolean encrypted = v.startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
                 && v.endsWith("-----END ENCRYPTED PRIVATE KEY-----");
-        return plain || encrypted ? null : "must be one PEM PKCS#8 private key (-----BEGIN PRIVATE KEY----- ...)";
+        if (!plain && !encrypted) {
+            return "must be one PEM PKCS#8 private key (-----BEGIN PRIVATE KEY----- ...)";
+        }
+        byte[] der;
+        try {
+            String body = v.substring(v.indexOf('\n') + 1, v.lastIndexOf("-----END")).replaceAll("\\s", "");
+            der = java.util.Base64.getDecoder().decode(body);
+        } catch (IllegalArgumentException | StringIndexOutOfBoundsException e) {
+            return "must be one PEM PKCS#8 private key (its body is not base64)";
+        }
+        if (encrypted) {
+            return null; // needs ssl.key.password to be read; Kafka reports a wrong one when it connects
+        }
+        // Kafka's PEM key store tries these algorithms; a key none of them reads fails the Admin client later.
+        for (String algorithm : List.of("RSA", "EC", "DSA")) {
+            try {
+                java.security.KeyFactory.getInstance(algorithm)
+                        .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+                return null;
+            } catch (java.security.GeneralSecurityException | RuntimeException e) {
+                // try the next algorithm
+            }
+        }
+        return "must be an RSA, EC or DSA PKCS#8 private key (it does not parse as one)";
+    }
+
+    /** PEM certificates that the JDK can read: a malformed one would fail the Admin client on every poll. */
+    private static String certificatesProblem(String v) {
+        if (!v.startsWith("-----BEGIN CERTIFICATE-----") || !v.endsWith("-----END CERTIFICATE-----")) {
+            return "must be PEM certificates (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)";
+        }
+        try {
+            java.util.Collection<? extends java.security.cert.Certificate> certs = java.security.cert.CertificateFactory
+                    .getInstance("X.509").generateCertificates(new java.io.ByteArrayInputStream(
+                            v.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            return certs.isEmpty() ? "must contain at least one PEM certificate" : null;
+        } catch (java.security.cert.CertificateException | RuntimeException e) {
+            return "must be PEM certificates that parse as X.509 (" + e.getClass().getSimpleName() + ")";
+        }
     }
 
     /** The login module class of a JAAS configuration, or null when it does not parse. */

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import dev.ebb.testkit.TestCertificates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,9 +18,10 @@ class KafkaClientSettingsTest {
             + "password=\"" + PASSWORD + "\";";
     static final String PLAIN = "org.apache.kafka.common.security.plain.PlainLoginModule required username=ebb "
             + "password=\"" + PASSWORD + "\";";
-    static final String CERT = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----";
-    static final String KEY_BODY = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg";
-    static final String KEY = "-----BEGIN PRIVATE KEY-----\n" + KEY_BODY + "\n-----END PRIVATE KEY-----";
+    static final TestCertificates CERTS = TestCertificates.generate("ebb");
+    static final String CERT = CERTS.caCertificate().trim();
+    static final String KEY = CERTS.clientKey().trim();
+    static final String KEY_BODY = KEY.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
 
     /** A refused setting and the words its message must contain. */
     record Refused(String name, String key, String value, String rule) {
@@ -97,6 +99,13 @@ class KafkaClientSettingsTest {
                 new Refused("JAAS with an octal escape", "sasl.jaas.config",
                         "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"a\\101\" "
                                 + "password=\"" + PASSWORD + "\";", "backslash escape"),
+                new Refused("a certificate that does not parse", "ssl.truststore.certificates",
+                        "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----", "parse as X.509"),
+                new Refused("a key that does not parse", "ssl.keystore.key",
+                        "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49\n-----END PRIVATE KEY-----",
+                        "does not parse"),
+                new Refused("a key that is not base64", "ssl.keystore.key",
+                        "-----BEGIN PRIVATE KEY-----\n$$$\n-----END PRIVATE KEY-----", "not base64"),
                 new Refused("a huge value", "client.rack", "r".repeat(70_000), "at most"));
     }
 

@@ -7,6 +7,7 @@ import dev.ebb.scaler.workload.spec.KafkaSpec;
 import dev.ebb.scaler.workload.spec.SaslAuthentication;
 import dev.ebb.scaler.workload.spec.SecretRefSpec;
 import dev.ebb.scaler.workload.spec.TlsAuthentication;
+import dev.ebb.testkit.TestCertificates;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +15,11 @@ import org.junit.jupiter.api.Test;
 
 class KafkaClientMapperTest {
 
-    static final String CA = "-----BEGIN CERTIFICATE-----\nMIIBca\n-----END CERTIFICATE-----";
-    static final String USER_CRT = "-----BEGIN CERTIFICATE-----\nMIIBuser\n-----END CERTIFICATE-----";
-    static final String KEY_BODY = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgSECRET";
-    static final String USER_KEY = "-----BEGIN PRIVATE KEY-----\n" + KEY_BODY + "\n-----END PRIVATE KEY-----\n";
+    static final TestCertificates CERTS = TestCertificates.generate("orders-fn");
+    static final String CA = CERTS.caCertificate().trim();
+    static final String USER_CRT = CERTS.clientCertificate().trim();
+    static final String USER_KEY = CERTS.clientKey();
+    static final String KEY_BODY = USER_KEY.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
 
     private final List<String> problems = new ArrayList<>();
 
