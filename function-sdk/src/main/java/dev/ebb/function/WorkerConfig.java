@@ -1,5 +1,6 @@
 package dev.ebb.function;
 
+import dev.ebb.function.internal.KafkaAuth;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -48,6 +49,13 @@ import java.util.UUID;
  *   <tr><td>EBB_WORKER_ID</td><td>$HOSTNAME-random</td><td>client id; prefix of the transactional id</td></tr>
  *   <tr><td>EBB_KAFKA_*</td><td></td><td>passed to the Kafka clients: {@code EBB_KAFKA_SECURITY_PROTOCOL=SSL} becomes
  *       {@code security.protocol=SSL}; in a properties file write {@code kafka.security.protocol=SSL}</td></tr>
+ *   <tr><td>EBB_SASL_MECHANISM</td><td>none</td><td>{@code PLAIN}, {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512};
+ *       with EBB_SASL_USERNAME and EBB_SASL_PASSWORD, or EBB_SASL_USERNAME_FILE / EBB_SASL_PASSWORD_FILE (mounted
+ *       Secret keys)</td></tr>
+ *   <tr><td>EBB_TLS</td><td>true when a TLS file is set</td><td>TLS to the brokers (SSL, or SASL_SSL with SASL)</td></tr>
+ *   <tr><td>EBB_TLS_CA_FILE</td><td>none</td><td>PEM CA certificates to trust (Strimzi {@code ca.crt})</td></tr>
+ *   <tr><td>EBB_TLS_CERT_FILE, EBB_TLS_KEY_FILE</td><td>none</td><td>client certificate and PKCS#8 key, PEM (mutual
+ *       TLS; Strimzi {@code user.crt}, {@code user.key})</td></tr>
  *   <tr><td>EBB_CONFIG_FILE</td><td></td><td>({@link #fromEnv()} only) a properties file read first; environment
  *       variables override it</td></tr>
  * </table>
@@ -199,6 +207,18 @@ public record WorkerConfig(
     return new Builder();
   }
 
+  /** As the record's, with secret Kafka settings (passwords, JAAS, private keys) shown as {@code [hidden]}. */
+  @Override
+  public String toString() {
+    return "WorkerConfig[bootstrapServers=" + bootstrapServers + ", topics=" + topics + ", group=" + group
+        + ", shareGroup=" + shareGroup + ", outputTopic=" + outputTopic + ", dlqTopic=" + dlqTopic + ", retries="
+        + retries + ", retryBackoff=" + retryBackoff + ", retryBackoffMax=" + retryBackoffMax + ", concurrency="
+        + concurrency + ", ordering=" + ordering + ", groupProtocol=" + groupProtocol + ", guarantee=" + guarantee
+        + ", commitInterval=" + commitInterval + ", shutdownGrace=" + shutdownGrace + ", maxInFlight=" + maxInFlight
+        + ", httpPort=" + httpPort + ", offsetReset=" + offsetReset + ", workerId=" + workerId + ", kafka="
+        + KafkaAuth.redacted(kafka) + "]";
+  }
+
   public Builder toBuilder() {
     Builder b = new Builder();
     b.bootstrapServers = bootstrapServers;
@@ -309,6 +329,15 @@ public record WorkerConfig(
         b.kafka.put(k.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
       } else if (k.startsWith("kafka.") && k.length() > "kafka.".length()) {
         b.kafka.put(k.substring("kafka.".length()), v);
+      }
+    });
+    KafkaAuth.settings(settings, problems).forEach((k, v) -> {
+      if (b.kafka.containsKey(k)) {
+        problems.add("Invalid value " + (KafkaAuth.isSecret(k) ? "[hidden]" : b.kafka.get(k)) + " for "
+            + KAFKA_PREFIX + k.toUpperCase(Locale.ROOT).replace('.', '_') + ": " + k + " is also set by the "
+            + "EBB_SASL_* / EBB_TLS* settings; set it in one place only");
+      } else {
+        b.kafka.put(k, v);
       }
     });
     WorkerConfig config = null;

@@ -111,4 +111,65 @@ class WorkerConfigTest {
         .hasMessageContaining("Invalid value PT1S for EBB_RETRY_BACKOFF_MAX: must be >= EBB_RETRY_BACKOFF (PT5S)")
         .hasMessageContaining("Invalid value 0 for EBB_MAX_IN_FLIGHT: must be >= 1");
   }
+
+  @Test
+  void buildsSaslSettingsFromMountedSecretFiles(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("username"), "orders-fn\n");
+    Files.writeString(dir.resolve("password"), "pa\"ss\\w0rd\n");
+    Files.writeString(dir.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    Map<String, String> s = new java.util.HashMap<>(MINIMAL);
+    s.put("EBB_SASL_MECHANISM", "SCRAM-SHA-512");
+    s.put("EBB_SASL_USERNAME_FILE", dir.resolve("username").toString());
+    s.put("EBB_SASL_PASSWORD_FILE", dir.resolve("password").toString());
+    s.put("EBB_TLS_CA_FILE", dir.resolve("ca.crt").toString());
+
+    WorkerConfig c = WorkerConfig.from(s);
+
+    assertThat(c.kafka()).containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+        .containsEntry("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required "
+            + "username=\"orders-fn\" password=\"pa\\\"ss\\\\w0rd\";")
+        .containsEntry("ssl.truststore.type", "PEM")
+        .containsEntry("ssl.truststore.certificates", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----");
+    assertThat(c.toString()).doesNotContain("w0rd").contains("sasl.jaas.config=[hidden]");
+  }
+
+  @Test
+  void buildsMutualTlsSettingsFromStrimziUserFiles(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("user.crt"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    Files.writeString(dir.resolve("user.key"), "-----BEGIN PRIVATE KEY-----\nSECRETKEYBODY\n-----END PRIVATE KEY-----\n");
+    Map<String, String> s = new java.util.HashMap<>(MINIMAL);
+    s.put("EBB_TLS_CERT_FILE", dir.resolve("user.crt").toString());
+    s.put("EBB_TLS_KEY_FILE", dir.resolve("user.key").toString());
+
+    WorkerConfig c = WorkerConfig.from(s);
+
+    assertThat(c.kafka()).containsEntry("security.protocol", "SSL").containsEntry("ssl.keystore.type", "PEM")
+        .containsEntry("ssl.keystore.key", "-----BEGIN PRIVATE KEY-----\nSECRETKEYBODY\n-----END PRIVATE KEY-----");
+    assertThat(c.toString()).doesNotContain("SECRETKEYBODY").contains("ssl.keystore.key=[hidden]");
+  }
+
+  @Test
+  void reportsCredentialProblemsWithoutTheirValues() {
+    Map<String, String> s = new java.util.HashMap<>(MINIMAL);
+    s.put("EBB_SASL_MECHANISM", "GSSAPI");
+    s.put("EBB_SASL_PASSWORD", "hunter2");
+    s.put("EBB_TLS_CERT_FILE", "/no/such/user.crt");
+    assertThatThrownBy(() -> WorkerConfig.from(s))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+            "Invalid value GSSAPI for EBB_SASL_MECHANISM: must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512",
+            "Missing EBB_SASL_USERNAME (or EBB_SASL_USERNAME_FILE): EBB_SASL_MECHANISM is set",
+            "Missing EBB_TLS_KEY_FILE: EBB_TLS_CERT_FILE and EBB_TLS_KEY_FILE go together (a client certificate "
+                + "and its private key)"))
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void toStringHidesSecretPassThroughSettings() {
+    WorkerConfig c = WorkerConfig.builder().bootstrapServers("k:9092").topics("t").group("g")
+        .kafka("sasl.jaas.config", "x required password=\"hunter2\";").kafka("ssl.key.password", "hunter3")
+        .kafka("security.protocol", "SASL_SSL").build();
+    assertThat(c.toString()).doesNotContain("hunter2").doesNotContain("hunter3")
+        .contains("security.protocol=SASL_SSL", "bootstrapServers=k:9092");
+  }
 }

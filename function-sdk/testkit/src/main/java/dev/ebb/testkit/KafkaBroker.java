@@ -24,6 +24,9 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
@@ -52,16 +55,30 @@ public final class KafkaBroker implements AutoCloseable {
     private final int brokerPort;
     private final int controllerPort;
     private final Thread shutdownHook;
+    private final TestCertificates certificates;
+    private final int saslSslPort;
+    private final int mutualTlsPort;
     private Process process;
     private boolean closed;
 
     private KafkaBroker(Path dir, Map<String, String> extraServerProperties) throws IOException {
+        this(dir, extraServerProperties, false, false);
+    }
+
+    private KafkaBroker(Path dir, Map<String, String> extraServerProperties, boolean saslSsl, boolean mutualTls)
+            throws IOException {
         this.dir = dir;
         this.clusterId = Uuid.randomUuid().toString();
         this.brokerPort = freePort();
         this.controllerPort = freePort();
+        this.saslSslPort = saslSsl ? freePort() : -1;
+        this.mutualTlsPort = mutualTls ? freePort() : -1;
+        this.certificates = saslSsl || mutualTls ? TestCertificates.generate("ebb-client") : null;
         this.propertiesFile = dir.resolve("server.properties");
         Map<String, String> props = defaultProperties();
+        if (certificates != null) {
+            props.putAll(securityProperties());
+        }
         props.putAll(extraServerProperties);
         StringBuilder text = new StringBuilder();
         props.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
@@ -89,6 +106,179 @@ public final class KafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not prepare a Kafka broker: " + e.getMessage(), e);
         }
+    }
+
+    /** Chooses listeners besides PLAINTEXT: SASL_SSL with SCRAM-SHA-512, and/or mutual TLS. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A broker with more listeners than the default PLAINTEXT one (which stays, for the testkit's own calls and
+     * inter-broker traffic). TLS listeners use a CA and certificates generated for this broker
+     * ({@link #certificates()}); no authorizer runs, so any authenticated client may do anything.
+     */
+    public static final class Builder {
+        private final Map<String, String> serverProperties = new LinkedHashMap<>();
+        private boolean saslSsl;
+        private boolean mutualTls;
+
+        private Builder() {
+        }
+
+        /** A SASL_SSL listener accepting SCRAM-SHA-512; add users with {@link #createScramUser}. */
+        public Builder saslSslScram() {
+            saslSsl = true;
+            return this;
+        }
+
+        /** An SSL listener that requires a client certificate signed by {@link #certificates()}' CA. */
+        public Builder mutualTls() {
+            mutualTls = true;
+            return this;
+        }
+
+        /** Server properties that override or add to the defaults. */
+        public Builder serverProperties(Map<String, String> properties) {
+            serverProperties.putAll(properties);
+            return this;
+        }
+
+        public KafkaBroker start() {
+            try {
+                KafkaBroker broker = new KafkaBroker(Files.createTempDirectory("ebb-kafka-"), serverProperties,
+                        saslSsl, mutualTls);
+                try {
+                    broker.launch();
+                } catch (RuntimeException e) {
+                    broker.close();
+                    throw e;
+                }
+                return broker;
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not prepare a Kafka broker: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The CA, server and client certificates of the TLS listeners. */
+    public TestCertificates certificates() {
+        if (certificates == null) {
+            throw new IllegalStateException("broker " + bootstrapServers() + " has no TLS listener");
+        }
+        return certificates;
+    }
+
+    /** {@code localhost:PORT} of the SASL_SSL (SCRAM-SHA-512) listener. */
+    public String saslSslBootstrapServers() {
+        if (saslSslPort < 0) {
+            throw new IllegalStateException("broker " + bootstrapServers() + " has no SASL_SSL listener");
+        }
+        return "localhost:" + saslSslPort;
+    }
+
+    /** {@code localhost:PORT} of the mutual-TLS listener (client certificate required). */
+    public String mutualTlsBootstrapServers() {
+        if (mutualTlsPort < 0) {
+            throw new IllegalStateException("broker " + bootstrapServers() + " has no mutual-TLS listener");
+        }
+        return "localhost:" + mutualTlsPort;
+    }
+
+    /** Client settings for the SASL_SSL listener as {@code username}, trusting the broker's CA (PEM content). */
+    public Map<String, Object> saslSslClientConfig(String username, String password) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, saslSslBootstrapServers());
+        config.put("security.protocol", "SASL_SSL");
+        config.put("sasl.mechanism", "SCRAM-SHA-512");
+        config.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                + username + "\" password=\"" + password + "\";");
+        config.put("ssl.truststore.type", "PEM");
+        config.put("ssl.truststore.certificates", certificates().caCertificate());
+        return config;
+    }
+
+    /** Client settings for the mutual-TLS listener with the generated client certificate (PEM content). */
+    public Map<String, Object> mutualTlsClientConfig() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, mutualTlsBootstrapServers());
+        config.put("security.protocol", "SSL");
+        config.put("ssl.truststore.type", "PEM");
+        config.put("ssl.truststore.certificates", certificates().caCertificate());
+        config.put("ssl.keystore.type", "PEM");
+        config.put("ssl.keystore.certificate.chain", certificates().clientCertificate());
+        config.put("ssl.keystore.key", certificates().clientKey());
+        return config;
+    }
+
+    /**
+     * Adds (or changes) a SCRAM-SHA-512 user through the PLAINTEXT listener and waits until the SASL_SSL listener
+     * accepts it.
+     */
+    public void createScramUser(String username, String password) {
+        try (Admin admin = Admin.create(adminConfig())) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(username,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password))).all().get(30,
+                    TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating SCRAM user " + username, e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("could not create SCRAM user " + username + " on " + bootstrapServers()
+                    + ": " + e.getMessage(), e);
+        }
+        Map<String, Object> config = saslSslClientConfig(username, password);
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "ebb-testkit");
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        Instant deadline = Instant.now().plus(READY_TIMEOUT.multipliedBy(2));
+        Exception last = null;
+        while (Instant.now().isBefore(deadline)) {
+            try (Admin admin = Admin.create(config)) {
+                admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for SCRAM user " + username, e);
+            } catch (Exception e) {
+                last = e;
+                sleep(Duration.ofMillis(200));
+            }
+        }
+        throw new IllegalStateException("SCRAM user " + username + " not accepted by " + saslSslBootstrapServers()
+                + " within " + READY_TIMEOUT.multipliedBy(2).toSeconds() + " s: " + last, last);
+    }
+
+    private Map<String, String> securityProperties() throws IOException {
+        Path keystore = dir.resolve("server.pem");
+        Files.writeString(keystore, certificates.serverKey() + certificates.serverCertificateChain(),
+                StandardCharsets.UTF_8);
+        Path truststore = dir.resolve("ca.crt");
+        Files.writeString(truststore, certificates.caCertificate(), StandardCharsets.UTF_8);
+        Map<String, String> p = new LinkedHashMap<>();
+        StringBuilder listeners = new StringBuilder("PLAINTEXT://localhost:" + brokerPort);
+        StringBuilder map = new StringBuilder("PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        if (saslSslPort > 0) {
+            listeners.append(",SASL_SSL://localhost:").append(saslSslPort);
+            map.append(",SASL_SSL:SASL_SSL");
+            p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+            p.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", "SCRAM-SHA-512");
+            p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        }
+        if (mutualTlsPort > 0) {
+            listeners.append(",MTLS://localhost:").append(mutualTlsPort);
+            map.append(",MTLS:SSL");
+            p.put("listener.name.mtls.ssl.client.auth", "required");
+        }
+        p.put("listeners", listeners + ",CONTROLLER://localhost:" + controllerPort);
+        p.put("advertised.listeners", listeners.toString());
+        p.put("listener.security.protocol.map", map.toString());
+        p.put("ssl.keystore.type", "PEM");
+        p.put("ssl.keystore.location", keystore.toString());
+        p.put("ssl.truststore.type", "PEM");
+        p.put("ssl.truststore.location", truststore.toString());
+        return p;
     }
 
     /** {@code localhost:PORT} of the PLAINTEXT listener; stable across kill and restart. */

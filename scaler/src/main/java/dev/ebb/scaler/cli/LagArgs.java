@@ -88,6 +88,15 @@ record LagArgs(String bootstrapServers, List<String> groups, List<String> topics
         return queries;
     }
 
+    /** As the record's, with secret client settings (JAAS, passwords, keys) shown as {@code [hidden]}. */
+    @Override
+    public String toString() {
+        return "LagArgs[bootstrapServers=" + bootstrapServers + ", groups=" + groups + ", topics=" + topics + ", kind="
+                + kind + ", isolation=" + isolation + ", reset=" + reset + ", mode=" + mode + ", interval=" + interval
+                + ", count=" + count + ", output=" + output + ", clientConfig="
+                + dev.ebb.scaler.lag.KafkaClientSettings.redacted(clientConfig) + ", timeout=" + timeout + "]";
+    }
+
     static LagArgs parse(String[] args) throws BadArguments, HelpRequested {
         List<String> problems = new ArrayList<>();
         String bootstrap = null;

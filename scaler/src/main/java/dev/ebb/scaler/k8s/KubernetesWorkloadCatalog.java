@@ -1,13 +1,14 @@
 package dev.ebb.scaler.k8s;
 
 import dev.ebb.scaler.workload.CatalogEntry;
+import dev.ebb.scaler.workload.KafkaClientMapper;
 import dev.ebb.scaler.workload.Pause;
 import dev.ebb.scaler.workload.Workload;
 import dev.ebb.scaler.workload.WorkloadCatalog;
 import dev.ebb.scaler.workload.WorkloadId;
 import dev.ebb.scaler.workload.WorkloadSpecMapper;
+import dev.ebb.scaler.workload.spec.KafkaSpec;
 import dev.ebb.scaler.workload.spec.ScaledWorkload;
-import dev.ebb.scaler.workload.spec.SecretRefSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReference;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * whenever a ScaledWorkload or a HorizontalPodAutoscaler changes (and periodically, to pick up rotated Secrets), so
  * {@link #entries()} is a non-blocking read of the latest snapshot.
  *
- * <p>Secrets named by {@code spec.kafka.securitySecretRef} are read by reference with {@code get} (no list/watch of
+ * <p>Secrets named by {@code spec.kafka.securitySecretRef} and {@code spec.kafka.authentication} are read by reference with {@code get} (no list/watch of
  * Secrets is needed) and their values go only into the Admin client's configuration. A workload whose target is
  * already driven by an HPA is paused with a condition rather than fought over.
  */
@@ -198,22 +199,29 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
         WorkloadId id = new WorkloadId(sw.getMetadata().getNamespace(), sw.getMetadata().getName());
         Map<String, String> annotations = sw.getMetadata().getAnnotations() == null ? Map.of()
                 : sw.getMetadata().getAnnotations();
-        Map<String, String> secretConfig = Map.of();
-        String identity = "";
-        SecretRefSpec ref = sw.getSpec() == null || sw.getSpec().getKafka() == null ? null
-                : sw.getSpec().getKafka().getSecuritySecretRef();
-        if (ref != null && ref.getName() != null && !ref.getName().isBlank()) {
-            CachedSecret cached = secret(id.namespace(), ref.getName());
+        Map<String, Map<String, String>> secretData = new LinkedHashMap<>();
+        List<String> identities = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        KafkaSpec kafka = sw.getSpec() == null ? null : sw.getSpec().getKafka();
+        for (Map.Entry<String, String> ref : KafkaClientMapper.referencedSecrets(kafka).entrySet()) {
+            if (secretData.containsKey(ref.getValue())) {
+                continue;
+            }
+            CachedSecret cached = secret(id.namespace(), ref.getValue());
             if (cached.secret().isEmpty()) {
-                return new CatalogEntry.Invalid(id, List.of("Invalid value '" + ref.getName()
-                        + "' for spec.kafka.securitySecretRef.name: " + cached.error()));
+                missing.add("Invalid value '" + ref.getValue() + "' for " + ref.getKey() + ".name: " + cached.error());
+                continue;
             }
             Secret secret = cached.secret().get();
-            secretConfig = decode(secret);
-            identity = "secret:" + id.namespace() + "/" + ref.getName() + "@"
-                    + secret.getMetadata().getResourceVersion();
+            secretData.put(ref.getValue(), decode(secret));
+            identities.add("secret:" + id.namespace() + "/" + ref.getValue() + "@"
+                    + secret.getMetadata().getResourceVersion());
         }
-        CatalogEntry entry = WorkloadSpecMapper.map(id, sw.getSpec(), secretConfig, identity, annotations);
+        if (!missing.isEmpty()) {
+            return new CatalogEntry.Invalid(id, missing);
+        }
+        CatalogEntry entry = WorkloadSpecMapper.mapWithSecrets(id, sw.getSpec(), secretData,
+                String.join(";", identities), annotations);
         if (entry instanceof CatalogEntry.Valid valid && valid.workload().pause() instanceof Pause.None) {
             Optional<String> hpa = conflictingHpa(valid.workload());
             if (hpa.isPresent()) {

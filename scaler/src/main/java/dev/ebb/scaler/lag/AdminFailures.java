@@ -42,6 +42,15 @@ final class AdminFailures {
      */
     static Observation.Unavailable unavailable(Instant at, Throwable failure, String subject, String bootstrap,
                                                Duration apiTimeout) {
+        return unavailable(at, failure, subject, bootstrap, apiTimeout, "");
+    }
+
+    /**
+     * @param security how the client authenticates, for authentication failures: {@code SASL_SSL SCRAM-SHA-512},
+     *                 {@code SSL with a client certificate}; never a credential
+     */
+    static Observation.Unavailable unavailable(Instant at, Throwable failure, String subject, String bootstrap,
+                                               Duration apiTimeout, String security) {
         Throwable cause = unwrap(failure);
         String where = "Cannot observe " + subject + " on bootstrap servers " + bootstrap + ": ";
         if (cause instanceof InterruptedException || cause instanceof InterruptException) {
@@ -57,8 +66,9 @@ final class AdminFailures {
             return new Observation.Unavailable(at, where + "connection lost (" + message(cause) + ")", true);
         }
         if (cause instanceof AuthenticationException) {
-            return new Observation.Unavailable(at, where + "authentication failed, check the client security "
-                    + "settings (" + message(cause) + ")", false);
+            return new Observation.Unavailable(at, where + "authentication failed"
+                    + (security.isEmpty() ? "" : " (" + security + ")") + ", check the credentials ("
+                    + message(cause) + ")", false);
         }
         if (cause instanceof AuthorizationException) {
             return new Observation.Unavailable(at, where + "not authorized, grant Describe on the group and "
@@ -86,6 +96,20 @@ final class AdminFailures {
             return new Observation.Unavailable(at, where + message(cause), true);
         }
         return new Observation.Unavailable(at, where + "unexpected error " + message(cause), true);
+    }
+
+    /** How a client with these settings authenticates, e.g. {@code SASL_SSL SCRAM-SHA-512}; no credential. */
+    static String security(java.util.Map<String, Object> config) {
+        String protocol = String.valueOf(config.getOrDefault("security.protocol", "PLAINTEXT")).trim()
+                .toUpperCase(java.util.Locale.ROOT);
+        if (protocol.startsWith("SASL_")) {
+            return protocol + " " + config.getOrDefault("sasl.mechanism", "GSSAPI");
+        }
+        if (protocol.equals("SSL")) {
+            return config.containsKey("ssl.keystore.key") || config.containsKey("ssl.keystore.location")
+                    ? "SSL with a client certificate" : "SSL";
+        }
+        return protocol;
     }
 
     static String message(Throwable cause) {

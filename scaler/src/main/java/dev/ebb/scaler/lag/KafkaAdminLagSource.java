@@ -43,8 +43,11 @@ import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Exact lag of many groups of one Kafka cluster, with one {@link Admin} client and a fixed number of requests per
@@ -67,6 +70,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * event loop.
  */
 public final class KafkaAdminLagSource implements LagSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaAdminLagSource.class);
 
     /**
      * @param apiTimeout how long one poll may take before the groups become Unavailable (Admin
@@ -155,6 +160,11 @@ public final class KafkaAdminLagSource implements LagSource {
     private final Settings settings;
     private final Clock clock;
     private final String bootstrap;
+    private final String security;
+    /** Authentication failure seen in the poll running now (polls of one source never overlap). */
+    private volatile String pollAuthFailure;
+    /** The authentication failure last logged; null while authenticated. */
+    private volatile String loggedAuthFailure;
     private final Map<String, CachedTopic> topics = new ConcurrentHashMap<>();
     private final Map<GroupQuery, TrackedHistory> histories = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Cached<Long>> logStarts = new ConcurrentHashMap<>();
@@ -189,6 +199,7 @@ public final class KafkaAdminLagSource implements LagSource {
             throw new IllegalArgumentException("Invalid value " + servers + " for bootstrap.servers: must be set");
         }
         this.bootstrap = servers.toString();
+        this.security = AdminFailures.security(config);
         this.admin = Admin.create(config);
     }
 
@@ -231,19 +242,51 @@ public final class KafkaAdminLagSource implements LagSource {
         if (distinct.isEmpty()) {
             return CompletableFuture.completedFuture(Map.of());
         }
+        pollAuthFailure = null;
+        CompletionStage<Map<GroupQuery, GroupReport>> polled;
         try {
-            return new Poll(distinct).run().exceptionally(t -> allUnavailable(distinct, t));
+            polled = new Poll(distinct).run().exceptionally(t -> allUnavailable(distinct, t));
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(allUnavailable(distinct, e));
+            polled = CompletableFuture.completedFuture(allUnavailable(distinct, e));
         }
+        return polled.thenApply(reports -> {
+            logAuthenticationChange(reports);
+            return reports;
+        });
+    }
+
+    /**
+     * One log line when this cluster starts refusing the credentials and one when it accepts them again, never one
+     * per poll: the reason is in every affected workload's status anyway. Kafka's own per-reconnect error lines are
+     * switched off in the scaler's logging configuration for this reason.
+     */
+    private void logAuthenticationChange(Map<GroupQuery, GroupReport> reports) {
+        String failure = pollAuthFailure;
+        if (failure != null && loggedAuthFailure == null) {
+            loggedAuthFailure = failure;
+            LOG.warn("Kafka cluster {}: authentication failed ({}): {}; its workloads hold their replicas until the "
+                    + "credentials are fixed", bootstrap, security, failure);
+        } else if (failure == null && loggedAuthFailure != null
+                && reports.values().stream().anyMatch(r -> r.observation() instanceof Observation.Lag)) {
+            loggedAuthFailure = null;
+            LOG.info("Kafka cluster {}: authenticated ({})", bootstrap, security);
+        }
+    }
+
+    /** An Unavailable for one subject; notes authentication failures for {@link #logAuthenticationChange}. */
+    private Observation.Unavailable unavailable(Instant now, Throwable failure, String subject) {
+        Throwable cause = AdminFailures.unwrap(failure);
+        if (cause instanceof AuthenticationException) {
+            pollAuthFailure = AdminFailures.message(cause);
+        }
+        return AdminFailures.unavailable(now, cause, subject, bootstrap, settings.apiTimeout(), security);
     }
 
     private Map<GroupQuery, GroupReport> allUnavailable(List<GroupQuery> queries, Throwable t) {
         Instant now = clock.instant();
         Map<GroupQuery, GroupReport> result = new LinkedHashMap<>();
         for (GroupQuery q : queries) {
-            result.put(q, new GroupReport(AdminFailures.unavailable(now, t, subject(q), bootstrap,
-                    settings.apiTimeout()), Presence.UNKNOWN, Optional.empty()));
+            result.put(q, new GroupReport(unavailable(now, t, subject(q)), Presence.UNKNOWN, Optional.empty()));
         }
         return result;
     }
@@ -657,7 +700,7 @@ public final class KafkaAdminLagSource implements LagSource {
         }
 
         private Observation.Unavailable unavailable(Instant now, Throwable failure, GroupQuery q) {
-            return AdminFailures.unavailable(now, failure, subject(q), bootstrap, settings.apiTimeout());
+            return KafkaAdminLagSource.this.unavailable(now, failure, subject(q));
         }
 
         private Map<GroupQuery, GroupReport> combine(Map<GroupQuery, Described> described,
@@ -704,8 +747,7 @@ public final class KafkaAdminLagSource implements LagSource {
                     if (failure instanceof UnknownTopicOrPartitionException) {
                         topics.remove(tp.topic());
                     }
-                    return AdminFailures.unavailable(now, failure, subject(q) + " (partition " + tp + ")",
-                            bootstrap, settings.apiTimeout());
+                    return KafkaAdminLagSource.this.unavailable(now, failure, subject(q) + " (partition " + tp + ")");
                 }
                 if (end.value() < start.value()) {
                     // Topic recreated since the log start was cached: read it again next poll.

@@ -59,6 +59,20 @@ public final class WorkloadSpecMapper {
      */
     public static CatalogEntry map(WorkloadId id, ScaledWorkloadSpec spec, Map<String, String> secretConfig,
                                    String credentialsIdentity, Map<String, String> annotations) {
+        String name = spec == null || spec.getKafka() == null || spec.getKafka().getSecuritySecretRef() == null ? null
+                : spec.getKafka().getSecuritySecretRef().getName();
+        Map<String, Map<String, String>> secrets = name == null ? Map.of() : Map.of(name, secretConfig);
+        return mapWithSecrets(id, spec, secrets, credentialsIdentity, annotations);
+    }
+
+    /**
+     * @param secrets the keys of every Secret the spec names ({@link KafkaClientMapper#referencedSecrets}), by name
+     * @param credentialsIdentity identity of those Secrets for the {@link ClusterKey}, never their values
+     * @param annotations the resource's annotations ({@code ebb.dev/paused}, {@code ebb.dev/paused-replicas})
+     */
+    public static CatalogEntry mapWithSecrets(WorkloadId id, ScaledWorkloadSpec spec,
+                                              Map<String, Map<String, String>> secrets, String credentialsIdentity,
+                                              Map<String, String> annotations) {
         List<String> problems = new ArrayList<>();
         if (spec == null) {
             return new CatalogEntry.Invalid(id, List.of("Invalid value null for spec: must be set"));
@@ -113,10 +127,7 @@ public final class WorkloadSpecMapper {
                 problems.add("Invalid value '" + kafka.getBootstrapServers()
                         + "' for spec.kafka.bootstrapServers: must not be blank");
             } else {
-                if (kafka.getConfig() != null) {
-                    kafka.getConfig().forEach(clientConfig::put);
-                }
-                secretConfig.forEach(clientConfig::put);
+                clientConfig.putAll(KafkaClientMapper.clientConfig(kafka, secrets, problems));
                 clientConfig.put("bootstrap.servers", bootstrap);
                 String configIdentity = kafka.getConfig() == null || kafka.getConfig().isEmpty() ? ""
                         : "config:" + Integer.toHexString(new java.util.TreeMap<>(kafka.getConfig()).hashCode());

@@ -54,6 +54,18 @@ class LagArgsTest {
     }
 
     @Test
+    void toStringHidesSecretClientSettings(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("client.properties");
+        java.nio.file.Files.writeString(file, "security.protocol=SASL_SSL\nsasl.jaas.config=org.apache.kafka.common."
+                + "security.scram.ScramLoginModule required username=\"a\" password=\"hunter2\";\n");
+        LagArgs args = LagArgs.parse(new String[] {"--bootstrap-server", "k:9093", "--group", "g",
+            "--command-config", file.toString()});
+        assertThat(args.clientConfig()).containsKey("sasl.jaas.config");
+        assertThat(args.toString()).doesNotContain("hunter2").contains("sasl.jaas.config=[hidden]",
+                "security.protocol=SASL_SSL");
+    }
+
+    @Test
     void reportsEveryProblemAtOnce() {
         assertThatThrownBy(() -> LagArgs.parse(new String[] {"--bootstrap-server", "no-port", "--reset", "middle",
             "--interval", "-1s", "--output", "xml", "--frobnicate", "--command-config", "/does/not/exist"}))

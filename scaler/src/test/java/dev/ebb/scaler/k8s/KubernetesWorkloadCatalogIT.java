@@ -72,10 +72,14 @@ class KubernetesWorkloadCatalogIT {
         assertThat(catalog.entries()).isEmpty();
     }
 
+    private static final String JAAS = "org.apache.kafka.common.security.scram.ScramLoginModule required "
+            + "username=\"ebb\" password=\"hunter2\";";
+
     @Test
     void readsTheReferencedSecretIntoTheClientConfigOnly() throws Exception {
         client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("kafka-credentials")
-                .endMetadata().addToStringData("sasl.jaas.config", "password=\"hunter2\"")
+                .endMetadata().addToStringData("sasl.jaas.config", JAAS)
+                .addToStringData("sasl.mechanism", "SCRAM-SHA-512")
                 .addToStringData("security.protocol", "SASL_SSL").build()).create();
         client.resources(ScaledWorkload.class).inNamespace(NS).resource(workload("secure", "kafka-credentials"))
                 .create();
@@ -85,7 +89,7 @@ class KubernetesWorkloadCatalogIT {
 
         Workload secure = awaitWorkload("secure", w -> true);
         assertThat(secure.clientConfig()).containsEntry("security.protocol", "SASL_SSL")
-                .containsEntry("sasl.jaas.config", "password=\"hunter2\"");
+                .containsEntry("sasl.jaas.config", JAAS);
         assertThat(secure.cluster().credentials()).startsWith("secret:shop/kafka-credentials@");
         assertThat(secure.toString() + secure.cluster()).doesNotContain("hunter2");
         await(() -> entry("missing").isPresent());

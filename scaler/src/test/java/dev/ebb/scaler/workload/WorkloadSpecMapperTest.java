@@ -172,16 +172,43 @@ class WorkloadSpecMapperTest {
                         + "integer >= 0"));
     }
 
+    private static final String JAAS = "org.apache.kafka.common.security.scram.ScramLoginModule required "
+            + "username=\"ebb\" password=\"hunter2\";";
+
     @Test
     void keepsSecretValuesOutOfTheClusterKeyAndToString() {
         ScaledWorkload sw = Serialization.unmarshal(MINIMAL, ScaledWorkload.class);
+        sw.getSpec().getKafka().setSecuritySecretRef(new dev.ebb.scaler.workload.spec.SecretRefSpec("kafka"));
         CatalogEntry entry = WorkloadSpecMapper.map(new WorkloadId("shop", "orders"), sw.getSpec(),
-                Map.of("sasl.jaas.config", "password=\"hunter2\""), "secret:shop/kafka@7", Map.of());
+                Map.of("sasl.jaas.config", JAAS, "security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512"),
+                "secret:shop/kafka@7", Map.of());
         Workload w = ((CatalogEntry.Valid) entry).workload();
-        assertThat(w.clientConfig()).containsEntry("sasl.jaas.config", "password=\"hunter2\"");
+        assertThat(w.clientConfig()).containsEntry("sasl.jaas.config", JAAS);
         assertThat(w.cluster().credentials()).isEqualTo("secret:shop/kafka@7");
         assertThat(w.toString()).doesNotContain("hunter2");
         assertThat(w.cluster().toString()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void refusesClientSettingsOutsideTheAllowListFromConfigAndSecret() {
+        ScaledWorkload sw = Serialization.unmarshal(MINIMAL, ScaledWorkload.class);
+        sw.getSpec().getKafka().setConfig(Map.of("metric.reporters", "com.evil.Reporter"));
+        sw.getSpec().getKafka().setSecuritySecretRef(new dev.ebb.scaler.workload.spec.SecretRefSpec("kafka"));
+        CatalogEntry entry = WorkloadSpecMapper.map(new WorkloadId("shop", "orders"), sw.getSpec(),
+                Map.of("ssl.truststore.location", "/etc/passwd", "sasl.jaas.config", "x required password=\"hunter2\";"),
+                "secret:shop/kafka@7", Map.of());
+
+        assertThat(entry).isInstanceOfSatisfying(CatalogEntry.Invalid.class, i -> assertThat(i.problems())
+                .containsExactly(
+                        "Invalid value 'com.evil.Reporter' for spec.kafka.config[metric.reporters]: settings that "
+                                + "load classes or providers are not allowed in the scaler",
+                        "Invalid value [hidden] for Secret kafka[sasl.jaas.config]: login module x is not allowed: "
+                                + "must be org.apache.kafka.common.security.plain.PlainLoginModule or "
+                                + "org.apache.kafka.common.security.scram.ScramLoginModule",
+                        "Invalid value '/etc/passwd' for Secret kafka[ssl.truststore.location]: settings that read "
+                                + "local files or URLs are not allowed in the scaler; give certificates and keys as "
+                                + "PEM content (ssl.truststore.certificates, ssl.keystore.certificate.chain, "
+                                + "ssl.keystore.key)"));
     }
 
     @Test

@@ -33,11 +33,17 @@ public class KafkaSpec {
             + "record in the log.")
     private String offsetResetPolicy;
 
-    @JsonPropertyDescription("Secret in the same namespace whose keys are Kafka client settings (security.protocol, "
-            + "sasl.jaas.config, ssl.*); read by reference, never copied.")
+    @JsonPropertyDescription("Credentials by layout: SASL username/password keys of a Secret, TLS with a CA Secret "
+            + "and a client certificate Secret (Strimzi KafkaUser). Read by reference, never copied.")
+    private KafkaAuthentication authentication;
+
+    @JsonPropertyDescription("Secret in the same namespace whose keys are raw Kafka client settings "
+            + "(security.protocol, sasl.mechanism, sasl.jaas.config, PEM ssl.*); only the allow-list in "
+            + "KUBERNETES.md is accepted. Read by reference, never copied.")
     private SecretRefSpec securitySecretRef;
 
-    @JsonPropertyDescription("Non-secret Kafka client settings for the scaler's Admin client, e.g. client.rack.")
+    @JsonPropertyDescription("Non-secret Kafka client settings for the scaler's Admin client, e.g. client.rack; only "
+            + "the allow-list in KUBERNETES.md is accepted (no classes, files or timeouts).")
     private Map<String, String> config;
 
     public String getBootstrapServers() {
@@ -86,6 +92,14 @@ public class KafkaSpec {
 
     public void setOffsetResetPolicy(String offsetResetPolicy) {
         this.offsetResetPolicy = offsetResetPolicy;
+    }
+
+    public KafkaAuthentication getAuthentication() {
+        return authentication;
+    }
+
+    public void setAuthentication(KafkaAuthentication authentication) {
+        this.authentication = authentication;
     }
 
     public SecretRefSpec getSecuritySecretRef() {

@@ -1,0 +1,301 @@
+package dev.ebb.scaler.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ebb.function.Codecs;
+import dev.ebb.function.EbbFunction;
+import dev.ebb.function.FunctionWorker;
+import dev.ebb.function.RunningWorker;
+import dev.ebb.function.WorkerConfig;
+import dev.ebb.scaler.cli.LagCommand;
+import dev.ebb.scaler.OutputCapture;
+import dev.ebb.scaler.lag.GroupQuery;
+import dev.ebb.scaler.lag.KafkaAdminLagSource;
+import dev.ebb.scaler.metrics.ScalerMetrics;
+import dev.ebb.scaler.policy.Observation;
+import dev.ebb.scaler.workload.CatalogEntry;
+import dev.ebb.scaler.workload.WorkloadCatalog;
+import dev.ebb.scaler.workload.WorkloadId;
+import dev.ebb.scaler.workload.WorkloadSpecMapper;
+import dev.ebb.scaler.workload.spec.KafkaAuthentication;
+import dev.ebb.scaler.workload.spec.KafkaSpec;
+import dev.ebb.scaler.workload.spec.PolicySettings;
+import dev.ebb.scaler.workload.spec.SaslAuthentication;
+import dev.ebb.scaler.workload.spec.ScaleTargetRefSpec;
+import dev.ebb.scaler.workload.spec.ScaledWorkloadSpec;
+import dev.ebb.scaler.workload.spec.SecretRefSpec;
+import dev.ebb.scaler.workload.spec.TlsAuthentication;
+import dev.ebb.testkit.KafkaBroker;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vertx.core.Vertx;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scaler against a real broker that authenticates: SASL_SSL with SCRAM-SHA-512 and mutual TLS, with workloads
+ * whose credentials come in the layouts of {@code spec.kafka.authentication}. One workload has a wrong password: it
+ * holds its replicas with a reason naming the cluster and the mechanism, one log line says so, and the others keep
+ * scaling. Everything the run emits is searched for the password and the private keys.
+ */
+class AuthenticatedClustersIT {
+
+    private static final String PASSWORD = "alice-" + UUID.randomUUID();
+    private static final String TOPIC = "orders";
+    private static KafkaBroker broker;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = KafkaBroker.builder().saslSslScram().mutualTls().start();
+        broker.createScramUser("alice", PASSWORD);
+        broker.createTopic(TOPIC, 2);
+        Map<String, Object> producerConfig = broker.clientConfig();
+        producerConfig.put("key.serializer", StringSerializer.class);
+        producerConfig.put("value.serializer", StringSerializer.class);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig)) {
+            for (int i = 0; i < 40; i++) {
+                producer.send(new ProducerRecord<>(TOPIC, i % 2, "k" + i, "v" + i));
+            }
+        }
+        try (Admin admin = Admin.create(broker.clientConfig())) {
+            Map<TopicPartition, OffsetAndMetadata> zero = Map.of(new TopicPartition(TOPIC, 0),
+                    new OffsetAndMetadata(0), new TopicPartition(TOPIC, 1), new OffsetAndMetadata(0));
+            for (String group : List.of("g-sasl", "g-mtls", "g-bad", "g-cli")) {
+                admin.alterConsumerGroupOffsets(group, zero).all().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void lagSourceObservesLagThroughSaslSslAndMutualTls() throws Exception {
+        GroupQuery sasl = GroupQuery.consumerGroup("g-sasl", List.of(TOPIC));
+        try (KafkaAdminLagSource source = new KafkaAdminLagSource(broker.saslSslClientConfig("alice", PASSWORD))) {
+            assertThat(source.observe(List.of(sasl)).toCompletableFuture().get(30, TimeUnit.SECONDS).get(sasl))
+                    .isInstanceOfSatisfying(Observation.Lag.class, l -> assertThat(l.totalLag()).isEqualTo(40));
+        }
+        GroupQuery mtls = GroupQuery.consumerGroup("g-mtls", List.of(TOPIC));
+        try (KafkaAdminLagSource source = new KafkaAdminLagSource(broker.mutualTlsClientConfig())) {
+            assertThat(source.observe(List.of(mtls)).toCompletableFuture().get(30, TimeUnit.SECONDS).get(mtls))
+                    .isInstanceOfSatisfying(Observation.Lag.class, l -> assertThat(l.totalLag()).isEqualTo(40));
+        }
+    }
+
+    @Test
+    void lagCommandConnectsWithACommandConfigFile(@TempDir Path dir) throws Exception {
+        Properties props = new Properties();
+        broker.saslSslClientConfig("alice", PASSWORD).forEach((k, v) -> props.setProperty(k, v.toString()));
+        props.remove("bootstrap.servers");
+        Path file = dir.resolve("client.properties");
+        try (Writer w = Files.newBufferedWriter(file)) {
+            props.store(w, null);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int exit = LagCommand.run(new String[] {"--bootstrap-server", broker.saslSslBootstrapServers(),
+            "--group", "g-cli", "--command-config", file.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        String printed = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(printed).isZero();
+        assertThat(printed).contains("g-cli", "40").doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void aWorkloadWithWrongCredentialsHoldsWithOneLogLineWhileTheOthersScaleAndNoSecretLeaks() throws Exception {
+        OutputCapture capture = OutputCapture.start();
+        Vertx vertx = Vertx.vertx();
+        ScalerLoop loop = null;
+        RunningWorker worker = null;
+        List<DecisionEvent> decisions = new CopyOnWriteArrayList<>();
+        List<String> invalid = new CopyOnWriteArrayList<>();
+        PrometheusRegistry registry = new PrometheusRegistry();
+        ScalerMetrics metrics = new ScalerMetrics(registry);
+        try {
+            Map<String, Map<String, String>> secrets = Map.of(
+                    "alice", Map.of("username", "alice", "password", PASSWORD),
+                    "alice-old", Map.of("username", "alice", "password", "not-" + PASSWORD.substring(6)),
+                    "cluster-ca", Map.of("ca.crt", broker.certificates().caCertificate()),
+                    "orders-fn-user", Map.of("user.crt", broker.certificates().clientCertificate(),
+                            "user.key", broker.certificates().clientKey()));
+            List<CatalogEntry> entries = List.of(
+                    entry("sasl", broker.saslSslBootstrapServers(), "g-sasl", sasl("alice"), tls(false), secrets),
+                    entry("mtls", broker.mutualTlsBootstrapServers(), "g-mtls", null, tls(true), secrets),
+                    entry("bad", broker.saslSslBootstrapServers(), "g-bad", sasl("alice-old"), tls(false), secrets));
+            assertThat(entries).allSatisfy(e -> assertThat(e).isInstanceOf(CatalogEntry.Valid.class));
+            WorkloadCatalog catalog = () -> entries;
+            RecordingScaleTarget target = new RecordingScaleTarget();
+            target.put("sasl-fn", 0);
+            target.put("mtls-fn", 0);
+            target.put("bad-fn", 0);
+            DecisionListener recorder = new DecisionListener() {
+                @Override
+                public void onDecision(DecisionEvent event) {
+                    decisions.add(event);
+                }
+
+                @Override
+                public void onInvalid(WorkloadId id, List<String> problems) {
+                    invalid.addAll(problems);
+                }
+            };
+            loop = new ScalerLoop(vertx, catalog, (key, config) -> new KafkaAdminLagSource(config), target,
+                    Clock.systemUTC(), DecisionListener.all(List.of(metrics, recorder))).start();
+
+            // A worker of the same tenant, configured as on Kubernetes, consumes through SASL_SSL meanwhile.
+            Path files = Files.createTempDirectory("ebb-worker-secrets");
+            broker.certificates().writeClientFiles(files);
+            Files.writeString(files.resolve("password"), PASSWORD);
+            Map<String, String> env = new HashMap<>();
+            env.put("EBB_BOOTSTRAP_SERVERS", broker.saslSslBootstrapServers());
+            env.put("EBB_TOPICS", TOPIC);
+            env.put("EBB_GROUP", "g-worker");
+            env.put("EBB_HTTP_PORT", "off");
+            env.put("EBB_SASL_MECHANISM", "SCRAM-SHA-512");
+            env.put("EBB_SASL_USERNAME", "alice");
+            env.put("EBB_SASL_PASSWORD_FILE", files.resolve("password").toString());
+            env.put("EBB_TLS_CA_FILE", files.resolve("ca.crt").toString());
+            WorkerConfig workerConfig = WorkerConfig.from(env);
+            System.out.println("worker config: " + workerConfig);
+            worker = FunctionWorker.start(EbbFunction.of(Codecs.string(), Codecs.string(), r -> r.value()), workerConfig);
+            RunningWorker running = worker;
+
+            awaitTrue(() -> target.replicas("sasl-fn") > 0 && target.replicas("mtls-fn") > 0
+                    && count(decisions, "bad") >= 6 && running.stats().processed() >= 40);
+
+            assertThat(target.replicas("bad-fn")).isZero();
+            assertThat(target.requests).noneMatch(r -> r.target().name().equals("bad-fn"));
+            DecisionEvent bad = last(decisions, "bad");
+            assertThat(bad.observation()).isInstanceOfSatisfying(Observation.Unavailable.class, u ->
+                    assertThat(u.reason()).contains(broker.saslSslBootstrapServers(),
+                            "authentication failed (SASL_SSL SCRAM-SHA-512)"));
+            assertThat(invalid).isEmpty();
+        } finally {
+            if (worker != null) {
+                worker.close();
+            }
+            if (loop != null) {
+                loop.close();
+            }
+            vertx.close().await(10, TimeUnit.SECONDS);
+            capture.stop();
+        }
+
+        String logs = capture.text();
+        List<String> authLines = logs.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT)
+                .matches(".*(authentication failed|authenticationexception).*")).toList();
+        assertThat(authLines).as(logs).hasSize(1);
+        assertThat(authLines.get(0)).contains(broker.saslSslBootstrapServers(), "SCRAM-SHA-512");
+        assertThat(logs.lines().filter(l -> l.matches("\\s+at [\\w.$]+\\(.*"))).as("stack traces").isEmpty();
+
+        ByteArrayOutputStream scrape = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(scrape, registry.scrape());
+        String everything = String.join("\n", logs, scrape.toString(StandardCharsets.UTF_8),
+                decisions.stream().map(d -> d.workload() + " " + d.observation() + " " + d.decision() + " "
+                        + d.outcome()).collect(Collectors.joining("\n")), String.join("\n", invalid));
+        assertThat(everything).contains("ebb_").contains("authentication failed");
+        for (String secret : secrets()) {
+            assertThat(everything).as("emitted text contains a secret").doesNotContain(secret);
+        }
+    }
+
+    /** The password and the body lines of every private key (a line of base64 is enough to leak a key). */
+    private static List<String> secrets() {
+        List<String> secrets = new ArrayList<>(List.of(PASSWORD, PASSWORD.substring(6)));
+        for (String pem : List.of(broker.certificates().clientKey(), broker.certificates().serverKey())) {
+            pem.lines().filter(l -> !l.startsWith("-----")).forEach(secrets::add);
+        }
+        return secrets;
+    }
+
+    private static CatalogEntry entry(String name, String bootstrap, String group, SaslAuthentication sasl,
+                                      TlsAuthentication tls, Map<String, Map<String, String>> secrets) {
+        ScaledWorkloadSpec spec = new ScaledWorkloadSpec();
+        spec.setScaleTargetRef(new ScaleTargetRefSpec("apps/v1", "Deployment", name + "-fn"));
+        KafkaSpec kafka = new KafkaSpec();
+        kafka.setBootstrapServers(bootstrap);
+        kafka.setConsumerGroup(group);
+        kafka.setTopics(List.of(TOPIC));
+        KafkaAuthentication auth = new KafkaAuthentication();
+        auth.setSasl(sasl);
+        auth.setTls(tls);
+        kafka.setAuthentication(auth);
+        spec.setKafka(kafka);
+        PolicySettings policy = new PolicySettings();
+        policy.setMode("threshold");
+        policy.setLagThreshold(10L);
+        policy.setMaxReplicas(4);
+        spec.setPolicy(policy);
+        return WorkloadSpecMapper.mapWithSecrets(new WorkloadId("shop", name), spec, secrets,
+                "secret:shop/" + name + "@1", Map.of());
+    }
+
+    private static SaslAuthentication sasl(String secret) {
+        SaslAuthentication sasl = new SaslAuthentication();
+        sasl.setMechanism("SCRAM-SHA-512");
+        sasl.setSecretRef(new SecretRefSpec(secret));
+        return sasl;
+    }
+
+    private static TlsAuthentication tls(boolean clientCertificate) {
+        TlsAuthentication tls = new TlsAuthentication();
+        tls.setCaSecretRef(new SecretRefSpec("cluster-ca"));
+        if (clientCertificate) {
+            tls.setClientSecretRef(new SecretRefSpec("orders-fn-user"));
+        }
+        return tls;
+    }
+
+    private static long count(List<DecisionEvent> decisions, String name) {
+        return decisions.stream().filter(d -> d.workload().id().name().equals(name)).count();
+    }
+
+    private static DecisionEvent last(List<DecisionEvent> decisions, String name) {
+        List<DecisionEvent> mine = decisions.stream().filter(d -> d.workload().id().name().equals(name)).toList();
+        return mine.get(mine.size() - 1);
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("condition not met within 120 s");
+    }
+}
