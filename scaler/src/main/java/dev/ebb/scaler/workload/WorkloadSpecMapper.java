@@ -228,6 +228,15 @@ public final class WorkloadSpecMapper {
         set(s.getLimitToPartitionsWithLag(), b::limitToPartitionsWithLag);
         set(s.getPartitionLimitation(), b::partitionLimitation);
         set(s.getEnsureEvenDistributionOfPartitions(), b::ensureEvenDistributionOfPartitions);
+        atMost(problems, "minReplicas", s.getMinReplicas());
+        atMost(problems, "maxReplicas", s.getMaxReplicas());
+        atMost(problems, "idleReplicas", s.getIdleReplicas());
+        atMost(problems, "scaleUpMaxStep", s.getScaleUpMaxStep());
+        atMost(problems, "scaleDownMaxStep", s.getScaleDownMaxStep());
+        if (s.getFallback() != null) {
+            atMost(problems, "fallback.replicas", s.getFallback().getReplicas());
+            atMost(problems, "fallback.failureThreshold", s.getFallback().getFailureThreshold());
+        }
         FallbackSettings f = s.getFallback();
         if (f != null) {
             FallbackBehavior behavior = FallbackBehavior.STATIC;
@@ -238,14 +247,27 @@ public final class WorkloadSpecMapper {
                     problems.add(prefix(e.getMessage()));
                 }
             }
+            // The CRD's rule on spec.policy.fallback, again: currentReplicas alone needs no count.
+            if (f.getReplicas() == null && behavior != FallbackBehavior.CURRENT_REPLICAS) {
+                problems.add("Invalid value null for spec.policy.fallback.replicas: required unless behavior is "
+                        + "currentReplicas");
+            }
             b.fallback(new Fallback(f.getFailureThreshold() == null ? 3 : f.getFailureThreshold(),
-                    f.getReplicas() == null ? 0 : f.getReplicas(), behavior));
+                    f.getReplicas() == null ? 1 : f.getReplicas(), behavior));
         }
         PolicySpec spec = b.build();
         if (problems.size() == before) {
             spec.validate().forEach(p -> problems.add(prefix(p)));
         }
         return spec;
+    }
+
+    /** The schema's upper bound on counts, again (files are not checked by a schema). */
+    private static void atMost(List<String> problems, String field, Integer value) {
+        if (value != null && value > PolicySettings.REPLICAS_MAX) {
+            problems.add("Invalid value " + value + " for spec.policy." + field + ": must be <= "
+                    + PolicySettings.REPLICAS_MAX);
+        }
     }
 
     /** Policy messages name the field by its policy name; in a resource it lives under {@code spec.policy}. */

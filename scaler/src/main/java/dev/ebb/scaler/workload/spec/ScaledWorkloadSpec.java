@@ -23,6 +23,7 @@ public class ScaledWorkloadSpec {
 
     @Default("1s")
     @Pattern(Durations.PATTERN)
+    @io.fabric8.generator.annotation.Size(max = PolicySettings.DURATION_MAX_LENGTH)
     @JsonPropertyDescription("How often the group's lag is observed, e.g. 1s, 5s, 1m. A multiple of the scaler's tick.")
     private String pollInterval;
 
