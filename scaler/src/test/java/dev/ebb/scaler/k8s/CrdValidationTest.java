@@ -203,7 +203,7 @@ class CrdValidationTest {
                 : p.getXKubernetesValidations().stream().map(ValidationRule::getRule).toList();
     }
 
-    private static Object longs(Object o) {
+    static Object longs(Object o) {
         if (o instanceof Integer i) {
             return i.longValue();
         }
@@ -220,7 +220,7 @@ class CrdValidationTest {
 
     /** The API server's defaulting: a missing property with a default is set, in every object that exists. */
     @SuppressWarnings("unchecked")
-    private static void applyDefaults(JSONSchemaProps schema, Map<String, Object> object) {
+    static void applyDefaults(JSONSchemaProps schema, Map<String, Object> object) {
         if (schema.getProperties() == null) {
             return;
         }

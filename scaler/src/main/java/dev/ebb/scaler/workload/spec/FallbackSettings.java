@@ -2,6 +2,7 @@ package dev.ebb.scaler.workload.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.ebb.scaler.policy.PolicyDefaults;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -19,7 +20,7 @@ public class FallbackSettings {
     public static final List<String> BEHAVIORS = List.of("static", "currentReplicas", "currentReplicasIfHigher",
             "currentReplicasIfLower");
 
-    @Default("3")
+    @Default(PolicyDefaults.FALLBACK_FAILURE_THRESHOLD)
     @Min(1)
     @Max(PolicySettings.REPLICAS_MAX)
     @JsonPropertyDescription("Failed observations in a row before the fallback applies.")
@@ -30,7 +31,7 @@ public class FallbackSettings {
     @JsonPropertyDescription("The fallback count: required unless behavior is currentReplicas; never 0.")
     private Integer replicas;
 
-    @Default("static")
+    @Default(PolicyDefaults.FALLBACK_BEHAVIOR)
     @JsonPropertyDescription("static, currentReplicas, currentReplicasIfHigher or currentReplicasIfLower (as KEDA).")
     private String behavior;
 

@@ -2,6 +2,7 @@ package dev.ebb.scaler.workload.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.ebb.scaler.policy.PolicyDefaults;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -15,6 +16,8 @@ import java.util.Map;
         message = "exactly one of consumerGroup and shareGroup must be set", reason = "FieldValueInvalid")
 public class KafkaSpec {
 
+    /** Default of {@code isolationLevel}. */
+    public static final String DEFAULT_ISOLATION_LEVEL = "read_uncommitted";
     /** Values of {@code isolationLevel}. */
     public static final List<String> ISOLATION_LEVELS = List.of("read_uncommitted", "read_committed");
     /** Values of {@code offsetResetPolicy}. */
@@ -35,11 +38,11 @@ public class KafkaSpec {
     @JsonPropertyDescription("Topics to count. Empty: every topic the group has committed offsets for.")
     private List<String> topics;
 
-    @Default("read_uncommitted")
+    @Default(DEFAULT_ISOLATION_LEVEL)
     @JsonPropertyDescription("read_uncommitted or read_committed (lag up to the last stable offset).")
     private String isolationLevel;
 
-    @Default("latest")
+    @Default(PolicyDefaults.OFFSET_RESET_POLICY)
     @JsonPropertyDescription("Lag of a partition the group never committed: latest counts 0, earliest counts every "
             + "record in the log.")
     private String offsetResetPolicy;
