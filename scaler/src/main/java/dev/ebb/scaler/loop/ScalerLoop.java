@@ -183,6 +183,13 @@ public final class ScalerLoop implements AutoCloseable {
                 clusters.get(stopped.workload.cluster()).workloads.remove(bad.getKey());
             }
         }
+        for (WorkloadId gone : List.copyOf(invalid.keySet())) {
+            if (!seen.contains(gone)) {
+                // An invalid workload that was deleted: its series and its count among the invalid go too.
+                LOG.info("Invalid workload {} removed", gone);
+                listener.onRemoved(gone);
+            }
+        }
         invalid.keySet().retainAll(nowInvalid.keySet());
         invalid.putAll(nowInvalid);
         for (WorkloadId id : List.copyOf(runs.keySet())) {
