@@ -101,6 +101,41 @@ class DeployManifestsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void networkPolicyAdmitsOnlyLabelledNamespacesToTheScalersHttpPort() throws IOException {
+        assertThat(Kustomizations.build(DEPLOY)).anyMatch(e -> e.kind().equals("NetworkPolicy"));
+        Map<String, Object> np = Serialization.unmarshal(Files.readString(DEPLOY.resolve("scaler/networkpolicy.yaml")),
+                Map.class);
+        Map<String, Object> spec = (Map<String, Object>) np.get("spec");
+        Map<String, Object> deployment = Serialization.unmarshal(
+                Files.readString(DEPLOY.resolve("scaler/deployment.yaml")), Map.class);
+        Map<String, Object> template = (Map<String, Object>) ((Map<String, Object>) deployment.get("spec"))
+                .get("template");
+        Map<String, Object> podLabels = (Map<String, Object>) ((Map<String, Object>) template.get("metadata"))
+                .get("labels");
+        // It selects the scaler's pods, restricts ingress only, and admits one port from labelled namespaces only.
+        assertThat(podLabels).containsAllEntriesOf((Map<String, Object>) ((Map<String, Object>) spec
+                .get("podSelector")).get("matchLabels"));
+        assertThat((List<String>) spec.get("policyTypes")).containsExactly("Ingress");
+        List<Map<String, Object>> ingress = (List<Map<String, Object>>) spec.get("ingress");
+        assertThat(ingress).singleElement().satisfies(rule -> {
+            assertThat((List<Map<String, Object>>) rule.get("from")).singleElement().satisfies(from -> {
+                assertThat(from).containsOnlyKeys("namespaceSelector");
+                assertThat((Map<String, Object>) ((Map<String, Object>) from.get("namespaceSelector"))
+                        .get("matchLabels")).containsEntry("ebb.dev/scrape-metrics", "true");
+            });
+            assertThat((List<Map<String, Object>>) rule.get("ports")).singleElement()
+                    .satisfies(p -> assertThat(p).containsEntry("port", "http").containsEntry("protocol", "TCP"));
+        });
+        Map<String, Object> container = ((List<Map<String, Object>>) ((Map<String, Object>) template.get("spec"))
+                .get("containers")).get(0);
+        assertThat((List<Map<String, Object>>) container.get("ports"))
+                .anySatisfy(p -> assertThat(p).containsEntry("name", "http"));
+        assertThat((List<Map<String, Object>>) container.get("env"))
+                .anySatisfy(e -> assertThat(e).containsEntry("name", "EBB_BIND_ADDRESS"));
+    }
+
+    @Test
     void kubectlBuildsBothWhenItIsInstalled() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(onPath("kubectl"), "kubectl is not installed");
         String base = kubectlKustomize(DEPLOY);
