@@ -80,6 +80,10 @@ public final class RbacRecorder extends KubernetesCrudDispatcher {
             requests.add(r);
             SOURCES.add(source);
             if (!policy.allows(r)) {
+                if (refused.stream().noneMatch(x -> RbacPolicy.unitOf(x).equals(RbacPolicy.unitOf(r)))) {
+                    // At once, too: a refused request usually makes the test time out before assertAllAllowed runs.
+                    System.err.println("RBAC: deploy/rbac refuses " + r);
+                }
                 refused.add(r);
                 return new MockResponse().setResponseCode(403).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
                         + "\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403,\"message\":\"(ebb RBAC test) "
