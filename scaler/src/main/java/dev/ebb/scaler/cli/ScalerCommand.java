@@ -33,6 +33,8 @@ public final class ScalerCommand {
             Options:
               --namespace NS        serve ScaledWorkloads of this namespace only (default: all namespaces)
               --port N              HTTP port for /metrics, /healthz, /readyz (default 8080)
+              --bind-address IP     address that port listens on (default $EBB_BIND_ADDRESS, else 0.0.0.0: every
+                                    interface, as the kubelet's probes and Prometheus need in a pod)
               --lease-name NAME     Lease used for leader election (default ebb-scaler)
               --lease-namespace NS  namespace of the Lease (default: $POD_NAMESPACE, else the client's namespace)
               --identity ID         this instance's identity in the Lease (default: $POD_NAME, else host name)
@@ -52,8 +54,11 @@ public final class ScalerCommand {
     }
 
     record Options(String namespace, int port, String leaseName, String leaseNamespace, String identity,
-                   Duration tick) {
+                   Duration tick, String bindAddress) {
     }
+
+    /** Default of {@code --bind-address}: every interface. */
+    static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         Options options;
@@ -85,7 +90,7 @@ public final class ScalerCommand {
         KubernetesScalerService.Settings settings = KubernetesScalerService.Settings
                 .defaults(leaseNamespace, options.identity())
                 .withWatchNamespace(options.namespace()).withLeaseName(options.leaseName())
-                .withPort(options.port()).withTick(options.tick());
+                .withPort(options.port()).withHost(options.bindAddress()).withTick(options.tick());
         KubernetesScalerService service = new KubernetesScalerService(vertx, client,
                 (cluster, config) -> new KafkaAdminLagSource(config), Clock.systemUTC(), settings);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -105,7 +110,8 @@ public final class ScalerCommand {
             int port = service.start().await(30, TimeUnit.SECONDS);
             out.println("ebb scaler " + options.identity() + ": watching ScaledWorkloads in "
                     + (options.namespace() == null ? "all namespaces" : "namespace " + options.namespace())
-                    + ", lease " + leaseNamespace + "/" + options.leaseName() + ", http port " + port);
+                    + ", lease " + leaseNamespace + "/" + options.leaseName() + ", http " + options.bindAddress() + ":"
+                    + port);
         } catch (Exception e) {
             err.println("ebb scaler: cannot start: " + e.getMessage());
             return 1;
@@ -125,6 +131,8 @@ public final class ScalerCommand {
         String leaseNamespace = null;
         String identity = env.get("POD_NAME");
         Duration tick = Duration.ofSeconds(1);
+        String bindAddress = env.getOrDefault("EBB_BIND_ADDRESS", DEFAULT_BIND_ADDRESS);
+        String bindSource = env.containsKey("EBB_BIND_ADDRESS") ? "EBB_BIND_ADDRESS" : "--bind-address";
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -140,6 +148,10 @@ public final class ScalerCommand {
                     if (port < 0 || port > 65535) {
                         throw new IllegalArgumentException("Invalid value " + v + " for --port: must be 0-65535");
                     }
+                }
+                case "--bind-address" -> {
+                    bindAddress = value(args, ++i, a);
+                    bindSource = "--bind-address";
                 }
                 case "--lease-name" -> leaseName = value(args, ++i, a);
                 case "--lease-namespace" -> leaseNamespace = value(args, ++i, a);
@@ -157,7 +169,37 @@ public final class ScalerCommand {
         if (identity == null || identity.isBlank()) {
             identity = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
         }
-        return new Options(namespace, port, leaseName, leaseNamespace, identity, tick);
+        if (!isIpLiteral(bindAddress)) {
+            throw new IllegalArgumentException("Invalid value '" + bindAddress + "' for " + bindSource
+                    + ": must be an IP address such as 0.0.0.0, 127.0.0.1 or ::");
+        }
+        return new Options(namespace, port, leaseName, leaseNamespace, identity, tick, bindAddress);
+    }
+
+    /** An IPv4 or IPv6 literal: a host name would be resolved, and could resolve anywhere. */
+    static boolean isIpLiteral(String s) {
+        if (s.matches("(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}")) {
+            return true;
+        }
+        // IPv6: groups of 1-4 hex digits, eight of them, or fewer around one "::".
+        if (!s.matches("[0-9A-Fa-f:]{2,39}") || s.indexOf("::") != s.lastIndexOf("::")) {
+            return false;
+        }
+        boolean compressed = s.contains("::");
+        String[] halves = compressed ? s.split("::", -1) : new String[] {s};
+        int groups = 0;
+        for (String half : halves) {
+            if (half.isEmpty()) {
+                continue;
+            }
+            for (String g : half.split(":", -1)) {
+                if (g.isEmpty() || g.length() > 4) {
+                    return false;
+                }
+                groups++;
+            }
+        }
+        return compressed ? groups <= 7 : groups == 8;
     }
 
     private static String value(String[] args, int i, String option) {

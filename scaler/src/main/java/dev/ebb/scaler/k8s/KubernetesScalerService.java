@@ -59,6 +59,12 @@ public final class KubernetesScalerService implements AutoCloseable {
                     statusFlush, secretRefresh, retry);
         }
 
+        /** Address the HTTP server binds to, e.g. {@code 0.0.0.0} (every interface) or {@code 127.0.0.1}. */
+        public Settings withHost(String newHost) {
+            return new Settings(watchNamespace, leaseNamespace, leaseName, identity, newHost, port, tick, leaseTiming,
+                    statusFlush, secretRefresh, retry);
+        }
+
         public Settings withTick(Duration newTick) {
             return new Settings(watchNamespace, leaseNamespace, leaseName, identity, host, port, newTick, leaseTiming,
                     statusFlush, secretRefresh, retry);

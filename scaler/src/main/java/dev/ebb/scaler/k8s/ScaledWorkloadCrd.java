@@ -41,7 +41,7 @@ public final class ScaledWorkloadCrd {
                 .withPostProcessor(new CRDPostProcessor() {
                     @Override
                     public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
-                        return orderColumns(crd);
+                        return orderColumns(CrdSchemaRules.apply(crd));
                     }
                 })
                 .generate();

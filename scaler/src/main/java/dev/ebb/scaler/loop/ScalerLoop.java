@@ -75,6 +75,8 @@ public final class ScalerLoop implements AutoCloseable {
     private final Vertx vertx;
     private final Context context;
     private final WorkloadCatalog catalog;
+    /** How long after a failed attempt the lag source of a cluster is created again. */
+    static final Duration CREATE_RETRY = Duration.ofSeconds(30);
     private final LagSourceFactory lagSources;
     private final ScaleTarget target;
     private final Clock clock;
@@ -181,6 +183,13 @@ public final class ScalerLoop implements AutoCloseable {
                 clusters.get(stopped.workload.cluster()).workloads.remove(bad.getKey());
             }
         }
+        for (WorkloadId gone : List.copyOf(invalid.keySet())) {
+            if (!seen.contains(gone)) {
+                // An invalid workload that was deleted: its series and its count among the invalid go too.
+                LOG.info("Invalid workload {} removed", gone);
+                listener.onRemoved(gone);
+            }
+        }
         invalid.keySet().retainAll(nowInvalid.keySet());
         invalid.putAll(nowInvalid);
         for (WorkloadId id : List.copyOf(runs.keySet())) {
@@ -261,6 +270,9 @@ public final class ScalerLoop implements AutoCloseable {
         final Map<String, Object> clientConfig;
         boolean inFlight;
         boolean polledOnce;
+        /** Why the lag source could not be created (bad client settings, unresolvable hosts); null once it was. */
+        String createFailure;
+        Instant nextCreateAttempt = Instant.MIN;
 
         ClusterRun(ClusterKey key, Map<String, Object> clientConfig) {
             this.key = key;
@@ -276,15 +288,26 @@ public final class ScalerLoop implements AutoCloseable {
                 return Future.succeededFuture();
             }
             inFlight = true;
-            if (source == null) {
+            if (source == null && !now.isBefore(nextCreateAttempt)) {
                 // Creating an Admin client resolves hosts and loads classes: not on the event loop.
                 return vertx.executeBlocking(() -> lagSources.create(key, clientConfig), false)
                         .transform(ar -> {
                             inFlight = false;
                             if (ar.failed()) {
-                                LOG.warn("Cannot create a lag source for cluster {}: {}", key,
-                                        ar.cause().getMessage());
-                                return Future.<Void>succeededFuture();
+                                // Every due workload decides on "unavailable" (a condition, then its fallback); the
+                                // log says it once per distinct cause, and creation is retried only now and then.
+                                String failure = "Cannot create a Kafka client for cluster " + key + ": "
+                                        + unwrap(ar.cause()).getMessage();
+                                if (!failure.equals(createFailure)) {
+                                    LOG.warn("{} (retried every {}s)", failure, CREATE_RETRY.toSeconds());
+                                }
+                                createFailure = failure;
+                                nextCreateAttempt = now.plus(CREATE_RETRY);
+                                return poll(now);
+                            }
+                            if (createFailure != null) {
+                                LOG.info("Created the Kafka client for cluster {} after: {}", key, createFailure);
+                                createFailure = null;
                             }
                             source = ar.result();
                             if (closed || !clusters.containsKey(key)) {
@@ -301,10 +324,18 @@ public final class ScalerLoop implements AutoCloseable {
                 queries.add(r.workload.group());
             });
             Future<Map<GroupQuery, Observation>> observed;
-            try {
-                observed = Future.fromCompletionStage(source.observe(queries), context);
-            } catch (RuntimeException e) {
-                observed = Future.failedFuture(e);
+            if (source == null) {
+                Map<GroupQuery, Observation> all = new HashMap<>();
+                Instant at = clock.instant();
+                String reason = createFailure == null ? "No Kafka client for cluster " + key : createFailure;
+                queries.forEach(q -> all.put(q, new Observation.Unavailable(at, reason, false)));
+                observed = Future.succeededFuture(all);
+            } else {
+                try {
+                    observed = Future.fromCompletionStage(source.observe(queries), context);
+                } catch (RuntimeException e) {
+                    observed = Future.failedFuture(e);
+                }
             }
             return observed
                     .recover(err -> {

@@ -124,7 +124,7 @@ public final class ScalerMetrics implements DecisionListener {
         errors.labelValues("invalid_spec").inc();
         invalid.add(id);
         invalidWorkloads.set(invalid.size());
-        drop(id);
+        dropGauges(id);
     }
 
     @Override
@@ -149,11 +149,21 @@ public final class ScalerMetrics implements DecisionListener {
         pollDuration.labelValues(cluster.bootstrapServers()).observe(took.toNanos() / 1e9);
     }
 
-    private void drop(WorkloadId id) {
+    /** What an invalid workload no longer has: lag, rates, replicas. Its counters stay while it exists. */
+    private void dropGauges(WorkloadId id) {
         String[] l = labels(id);
         for (Gauge g : List.of(lag, timeLag, arrivalRate, consumptionRate, desired, current, partitions)) {
             g.remove(l);
         }
+    }
+
+    /** Every series of a deleted workload. */
+    private void drop(WorkloadId id) {
+        dropGauges(id);
+        String[] l = labels(id);
+        // Counters of the workload too: a deleted workload leaves no series behind (label order: ns, workload, …).
+        decisions.removeIf(values -> values.get(0).equals(l[0]) && values.get(1).equals(l[1]));
+        scaleChanges.removeIf(values -> values.get(0).equals(l[0]) && values.get(1).equals(l[1]));
     }
 
     private static String[] labels(WorkloadId id) {

@@ -71,16 +71,19 @@ public record PolicySpec(
     public PolicySpec {
         mode = mode == null ? Mode.DRAIN : mode;
         idleReplicas = idleReplicas == null ? OptionalInt.empty() : idleReplicas;
-        drainWithin = drainWithin == null ? Duration.ofSeconds(30) : drainWithin;
+        drainWithin = drainWithin == null ? PolicyDefaults.duration(PolicyDefaults.DRAIN_WITHIN) : drainWithin;
         maxTimeLag = maxTimeLag == null ? Optional.empty() : maxTimeLag;
-        cooldown = cooldown == null ? Duration.ofSeconds(300) : cooldown;
+        cooldown = cooldown == null ? PolicyDefaults.duration(PolicyDefaults.COOLDOWN) : cooldown;
         scaleUpMaxStep = scaleUpMaxStep == null ? OptionalInt.empty() : scaleUpMaxStep;
-        scaleDownWindow = scaleDownWindow == null ? Duration.ofSeconds(30) : scaleDownWindow;
+        scaleDownWindow = scaleDownWindow == null ? PolicyDefaults.duration(PolicyDefaults.SCALE_DOWN_WINDOW)
+                : scaleDownWindow;
         scaleDownMaxStep = scaleDownMaxStep == null ? OptionalInt.empty() : scaleDownMaxStep;
-        readyDelay = readyDelay == null ? Duration.ofSeconds(10) : readyDelay;
-        rebalanceGrace = rebalanceGrace == null ? Duration.ofSeconds(30) : rebalanceGrace;
-        commitInterval = commitInterval == null ? Duration.ofSeconds(5) : commitInterval;
-        staleAfter = staleAfter == null ? Duration.ofSeconds(60) : staleAfter;
+        readyDelay = readyDelay == null ? PolicyDefaults.duration(PolicyDefaults.READY_DELAY) : readyDelay;
+        rebalanceGrace = rebalanceGrace == null ? PolicyDefaults.duration(PolicyDefaults.REBALANCE_GRACE)
+                : rebalanceGrace;
+        commitInterval = commitInterval == null ? PolicyDefaults.duration(PolicyDefaults.COMMIT_INTERVAL)
+                : commitInterval;
+        staleAfter = staleAfter == null ? PolicyDefaults.duration(PolicyDefaults.STALE_AFTER) : staleAfter;
         fallback = fallback == null ? Optional.empty() : fallback;
         groupKind = groupKind == null ? GroupKind.CONSUMER : groupKind;
         offsetResetPolicy = offsetResetPolicy == null ? OffsetResetPolicy.LATEST : offsetResetPolicy;
@@ -228,24 +231,24 @@ public record PolicySpec(
 
     /** Mutable builder; unset fields keep their defaults. {@link #build()} does not validate. */
     public static final class Builder {
-        private Mode mode = Mode.DRAIN;
-        private int minReplicas = 0;
-        private int maxReplicas = 10;
+        private Mode mode = Mode.valueOf(PolicyDefaults.MODE.toUpperCase(java.util.Locale.ROOT));
+        private int minReplicas = PolicyDefaults.integer(PolicyDefaults.MIN_REPLICAS);
+        private int maxReplicas = PolicyDefaults.integer(PolicyDefaults.MAX_REPLICAS);
         private OptionalInt idleReplicas = OptionalInt.empty();
-        private long activationLagThreshold = 0;
-        private long lagThreshold = 10;
-        private Duration drainWithin = Duration.ofSeconds(30);
-        private double perReplicaRate = 100;
+        private long activationLagThreshold = PolicyDefaults.integer(PolicyDefaults.ACTIVATION_LAG_THRESHOLD);
+        private long lagThreshold = PolicyDefaults.integer(PolicyDefaults.LAG_THRESHOLD);
+        private Duration drainWithin = PolicyDefaults.duration(PolicyDefaults.DRAIN_WITHIN);
+        private double perReplicaRate = PolicyDefaults.decimal(PolicyDefaults.PER_REPLICA_RATE);
         private Optional<Duration> maxTimeLag = Optional.empty();
-        private Duration cooldown = Duration.ofSeconds(300);
+        private Duration cooldown = PolicyDefaults.duration(PolicyDefaults.COOLDOWN);
         private OptionalInt scaleUpMaxStep = OptionalInt.empty();
-        private Duration scaleDownWindow = Duration.ofSeconds(30);
+        private Duration scaleDownWindow = PolicyDefaults.duration(PolicyDefaults.SCALE_DOWN_WINDOW);
         private OptionalInt scaleDownMaxStep = OptionalInt.empty();
-        private double tolerance = 0.1;
-        private Duration readyDelay = Duration.ofSeconds(10);
-        private Duration rebalanceGrace = Duration.ofSeconds(30);
-        private Duration commitInterval = Duration.ofSeconds(5);
-        private Duration staleAfter = Duration.ofSeconds(60);
+        private double tolerance = PolicyDefaults.decimal(PolicyDefaults.TOLERANCE);
+        private Duration readyDelay = PolicyDefaults.duration(PolicyDefaults.READY_DELAY);
+        private Duration rebalanceGrace = PolicyDefaults.duration(PolicyDefaults.REBALANCE_GRACE);
+        private Duration commitInterval = PolicyDefaults.duration(PolicyDefaults.COMMIT_INTERVAL);
+        private Duration staleAfter = PolicyDefaults.duration(PolicyDefaults.STALE_AFTER);
         private Optional<Fallback> fallback = Optional.empty();
         private GroupKind groupKind = GroupKind.CONSUMER;
         private OffsetResetPolicy offsetResetPolicy = OffsetResetPolicy.LATEST;

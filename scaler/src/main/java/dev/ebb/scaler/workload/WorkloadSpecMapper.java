@@ -6,6 +6,7 @@ import dev.ebb.scaler.policy.FallbackBehavior;
 import dev.ebb.scaler.policy.GroupKind;
 import dev.ebb.scaler.policy.Mode;
 import dev.ebb.scaler.policy.OffsetResetPolicy;
+import dev.ebb.scaler.policy.PolicyDefaults;
 import dev.ebb.scaler.policy.PolicySpec;
 import dev.ebb.scaler.target.TargetRef;
 import dev.ebb.scaler.workload.spec.Durations;
@@ -33,7 +34,11 @@ public final class WorkloadSpecMapper {
 
     /** Namespace of workloads read from a file without {@code metadata.namespace}. */
     public static final String LOCAL_NAMESPACE = "local";
-    static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+    static final Duration DEFAULT_POLL_INTERVAL = Durations.parse("pollInterval", ScaledWorkloadSpec.DEFAULT_POLL_INTERVAL);
+    /** Longest poll interval: a workload observed less often than hourly is not autoscaled. */
+    static final Duration MAX_POLL_INTERVAL = Duration.ofHours(1);
+    /** Longest policy duration (POLICY.md states it); longer ones would overflow the policy's arithmetic. */
+    static final Duration MAX_POLICY_DURATION = PolicyDefaults.duration(PolicyDefaults.MAX_DURATION);
 
     private WorkloadSpecMapper() {
     }
@@ -97,7 +102,7 @@ public final class WorkloadSpecMapper {
                         + "shareGroup, not both");
             }
             kind = share != null && consumer == null ? GroupKind.SHARE : GroupKind.CONSUMER;
-            GroupQuery.Isolation isolation = switch (lower(kafka.getIsolationLevel(), "read_uncommitted")) {
+            GroupQuery.Isolation isolation = switch (lower(kafka.getIsolationLevel(), KafkaSpec.DEFAULT_ISOLATION_LEVEL)) {
                 case "read_uncommitted" -> GroupQuery.Isolation.READ_UNCOMMITTED;
                 case "read_committed" -> GroupQuery.Isolation.READ_COMMITTED;
                 default -> {
@@ -106,7 +111,7 @@ public final class WorkloadSpecMapper {
                     yield GroupQuery.Isolation.READ_UNCOMMITTED;
                 }
             };
-            reset = switch (lower(kafka.getOffsetResetPolicy(), "latest")) {
+            reset = switch (lower(kafka.getOffsetResetPolicy(), PolicyDefaults.OFFSET_RESET_POLICY)) {
                 case "latest" -> OffsetResetPolicy.LATEST;
                 case "earliest" -> OffsetResetPolicy.EARLIEST;
                 default -> {
@@ -148,6 +153,8 @@ public final class WorkloadSpecMapper {
         Duration poll = duration("spec.pollInterval", spec.getPollInterval(), DEFAULT_POLL_INTERVAL, problems);
         if (poll != null && (poll.isZero() || poll.isNegative())) {
             problems.add("Invalid value " + spec.getPollInterval() + " for spec.pollInterval: must be > 0");
+        } else if (poll != null && poll.compareTo(MAX_POLL_INTERVAL) > 0) {
+            problems.add("Invalid value " + spec.getPollInterval() + " for spec.pollInterval: must be <= 1h");
         }
         Pause pause = pause(annotations, problems);
         if (!problems.isEmpty()) {
@@ -239,9 +246,18 @@ public final class WorkloadSpecMapper {
         set(s.getLimitToPartitionsWithLag(), b::limitToPartitionsWithLag);
         set(s.getPartitionLimitation(), b::partitionLimitation);
         set(s.getEnsureEvenDistributionOfPartitions(), b::ensureEvenDistributionOfPartitions);
+        atMost(problems, "minReplicas", s.getMinReplicas());
+        atMost(problems, "maxReplicas", s.getMaxReplicas());
+        atMost(problems, "idleReplicas", s.getIdleReplicas());
+        atMost(problems, "scaleUpMaxStep", s.getScaleUpMaxStep());
+        atMost(problems, "scaleDownMaxStep", s.getScaleDownMaxStep());
+        if (s.getFallback() != null) {
+            atMost(problems, "fallback.replicas", s.getFallback().getReplicas());
+            atMost(problems, "fallback.failureThreshold", s.getFallback().getFailureThreshold());
+        }
         FallbackSettings f = s.getFallback();
         if (f != null) {
-            FallbackBehavior behavior = FallbackBehavior.STATIC;
+            FallbackBehavior behavior = FallbackBehavior.fromYaml(PolicyDefaults.FALLBACK_BEHAVIOR);
             if (f.getBehavior() != null) {
                 try {
                     behavior = FallbackBehavior.fromYaml(f.getBehavior());
@@ -249,14 +265,28 @@ public final class WorkloadSpecMapper {
                     problems.add(prefix(e.getMessage()));
                 }
             }
-            b.fallback(new Fallback(f.getFailureThreshold() == null ? 3 : f.getFailureThreshold(),
-                    f.getReplicas() == null ? 0 : f.getReplicas(), behavior));
+            // The CRD's rule on spec.policy.fallback, again: currentReplicas alone needs no count.
+            if (f.getReplicas() == null && behavior != FallbackBehavior.CURRENT_REPLICAS) {
+                problems.add("Invalid value null for spec.policy.fallback.replicas: required unless behavior is "
+                        + "currentReplicas");
+            }
+            b.fallback(new Fallback(f.getFailureThreshold() == null
+                    ? Integer.parseInt(PolicyDefaults.FALLBACK_FAILURE_THRESHOLD) : f.getFailureThreshold(),
+                    f.getReplicas() == null ? 1 : f.getReplicas(), behavior));
         }
         PolicySpec spec = b.build();
         if (problems.size() == before) {
             spec.validate().forEach(p -> problems.add(prefix(p)));
         }
         return spec;
+    }
+
+    /** The schema's upper bound on counts, again (files are not checked by a schema). */
+    private static void atMost(List<String> problems, String field, Integer value) {
+        if (value != null && value > PolicySettings.REPLICAS_MAX) {
+            problems.add("Invalid value " + value + " for spec.policy." + field + ": must be <= "
+                    + PolicySettings.REPLICAS_MAX);
+        }
     }
 
     /** Policy messages name the field by its policy name; in a resource it lives under {@code spec.policy}. */
@@ -277,7 +307,10 @@ public final class WorkloadSpecMapper {
     private static void setDuration(String field, String text, Consumer<Duration> setter, List<String> problems) {
         if (text != null) {
             Duration d = duration("spec.policy." + field, text, null, problems);
-            if (d != null) {
+            if (d != null && d.compareTo(MAX_POLICY_DURATION) > 0) {
+                problems.add("Invalid value " + text + " for spec.policy." + field + ": must be <= "
+                        + PolicyDefaults.MAX_DURATION);
+            } else if (d != null) {
                 setter.accept(d);
             }
         }

@@ -17,7 +17,25 @@ class ScalerCommandTest {
             "--lease-name", "my-lease", "--lease-namespace", "ebb-system", "--tick", "500ms"},
                 Map.of("POD_NAME", "ebb-scaler-7d9-abcde"));
         assertThat(o).isEqualTo(new ScalerCommand.Options("shop", 9090, "my-lease", "ebb-system",
-                "ebb-scaler-7d9-abcde", Duration.ofMillis(500)));
+                "ebb-scaler-7d9-abcde", Duration.ofMillis(500), "0.0.0.0"));
+    }
+
+    @Test
+    void bindsTheHttpPortWhereTheOperatorSays() {
+        assertThat(ScalerCommand.parse(new String[] {"--bind-address", "127.0.0.1"}, Map.of()).bindAddress())
+                .isEqualTo("127.0.0.1");
+        assertThat(ScalerCommand.parse(new String[] {}, Map.of("EBB_BIND_ADDRESS", "::")).bindAddress())
+                .isEqualTo("::");
+        assertThat(ScalerCommand.parse(new String[] {"--bind-address", "10.0.0.7"},
+                Map.of("EBB_BIND_ADDRESS", "::")).bindAddress()).as("the flag wins").isEqualTo("10.0.0.7");
+        assertThat(ScalerCommand.parse(new String[] {}, Map.of()).bindAddress()).isEqualTo("0.0.0.0");
+        for (String bad : new String[] {"metrics.example.com", "256.1.1.1", "127.0.0.1:8080", ""}) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertThat(ScalerCommand.run(new String[] {"--bind-address", bad}, Map.of(),
+                    print(new ByteArrayOutputStream()), print(err))).as(bad).isEqualTo(2);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("Invalid value '" + bad
+                    + "' for --bind-address: must be an IP address");
+        }
     }
 
     @Test

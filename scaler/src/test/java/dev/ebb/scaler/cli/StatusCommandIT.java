@@ -60,6 +60,50 @@ class StatusCommandIT {
         }
     }
 
+    @Test
+    void printsTheTableWithoutClientWarnings(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init();
+        try (KubernetesClient client = server.createClient()) {
+            ScaledWorkloadStatus ok = new ScaledWorkloadStatus();
+            ok.setLag(7L);
+            create(client, "shop", "orders", ok);
+            java.nio.file.Path kubeconfig = dir.resolve("config");
+            java.nio.file.Files.writeString(kubeconfig, """
+                    apiVersion: v1
+                    kind: Config
+                    clusters: [{name: mock, cluster: {server: "%s"}}]
+                    contexts: [{name: mock, context: {cluster: mock, user: u, namespace: shop}}]
+                    current-context: mock
+                    users: [{name: u, user: {token: t}}]
+                    """.formatted(client.getMasterUrl().toString()));
+            // A fresh JVM, as `ebb status` runs: fabric8 warns about a v1alpha1 resource once per JVM.
+            ProcessBuilder pb = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin",
+                    "java").toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(), "-A");
+            pb.environment().put("KUBECONFIG", kubeconfig.toString());
+            pb.redirectError(dir.resolve("err").toFile()).redirectOutput(dir.resolve("out").toFile());
+            Process p = pb.start();
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            String out = java.nio.file.Files.readString(dir.resolve("out"));
+            String err = java.nio.file.Files.readString(dir.resolve("err"));
+            assertThat(p.exitValue()).as(out + err).isZero();
+            assertThat(out.lines().toList()).hasSize(2);
+            assertThat(out).startsWith("NAMESPACE").contains("orders", "7");
+            assertThat(out + err).doesNotContain("unstable", "WARN");
+        } finally {
+            server.destroy();
+        }
+    }
+
+    /** {@code ebb status} in a JVM of its own. */
+    public static final class Main {
+        public static void main(String[] args) {
+            System.exit(StatusCommand.run(args));
+        }
+    }
+
     private static void create(KubernetesClient client, String ns, String name, ScaledWorkloadStatus status) {
         ScaledWorkload sw = new ScaledWorkload();
         sw.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());

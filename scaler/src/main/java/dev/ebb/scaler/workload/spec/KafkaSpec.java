@@ -2,33 +2,47 @@ package dev.ebb.scaler.workload.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.ebb.scaler.policy.PolicyDefaults;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 import java.util.Map;
 
 /** {@code spec.kafka}: where the backlog is. Credentials only by Secret reference, never inline. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.consumerGroup) != has(self.shareGroup)",
+        message = "exactly one of consumerGroup and shareGroup must be set", reason = "FieldValueInvalid")
 public class KafkaSpec {
+
+    /** Default of {@code isolationLevel}. */
+    public static final String DEFAULT_ISOLATION_LEVEL = "read_uncommitted";
+    /** Values of {@code isolationLevel}. */
+    public static final List<String> ISOLATION_LEVELS = List.of("read_uncommitted", "read_committed");
+    /** Values of {@code offsetResetPolicy}. */
+    public static final List<String> OFFSET_RESET_POLICIES = List.of("latest", "earliest");
 
     @Required
     @JsonPropertyDescription("Kafka bootstrap servers, e.g. kafka:9092.")
     private String bootstrapServers;
 
+    @Size(min = 1, max = 255)
     @JsonPropertyDescription("Consumer group id. Exactly one of consumerGroup and shareGroup is required.")
     private String consumerGroup;
 
+    @Size(min = 1, max = 255)
     @JsonPropertyDescription("Share group id (queues for Kafka); share groups are not capped at the partition count.")
     private String shareGroup;
 
     @JsonPropertyDescription("Topics to count. Empty: every topic the group has committed offsets for.")
     private List<String> topics;
 
-    @Default("read_uncommitted")
+    @Default(DEFAULT_ISOLATION_LEVEL)
     @JsonPropertyDescription("read_uncommitted or read_committed (lag up to the last stable offset).")
     private String isolationLevel;
 
-    @Default("latest")
+    @Default(PolicyDefaults.OFFSET_RESET_POLICY)
     @JsonPropertyDescription("Lag of a partition the group never committed: latest counts 0, earliest counts every "
             + "record in the log.")
     private String offsetResetPolicy;

@@ -2,113 +2,156 @@ package dev.ebb.scaler.workload.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.ebb.scaler.policy.PolicyDefaults;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
-/** {@code spec.policy}: the scaling policy's settings; unset fields take the defaults written in the schema. */
+/**
+ * {@code spec.policy}: the scaling policy's settings; unset fields take the defaults written in the schema. The
+ * schema checks bounds, enums and the cross-field rules below (CEL, on the API server); {@code WorkloadSpecMapper}
+ * checks the same again, and what a schema cannot (duration bounds), for files and for clusters without them.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.minReplicas) || !has(self.maxReplicas) || self.minReplicas <= self.maxReplicas",
+        message = "maxReplicas must be >= minReplicas", reason = "FieldValueInvalid", fieldPath = ".maxReplicas")
+@ValidationRule(value = "!has(self.idleReplicas) || self.idleReplicas <= (has(self.minReplicas) ? self.minReplicas : 0)",
+        message = "idleReplicas must be <= minReplicas", reason = "FieldValueInvalid", fieldPath = ".idleReplicas")
 public class PolicySettings {
 
-    @Default("drain")
-    @Pattern("^(drain|threshold)$")
+    /** Values of {@code mode}. */
+    public static final List<String> MODES = List.of("drain", "threshold");
+    /** Upper bound of every replica count and step: far above any real group, far below an overflow. */
+    public static final int REPLICAS_MAX = 10_000;
+    /** Longest duration string the schema accepts. */
+    public static final int DURATION_MAX_LENGTH = 32;
+
+    @Default(PolicyDefaults.MODE)
     @JsonPropertyDescription("drain: enough replicas to absorb arrivals and clear the backlog within drainWithin; threshold: KEDA's ceil(lag / lagThreshold).")
     private String mode;
 
-    @Default("0")
+    @Default(PolicyDefaults.MIN_REPLICAS)
     @JsonPropertyDescription("Lower bound of the replica count.")
+    @Min(0)
+    @Max(REPLICAS_MAX)
     private Integer minReplicas;
 
-    @Default("10")
+    @Default(PolicyDefaults.MAX_REPLICAS)
     @JsonPropertyDescription("Upper bound of the replica count.")
+    @Min(1)
+    @Max(REPLICAS_MAX)
     private Integer maxReplicas;
 
     @JsonPropertyDescription("Replicas while there is no backlog and no arrivals for the cooldown (KEDA idleReplicaCount); unset: minReplicas.")
+    @Min(0)
+    @Max(REPLICAS_MAX)
     private Integer idleReplicas;
 
-    @Default("0")
+    @Default(PolicyDefaults.ACTIVATION_LAG_THRESHOLD)
     @JsonPropertyDescription("Backlog needed to scale out of zero.")
+    @Min(0)
     private Long activationLagThreshold;
 
-    @Default("10")
+    @Default(PolicyDefaults.LAG_THRESHOLD)
     @JsonPropertyDescription("threshold mode: target lag per replica.")
+    @Min(1)
     private Long lagThreshold;
 
-    @Default("30s")
+    @Default(PolicyDefaults.DRAIN_WITHIN)
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription("drain mode: clear the backlog within this time.")
+    @Size(max = DURATION_MAX_LENGTH)
     private String drainWithin;
 
-    @Default("100")
+    @Default(PolicyDefaults.PER_REPLICA_RATE)
     @JsonPropertyDescription("drain mode: records/s one replica handles until Ebb has measured it.")
+    @Min(value = 0, inclusive = false)
     private Double perReplicaRate;
 
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription("Optional SLO on the age of the oldest unconsumed record.")
+    @Size(max = DURATION_MAX_LENGTH)
     private String maxTimeLag;
 
-    @Default("5m")
+    @Default(PolicyDefaults.COOLDOWN)
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription("Lag and arrivals must be zero this long before scaling to zero.")
+    @Size(max = DURATION_MAX_LENGTH)
     private String cooldown;
 
     @JsonPropertyDescription("At most this many replicas added per decision (unset: no limit).")
+    @Min(1)
+    @Max(REPLICAS_MAX)
     private Integer scaleUpMaxStep;
 
-    @Default("1m")
+    @Default(PolicyDefaults.SCALE_DOWN_WINDOW)
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription("Scale-down stabilization: the highest desire within this window wins.")
+    @Size(max = DURATION_MAX_LENGTH)
     private String scaleDownWindow;
 
     @JsonPropertyDescription("At most this many replicas removed per decision (unset: no limit).")
+    @Min(1)
+    @Max(REPLICAS_MAX)
     private Integer scaleDownMaxStep;
 
-    @Default("0.1")
+    @Default(PolicyDefaults.TOLERANCE)
     @JsonPropertyDescription("Relative change ignored against churn.")
+    @Min(0)
+    @Max(value = 1, inclusive = false)
     private Double tolerance;
 
-    @Default("10s")
+    @Default(PolicyDefaults.READY_DELAY)
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription("Expected time until a new replica consumes (cold start plus rebalance).")
+    @Size(max = DURATION_MAX_LENGTH)
     private String readyDelay;
 
-    @Default("30s")
+    @Default(PolicyDefaults.REBALANCE_GRACE)
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription("After a change, no scale-down until the group's membership settled or this passed.")
+    @Size(max = DURATION_MAX_LENGTH)
     private String rebalanceGrace;
 
-    @Default("5s")
+    @Default(PolicyDefaults.COMMIT_INTERVAL)
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription("The workers' commit cadence; lag it explains is not saturation.")
+    @Size(max = DURATION_MAX_LENGTH)
     private String commitInterval;
 
     @JsonPropertyDescription("What to do while lag cannot be observed.")
     private FallbackSettings fallback;
 
-    @Default("1m")
+    @Default(PolicyDefaults.STALE_AFTER)
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription("An observation older than this counts as missing.")
+    @Size(max = DURATION_MAX_LENGTH)
     private String staleAfter;
 
-    @Default("false")
+    @Default(PolicyDefaults.FALSE)
     @JsonPropertyDescription("threshold mode (KEDA): allow more replicas than partitions.")
     private Boolean allowIdleConsumers;
 
-    @Default("false")
+    @Default(PolicyDefaults.FALSE)
     @JsonPropertyDescription("threshold mode (KEDA): ignore partitions whose committed offset does not move.")
     private Boolean excludePersistentLag;
 
-    @Default("false")
+    @Default(PolicyDefaults.FALSE)
     @JsonPropertyDescription("threshold mode (KEDA): a group without commits counts as lag 0 instead of 1.")
     private Boolean scaleToZeroOnInvalidOffset;
 
-    @Default("false")
+    @Default(PolicyDefaults.FALSE)
     @JsonPropertyDescription("threshold mode (KEDA): cap at the number of partitions with lag.")
     private Boolean limitToPartitionsWithLag;
 
     @JsonPropertyDescription("threshold mode (KEDA): partitions to count, e.g. 1,2,10-20.")
     private String partitionLimitation;
 
-    @Default("false")
+    @Default(PolicyDefaults.FALSE)
     @JsonPropertyDescription("threshold mode (KEDA): only replica counts that divide the partition count.")
     private Boolean ensureEvenDistributionOfPartitions;
 

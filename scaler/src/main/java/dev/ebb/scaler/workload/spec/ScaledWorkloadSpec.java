@@ -10,6 +10,9 @@ import io.fabric8.generator.annotation.Required;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ScaledWorkloadSpec {
 
+    /** Default of {@code pollInterval}. */
+    public static final String DEFAULT_POLL_INTERVAL = "1s";
+
     @Required
     @JsonPropertyDescription("The workload to scale: a Deployment, StatefulSet or any resource with a scale subresource.")
     private ScaleTargetRefSpec scaleTargetRef;
@@ -21,8 +24,9 @@ public class ScaledWorkloadSpec {
     @JsonPropertyDescription("How the replica count is decided from the backlog.")
     private PolicySettings policy;
 
-    @Default("1s")
+    @Default(DEFAULT_POLL_INTERVAL)
     @Pattern(Durations.PATTERN)
+    @io.fabric8.generator.annotation.Size(max = PolicySettings.DURATION_MAX_LENGTH)
     @JsonPropertyDescription("How often the group's lag is observed, e.g. 1s, 5s, 1m. A multiple of the scaler's tick.")
     private String pollInterval;
 
