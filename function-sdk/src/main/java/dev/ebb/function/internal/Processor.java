@@ -58,15 +58,47 @@ public final class Processor<I, O> {
     stopped = true;
   }
 
+  /**
+   * Runs one lane batch. Every record of the batch is finished when this returns, whatever the function throws: a
+   * fatal error ({@link #isFatal}) stops the worker and leaves the batch's unfinished records abandoned.
+   */
   public void process(List<Pending> batch) {
-    Optional<RecordFunction<I, O>> single = function.recordFunction();
-    if (single.isPresent()) {
-      for (Pending p : batch) {
-        processOne(p, single.get());
+    try {
+      Optional<RecordFunction<I, O>> single = function.recordFunction();
+      if (single.isPresent()) {
+        for (Pending p : batch) {
+          processOne(p, single.get());
+        }
+      } else {
+        processBatch(batch, function.batchFunction().orElseThrow());
       }
-    } else {
-      processBatch(batch, function.batchFunction().orElseThrow());
+    } catch (Throwable t) {
+      failWorker(t);
+      for (Pending p : batch) {
+        finish(p, Segment.ABANDONED);
+      }
     }
+  }
+
+  /**
+   * A fatal error: the JVM cannot be trusted to go on ({@link VirtualMachineError} such as {@link OutOfMemoryError}
+   * or {@link InternalError}). A {@link StackOverflowError} is not: the stack unwound, so it fails the record like any
+   * other error from user code (as do {@link AssertionError}, {@link LinkageError} and the rest).
+   */
+  static boolean isFatal(Throwable t) {
+    return t instanceof VirtualMachineError && !(t instanceof StackOverflowError);
+  }
+
+  private static void rethrowIfFatal(Throwable t) {
+    if (isFatal(t)) {
+      throw (VirtualMachineError) t;
+    }
+  }
+
+  /** Stops the worker: the poll thread sees the error, exits without committing, and health fails. */
+  void failWorker(Throwable t) {
+    stopped = true;
+    fatal.compareAndSet(null, t);
   }
 
   private boolean skip(Pending p) {
@@ -78,10 +110,12 @@ public final class Processor<I, O> {
   }
 
   private void finish(Pending p, int outcome) {
+    if (!p.segment().complete(p.index(), outcome)) {
+      return;
+    }
     if (outcome == Segment.ABANDONED) {
       metrics.abandoned.increment();
     }
-    p.segment().complete(p.index(), outcome);
     metrics.inFlight.done();
   }
 
@@ -99,7 +133,8 @@ public final class Processor<I, O> {
     Record<I> input;
     try {
       input = decode(r, 1);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      rethrowIfFatal(e);
       // Decoding is deterministic: retrying a malformed record cannot help.
       deadLetter(p, e, 1);
       return;
@@ -107,14 +142,13 @@ public final class Processor<I, O> {
     int attempts = config.retries() + 1;
     for (int attempt = 1; ; attempt++) {
       long t0 = System.nanoTime();
+      byte[] encoded;
       try {
         O out = fn.apply(attempt == 1 ? input : withAttempt(input, attempt));
         metrics.recordProcessing(System.nanoTime() - t0);
-        send(r, out);
-        metrics.processed.increment();
-        finish(p, Segment.SUCCEEDED);
-        return;
-      } catch (Exception e) {
+        encoded = encode(out);
+      } catch (Exception | Error e) {
+        rethrowIfFatal(e);
         metrics.recordProcessing(System.nanoTime() - t0);
         if (attempt >= attempts) {
           deadLetter(p, e, attempt);
@@ -125,7 +159,12 @@ public final class Processor<I, O> {
           finish(p, Segment.ABANDONED);
           return;
         }
+        continue;
       }
+      send(r, encoded);
+      metrics.processed.increment();
+      finish(p, Segment.SUCCEEDED);
+      return;
     }
   }
 
@@ -143,7 +182,8 @@ public final class Processor<I, O> {
       try {
         inputs.add(decode(p.record(), 1));
         live.add(p);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        rethrowIfFatal(e);
         deadLetter(p, e, 1);
       }
     }
@@ -177,15 +217,22 @@ public final class Processor<I, O> {
           throw new IllegalStateException("Batch function returned " + (out == null ? "null" : out.size() + " results")
               + " for " + live.size() + " records: must return one result (or null) per record");
         }
+        // Encode every result before sending any: a failure half-way must not leave the first results sent (twice,
+        // once the attempt is retried; inside an exactly-once transaction as well).
+        List<byte[]> encoded = new ArrayList<>(out.size());
+        for (O o : out) {
+          encoded.add(encode(o));
+        }
         for (int i = 0; i < live.size(); i++) {
-          send(live.get(i).record(), out.get(i));
+          send(live.get(i).record(), encoded.get(i));
         }
         metrics.processed.add(live.size());
         for (Pending p : live) {
           finish(p, Segment.SUCCEEDED);
         }
         return true;
-      } catch (Exception e) {
+      } catch (Exception | Error e) {
+        rethrowIfFatal(e);
         metrics.recordProcessing(System.nanoTime() - t0);
         if (attempt >= attempts) {
           if (live.size() == 1) {
@@ -226,15 +273,26 @@ public final class Processor<I, O> {
     }
   }
 
-  private void send(ConsumerRecord<byte[], byte[]> in, O out) {
+  /** The encoded result, or null for none (no result, or no output topic). */
+  private byte[] encode(O out) {
     if (out == null || config.outputTopic().isEmpty()) {
+      return null;
+    }
+    return function.outputCodec().encode(out);
+  }
+
+  /**
+   * Hands an encoded result to the producer. A send that throws (producer closed or failed, buffer full for
+   * {@code max.block.ms}) is not the record's fault and cannot be undone: it stops the worker like a failed send.
+   */
+  private void send(ConsumerRecord<byte[], byte[]> in, byte[] value) {
+    if (value == null) {
       return;
     }
-    byte[] value = function.outputCodec().encode(out);
     producer.send(new ProducerRecord<>(config.outputTopic().get(), null, in.key(), value), sendCallback);
   }
 
-  private void deadLetter(Pending p, Exception error, int attempts) {
+  private void deadLetter(Pending p, Throwable error, int attempts) {
     ConsumerRecord<byte[], byte[]> r = p.record();
     metrics.failed.increment();
     if (config.dlqTopic().isEmpty()) {
