@@ -183,8 +183,9 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
         logCommitFailure = true;
         return;
       }
-      // Report these offsets again with the next commit.
-      committed.keySet().forEach(tp -> {
+      // Report these offsets again with the next commit. (The callback's own map is null on some failures, e.g. when
+      // the coordinator is unreachable: a broker restart crashed the worker with a NullPointerException here.)
+      offsets.keySet().forEach(tp -> {
         PartitionTracker t = trackers.get(tp);
         if (t != null) {
           t.resetReported();
