@@ -20,6 +20,11 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedMemberEpochException;
+import org.apache.kafka.common.errors.IllegalGenerationException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -39,6 +44,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
   private final InFlightLimit limit;
   private long lastCommitNanos = System.nanoTime();
   private boolean logCommitFailure = true;
+  private boolean logPollFailure = true;
   // Exactly-once: the open transaction, the next offset of each of its partitions (finished chunks only), the first
   // offset of each (to rewind on abort), and the offsets the chunk in flight ends at.
   private static final int COMMIT_ATTEMPTS = 10;
@@ -49,6 +55,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
   private final Map<TopicPartition, OffsetAndMetadata> txOffsets = new HashMap<>();
   private final Map<TopicPartition, Long> txFirst = new HashMap<>();
   private final Map<TopicPartition, Long> chunkNext = new HashMap<>();
+  private Map<TopicPartition, Long> lastAbortFirst = Map.of();
 
   public ConsumerGroupWorker(EbbFunction<?, ?> function, WorkerConfig config) {
     super(function, config);
@@ -77,9 +84,17 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
     Duration poll = ClientConfigs.pollTimeout();
     while (!stopRequested) {
       backpressure(poll);
+      if (!paused && !consumer.paused().isEmpty()) {
+        resumeAll(); // a resume that raced with a rebalance left a partition paused
+      }
       ConsumerRecords<byte[], byte[]> records;
       try {
         records = consumer.poll(paused ? Duration.ZERO : poll);
+        logPollFailure = true;
+      } catch (RetriableException | UnknownMemberIdException | FencedMemberEpochException
+               | RebalanceInProgressException | IllegalGenerationException e) {
+        transientPollFailure(e);
+        continue;
       } catch (UnsupportedVersionException e) {
         throw new IllegalStateException("The cluster at " + config.bootstrapServers() + " does not support group"
             + " protocol " + protocol.name().toLowerCase() + "; set " + WorkerConfig.GROUP_PROTOCOL + "=classic", e);
@@ -151,15 +166,43 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
     int resumeAt = max / 2;
     if (!paused && metrics.inFlight.get() >= max) {
       if (!metrics.inFlight.awaitAtMost(resumeAt, System.nanoTime() + 50_000_000L)) {
-        consumer.pause(consumer.assignment());
+        pauseAll();
         paused = true;
       }
     } else if (paused) {
       // Wait here rather than in poll(): paused partitions return nothing, so poll would idle its whole timeout.
       metrics.inFlight.awaitAtMost(resumeAt, System.nanoTime() + poll.toNanos());
       if (metrics.inFlight.get() <= resumeAt) {
-        consumer.resume(consumer.paused());
+        resumeAll();
         paused = false;
+      }
+    }
+  }
+
+  /**
+   * Pauses every assigned partition. The consumer applies pause and resume on its background thread, where a partition
+   * lost meanwhile (a broker restart, a session timeout) makes them throw; the next assignment is paused by the
+   * rebalance listener anyway.
+   */
+  private void pauseAll() {
+    try {
+      consumer.pause(consumer.assignment());
+    } catch (IllegalStateException e) {
+      LOG.log(Level.DEBUG, "Pause raced with a rebalance: {0}", e.toString());
+    }
+  }
+
+  /** Resumes the paused partitions that are still assigned (see {@link #pauseAll()}). */
+  private void resumeAll() {
+    try {
+      consumer.resume(consumer.paused());
+    } catch (IllegalStateException e) {
+      java.util.Set<TopicPartition> still = new java.util.HashSet<>(consumer.paused());
+      still.retainAll(consumer.assignment());
+      try {
+        consumer.resume(still);
+      } catch (IllegalStateException again) {
+        LOG.log(Level.DEBUG, "Resume raced with a rebalance: {0}", again.toString());
       }
     }
   }
@@ -279,7 +322,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
   private void runTransaction(ConsumerRecords<byte[], byte[]> records) {
     List<ConsumerRecord<byte[], byte[]>> all = interleave(records);
     long epoch = txEpoch;
-    consumer.pause(consumer.assignment());
+    pauseAll();
     paused = true;
     try {
       int next = 0;
@@ -314,10 +357,12 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
           // Unfinished: nothing of this transaction becomes visible; the records are processed again.
           checkFatal();
           abortTransaction("records unfinished after the shutdown grace of " + config.shutdownGrace());
+          rewindRest(all, next);
           return;
         }
         if (txEpoch != epoch) {
-          return; // aborted during a rebalance callback: the rest of this poll is fetched again
+          rewindRest(all, next); // aborted during a rebalance callback: the rest of this poll is fetched again
+          return;
         }
         if (!txOpen) {
           continue; // committed by a revocation callback, which took this chunk in
@@ -325,6 +370,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
         chunkNext.forEach((tp, o) -> txOffsets.put(tp, new OffsetAndMetadata(o)));
         chunkNext.clear();
         if (System.nanoTime() - txStartNanos >= txBudgetNanos && !commitTransaction()) {
+          rewindRest(all, next);
           return;
         }
       }
@@ -334,10 +380,32 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
       }
     } finally {
       if (!aborted && fatal.get() == null) {
-        consumer.resume(consumer.paused());
+        resumeAll();
         paused = false;
       }
     }
+  }
+
+  /**
+   * After an abort: the poll's records not dispatched yet must be fetched again too (the consumer's position is past
+   * them). Seeks each assigned partition to the earlier of its aborted transaction's first record and its first
+   * undispatched record.
+   */
+  private void rewindRest(List<ConsumerRecord<byte[], byte[]>> all, int next) {
+    if (aborted) {
+      return;
+    }
+    Map<TopicPartition, Long> to = new HashMap<>();
+    for (int i = next; i < all.size(); i++) {
+      ConsumerRecord<byte[], byte[]> r = all.get(i);
+      to.putIfAbsent(new TopicPartition(r.topic(), r.partition()), r.offset());
+    }
+    Collection<TopicPartition> assigned = consumer.assignment();
+    to.forEach((tp, offset) -> {
+      if (assigned.contains(tp)) {
+        consumer.seek(tp, Math.min(offset, lastAbortFirst.getOrDefault(tp, Long.MAX_VALUE)));
+      }
+    });
   }
 
   /** The poll's records, partitions interleaved (each partition's records stay in offset order). */
@@ -392,10 +460,30 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
     return false;
   }
 
+  /**
+   * A group error that clears up by itself once the member rejoins (after a broker restart the coordinator may not
+   * know the member any more): the worker keeps its trackers and polls again; partitions it lost meanwhile are given
+   * up through the rebalance listener. Logged once per streak.
+   */
+  private void transientPollFailure(KafkaException e) throws InterruptedException {
+    if (logPollFailure) {
+      LOG.log(Level.WARNING, "Poll of group {0} failed, retrying: {1}", config.groupId(), e.toString());
+      logPollFailure = false;
+    }
+    Thread.sleep(100);
+  }
+
   /** A poll that returns no records (everything is paused) but keeps the membership and runs rebalance callbacks. */
-  private void keepAlive() {
-    consumer.pause(consumer.assignment());
-    ConsumerRecords<byte[], byte[]> stray = consumer.poll(Duration.ZERO);
+  private void keepAlive() throws InterruptedException {
+    pauseAll();
+    ConsumerRecords<byte[], byte[]> stray;
+    try {
+      stray = consumer.poll(Duration.ZERO);
+    } catch (RetriableException | UnknownMemberIdException | FencedMemberEpochException
+             | RebalanceInProgressException | IllegalGenerationException e) {
+      transientPollFailure(e);
+      return;
+    }
     for (TopicPartition tp : stray.partitions()) {
       consumer.seek(tp, stray.records(tp).get(0).offset());
     }
@@ -462,6 +550,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
         }
       });
     }
+    lastAbortFirst = new HashMap<>(txFirst);
     txFirst.clear();
   }
 
