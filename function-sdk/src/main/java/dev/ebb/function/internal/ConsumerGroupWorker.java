@@ -226,6 +226,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
         logCommitFailure = true;
         return;
       }
+      metrics.commitsFailed.increment();
       // Report these offsets again with the next commit. (The callback's own map is null on some failures, e.g. when
       // the coordinator is unreachable: a broker restart crashed the worker with a NullPointerException here.)
       offsets.keySet().forEach(tp -> {
@@ -264,6 +265,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
       metrics.recordCommit(System.nanoTime() - t0);
       return true;
     } catch (KafkaException | IllegalStateException e) {
+      metrics.commitsFailed.increment();
       LOG.log(Level.WARNING, "Offset commit of {0} for group {1} failed; those records will be delivered again: {2}",
           offsets, config.groupId(), e.toString());
       return false;
@@ -511,6 +513,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
              | AuthorizationException | org.apache.kafka.common.errors.TimeoutException e) {
       throw e;
     } catch (KafkaException e) {
+      metrics.commitsFailed.increment();
       abortTransaction("its commit failed: " + e);
       return false;
     }
