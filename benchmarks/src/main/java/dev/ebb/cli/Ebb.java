@@ -39,6 +39,7 @@ public final class Ebb {
                 "benchmark: SDK throughput vs a hand-written consumer loop"));
         COMMANDS.put("bench-e2e", new Command("dev.ebb.bench.e2e.E2eBenchmark",
                 "benchmark: live burst on a real broker, Ebb drain mode vs KEDA-like settings"));
+        COMMANDS.put("bench-soak", new Command("dev.ebb.bench.soak.SoakBenchmark", "soak: >= 10 min of bursts, worker SIGKILLs and a broker restart; 0 lost"));
     }
 
     private Ebb() {

@@ -15,4 +15,10 @@ public final class DeadLetterHeaders {
   public static final String ATTEMPTS = "ebb.dlq.attempts";
   public static final String GROUP = "ebb.dlq.group";
   public static final String WORKER = "ebb.dlq.worker";
+  /**
+   * Present when the dead letter would not fit the producer's {@code max.request.size}: the value (and, if that was
+   * not enough, the original headers) was cut; the header holds the original value size in bytes. The original
+   * record stays readable at {@link #TOPIC}/{@link #PARTITION}/{@link #OFFSET} until retention removes it.
+   */
+  public static final String TRUNCATED = "ebb.dlq.truncated";
 }

@@ -11,6 +11,12 @@ import java.util.Map;
  * arrays of objects, strings, numbers, booleans and {@code null}.
  */
 public final class Json {
+  /**
+   * The deepest nesting of arrays and objects read or written. Deeper input is refused with an
+   * {@link IllegalArgumentException} (a malformed value, dead-lettered by the SDK) instead of overflowing the stack.
+   */
+  public static final int MAX_DEPTH = 512;
+
   private Json() {}
 
   /** Parses one JSON value; throws {@link IllegalArgumentException} naming the position of the first error. */
@@ -27,11 +33,14 @@ public final class Json {
 
   public static String write(Object value) {
     StringBuilder sb = new StringBuilder();
-    write(value, sb);
+    write(value, sb, 0);
     return sb.toString();
   }
 
-  private static void write(Object v, StringBuilder sb) {
+  private static void write(Object v, StringBuilder sb, int depth) {
+    if (depth > MAX_DEPTH) {
+      throw new IllegalArgumentException("Invalid value for JSON: nested deeper than " + MAX_DEPTH + " levels");
+    }
     if (v == null) {
       sb.append("null");
     } else if (v instanceof String s) {
@@ -50,7 +59,7 @@ public final class Json {
         first = false;
         quote(String.valueOf(e.getKey()), sb);
         sb.append(':');
-        write(e.getValue(), sb);
+        write(e.getValue(), sb, depth + 1);
       }
       sb.append('}');
     } else if (v instanceof Iterable<?> it) {
@@ -61,11 +70,11 @@ public final class Json {
           sb.append(',');
         }
         first = false;
-        write(o, sb);
+        write(o, sb, depth + 1);
       }
       sb.append(']');
     } else if (v instanceof Object[] arr) {
-      write(List.of(arr), sb);
+      write(java.util.Arrays.asList(arr), sb, depth);
     } else {
       quote(v.toString(), sb);
     }
@@ -98,6 +107,7 @@ public final class Json {
   private static final class Parser {
     private final String s;
     private int pos;
+    private int depth;
 
     Parser(String s) {
       this.s = s;
@@ -142,12 +152,20 @@ public final class Json {
       return v;
     }
 
+    private void enter() {
+      if (++depth > MAX_DEPTH) {
+        throw error("nested deeper than " + MAX_DEPTH + " levels");
+      }
+    }
+
     private Map<String, Object> object() {
+      enter();
       Map<String, Object> m = new LinkedHashMap<>();
       pos++;
       skipWs();
       if (peek() == '}') {
         pos++;
+        depth--;
         return m;
       }
       while (true) {
@@ -164,6 +182,7 @@ public final class Json {
         char c = peek();
         pos++;
         if (c == '}') {
+          depth--;
           return m;
         }
         if (c != ',') {
@@ -174,11 +193,13 @@ public final class Json {
     }
 
     private List<Object> array() {
+      enter();
       List<Object> l = new ArrayList<>();
       pos++;
       skipWs();
       if (peek() == ']') {
         pos++;
+        depth--;
         return l;
       }
       while (true) {
@@ -188,6 +209,7 @@ public final class Json {
         char c = peek();
         pos++;
         if (c == ']') {
+          depth--;
           return l;
         }
         if (c != ',') {

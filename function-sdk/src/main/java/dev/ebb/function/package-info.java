@@ -37,13 +37,24 @@
  *       skipped without a dead-letter topic); the partition moves on. A value the input codec cannot decode goes to
  *       the dead-letter topic at once.</li>
  *   <li>An output or dead-letter send that fails (after the producer's own retries) stops the worker without
- *       committing: its records are delivered again.</li>
+ *       committing: its records are delivered again. A dead letter larger than {@code max.request.size} is sent with
+ *       its value cut to fit and the header {@link dev.ebb.function.DeadLetterHeaders#TRUNCATED}.</li>
+ *   <li>A non-fatal {@link Error} thrown by the function or a codec ({@link StackOverflowError},
+ *       {@link AssertionError}, {@link LinkageError}, ...) fails the attempt like an exception. A fatal one
+ *       ({@link VirtualMachineError} other than {@link StackOverflowError}) stops the worker at once without
+ *       committing: {@code /healthz} answers 503, {@link dev.ebb.function.RunningWorker#termination()} completes with
+ *       the error, {@link dev.ebb.function.FunctionWorker#run(EbbFunction)} exits with status 1.</li>
  * </ul>
  *
  * <h2>Exactly-once</h2>
  * With {@link dev.ebb.function.ProcessingGuarantee#EXACTLY_ONCE} each poll's records are processed and their
  * outputs, dead letters and input offsets are committed in one Kafka transaction ({@code sendOffsetsToTransaction}
- * with the consumer's group metadata, so a fenced zombie cannot commit). Consumers of the output topic that read
+ * with the consumer's group metadata, so a fenced zombie cannot commit). Input offsets are committed only inside the
+ * transaction that carries their outputs, never outside one (not on shutdown, not after an abort). A transaction is
+ * bounded by time: the poll's records run in chunks and the transaction commits once it has been open for half of
+ * {@code transaction.timeout.ms}; a commit that times out is retried, never followed by an abort. On revocation the
+ * open transaction is finished and committed inside the callback (or aborted if its records do not finish within
+ * the grace). Consumers of the output topic that read
  * with {@code isolation.level=read_committed} see each result once, across crashes and rebalances. A crashed
  * worker's open transaction is aborted when a worker with the same {@code EBB_WORKER_ID} starts (stable ids, e.g. a
  * StatefulSet pod name) or after {@code transaction.timeout.ms} (10 s by default here).
@@ -51,8 +62,9 @@
  * <h2>Groups</h2>
  * Consumer groups use the KIP-848 protocol ({@code group.protocol=consumer}) when the cluster supports it, classic
  * with cooperative rebalancing otherwise or when {@code EBB_GROUP_PROTOCOL=classic}. With {@code EBB_SHARE_GROUP}
- * the worker joins a share group (KIP-932): each poll's records are processed, then acknowledged ACCEPT, REJECT
- * (failed every attempt, after the dead-letter send) or RELEASE (unfinished at shutdown).
+ * the worker joins a share group (KIP-932): each record is acknowledged as soon as it is finished (ACCEPT, or REJECT
+ * after the dead-letter send) and RELEASEd if unfinished at shutdown; refused acknowledgements are counted in
+ * {@code ebb_acknowledgements_failed_total}.
  *
  * <h2>Observability</h2>
  * {@code /healthz}, {@code /readyz} and Prometheus {@code /metrics} on {@code EBB_HTTP_PORT}:

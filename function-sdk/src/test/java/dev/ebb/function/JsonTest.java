@@ -41,4 +41,19 @@ class JsonTest {
   void refusesNonFiniteNumbers() {
     assertThatThrownBy(() -> Json.write(Double.NaN)).hasMessageContaining("must be finite");
   }
+
+  @Test
+  void refusesNestingDeeperThanTheLimitWithAClearError() {
+    String deep = "[".repeat(100_000) + "]".repeat(100_000);
+    assertThatThrownBy(() -> Json.parse(deep)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nested deeper than " + Json.MAX_DEPTH);
+    assertThat(Json.parse("[".repeat(Json.MAX_DEPTH) + "]".repeat(Json.MAX_DEPTH))).isInstanceOf(List.class);
+    Object nested = List.of();
+    for (int i = 0; i < 100_000; i++) {
+      nested = List.of(nested);
+    }
+    Object tooDeep = nested;
+    assertThatThrownBy(() -> Json.write(tooDeep)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nested deeper than " + Json.MAX_DEPTH);
+  }
 }

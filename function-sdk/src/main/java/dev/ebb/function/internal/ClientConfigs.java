@@ -126,4 +126,24 @@ public final class ClientConfigs {
   static Duration pollTimeout() {
     return Duration.ofMillis(100);
   }
+
+  /** The producer's {@code transaction.timeout.ms}: the SDK's default or the user's {@code EBB_KAFKA_*} override. */
+  public static long transactionTimeoutMs(WorkerConfig c) {
+    Object v = producer(c).get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+    try {
+      return v == null ? 60_000L : Long.parseLong(v.toString().trim());
+    } catch (NumberFormatException e) {
+      return 60_000L; // the producer itself refuses it with a clear message
+    }
+  }
+
+  /** The producer's {@code max.request.size} (the largest record it sends), default or {@code EBB_KAFKA_*} override. */
+  public static int maxRequestSize(WorkerConfig c) {
+    Object v = producer(c).get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    try {
+      return v == null ? 1_048_576 : Integer.parseInt(v.toString().trim());
+    } catch (NumberFormatException e) {
+      return 1_048_576; // the producer itself refuses it with a clear message
+    }
+  }
 }

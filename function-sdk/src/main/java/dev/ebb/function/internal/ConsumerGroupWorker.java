@@ -20,6 +20,11 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedMemberEpochException;
+import org.apache.kafka.common.errors.IllegalGenerationException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -39,11 +44,24 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
   private final InFlightLimit limit;
   private long lastCommitNanos = System.nanoTime();
   private boolean logCommitFailure = true;
+  private boolean logPollFailure = true;
+  // Exactly-once: the open transaction, the next offset of each of its partitions (finished chunks only), the first
+  // offset of each (to rewind on abort), and the offsets the chunk in flight ends at.
+  private static final int COMMIT_ATTEMPTS = 10;
+  private final long txBudgetNanos;
+  private boolean txOpen;
+  private long txStartNanos;
+  private long txEpoch;
+  private final Map<TopicPartition, OffsetAndMetadata> txOffsets = new HashMap<>();
+  private final Map<TopicPartition, Long> txFirst = new HashMap<>();
+  private final Map<TopicPartition, Long> chunkNext = new HashMap<>();
+  private Map<TopicPartition, Long> lastAbortFirst = Map.of();
 
   public ConsumerGroupWorker(EbbFunction<?, ?> function, WorkerConfig config) {
     super(function, config);
     this.exactlyOnce = config.guarantee() == ProcessingGuarantee.EXACTLY_ONCE;
     this.limit = new InFlightLimit(config, metrics);
+    this.txBudgetNanos = Duration.ofMillis(ClientConfigs.transactionTimeoutMs(config)).toNanos() / 2;
     try {
       this.protocol = ClientConfigs.resolve(config);
       this.consumer = new KafkaConsumer<>(ClientConfigs.consumer(config, protocol));
@@ -66,9 +84,17 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
     Duration poll = ClientConfigs.pollTimeout();
     while (!stopRequested) {
       backpressure(poll);
+      if (!paused && !consumer.paused().isEmpty()) {
+        resumeAll(); // a resume that raced with a rebalance left a partition paused
+      }
       ConsumerRecords<byte[], byte[]> records;
       try {
         records = consumer.poll(paused ? Duration.ZERO : poll);
+        logPollFailure = true;
+      } catch (RetriableException | UnknownMemberIdException | FencedMemberEpochException
+               | RebalanceInProgressException | IllegalGenerationException e) {
+        transientPollFailure(e);
+        continue;
       } catch (UnsupportedVersionException e) {
         throw new IllegalStateException("The cluster at " + config.bootstrapServers() + " does not support group"
             + " protocol " + protocol.name().toLowerCase() + "; set " + WorkerConfig.GROUP_PROTOCOL + "=classic", e);
@@ -97,9 +123,24 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
   }
 
   private void dispatch(ConsumerRecords<byte[], byte[]> records) {
-    List<List<Pending>> batches = lanes.newBatches(records.count());
-    for (TopicPartition tp : records.partitions()) {
-      List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+    Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> byPartition = new java.util.LinkedHashMap<>();
+    records.partitions().forEach(tp -> byPartition.put(tp, records.records(tp)));
+    dispatch(byPartition, records.count());
+  }
+
+  private void dispatch(List<ConsumerRecord<byte[], byte[]>> records) {
+    Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> byPartition = new java.util.LinkedHashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      byPartition.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), k -> new ArrayList<>()).add(r);
+    }
+    dispatch(byPartition, records.size());
+  }
+
+  private void dispatch(Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> records, int count) {
+    List<List<Pending>> batches = lanes.newBatches(count);
+    for (Map.Entry<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> e : records.entrySet()) {
+      TopicPartition tp = e.getKey();
+      List<ConsumerRecord<byte[], byte[]>> list = e.getValue();
       PartitionTracker tracker = trackers.computeIfAbsent(tp, k -> new PartitionTracker());
       long[] offsets = new long[list.size()];
       for (int i = 0; i < offsets.length; i++) {
@@ -111,7 +152,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
         batches.get(lanes.laneOf(r)).add(new Pending(r, segment, i));
       }
     }
-    metrics.inFlight.add(records.count());
+    metrics.inFlight.add(count);
     lanes.submit(batches);
   }
 
@@ -125,15 +166,43 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
     int resumeAt = max / 2;
     if (!paused && metrics.inFlight.get() >= max) {
       if (!metrics.inFlight.awaitAtMost(resumeAt, System.nanoTime() + 50_000_000L)) {
-        consumer.pause(consumer.assignment());
+        pauseAll();
         paused = true;
       }
     } else if (paused) {
       // Wait here rather than in poll(): paused partitions return nothing, so poll would idle its whole timeout.
       metrics.inFlight.awaitAtMost(resumeAt, System.nanoTime() + poll.toNanos());
       if (metrics.inFlight.get() <= resumeAt) {
-        consumer.resume(consumer.paused());
+        resumeAll();
         paused = false;
+      }
+    }
+  }
+
+  /**
+   * Pauses every assigned partition. The consumer applies pause and resume on its background thread, where a partition
+   * lost meanwhile (a broker restart, a session timeout) makes them throw; the next assignment is paused by the
+   * rebalance listener anyway.
+   */
+  private void pauseAll() {
+    try {
+      consumer.pause(consumer.assignment());
+    } catch (IllegalStateException e) {
+      LOG.log(Level.DEBUG, "Pause raced with a rebalance: {0}", e.toString());
+    }
+  }
+
+  /** Resumes the paused partitions that are still assigned (see {@link #pauseAll()}). */
+  private void resumeAll() {
+    try {
+      consumer.resume(consumer.paused());
+    } catch (IllegalStateException e) {
+      java.util.Set<TopicPartition> still = new java.util.HashSet<>(consumer.paused());
+      still.retainAll(consumer.assignment());
+      try {
+        consumer.resume(still);
+      } catch (IllegalStateException again) {
+        LOG.log(Level.DEBUG, "Resume raced with a rebalance: {0}", again.toString());
       }
     }
   }
@@ -157,8 +226,10 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
         logCommitFailure = true;
         return;
       }
-      // Report these offsets again with the next commit.
-      committed.keySet().forEach(tp -> {
+      metrics.commitsFailed.increment();
+      // Report these offsets again with the next commit. (The callback's own map is null on some failures, e.g. when
+      // the coordinator is unreachable: a broker restart crashed the worker with a NullPointerException here.)
+      offsets.keySet().forEach(tp -> {
         PartitionTracker t = trackers.get(tp);
         if (t != null) {
           t.resetReported();
@@ -194,6 +265,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
       metrics.recordCommit(System.nanoTime() - t0);
       return true;
     } catch (KafkaException | IllegalStateException e) {
+      metrics.commitsFailed.increment();
       LOG.log(Level.WARNING, "Offset commit of {0} for group {1} failed; those records will be delivered again: {2}",
           offsets, config.groupId(), e.toString());
       return false;
@@ -230,16 +302,145 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
   private void drainAndClose() {
     LOG.log(Level.INFO, "Worker {0} draining: finishing {1} in-flight record(s) within {2}", config.workerId(),
         metrics.inFlight.get(), config.shutdownGrace());
-    drainPartitions(new ArrayList<>(trackers.keySet()), System.nanoTime() + config.shutdownGrace().toNanos());
-    commitSync(new ArrayList<>(trackers.keySet()));
+    if (!exactlyOnce) {
+      drainPartitions(new ArrayList<>(trackers.keySet()), System.nanoTime() + config.shutdownGrace().toNanos());
+      commitSync(new ArrayList<>(trackers.keySet()));
+    }
+    // Exactly-once: input offsets are committed only inside the transaction that carries their outputs (runTransaction
+    // committed or aborted every transaction before returning), never here.
     trackers.values().forEach(PartitionTracker::abandon);
     trackers.clear();
     consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
   }
 
+  /**
+   * Processes one poll's records in exactly-once mode. The records go to the lanes in chunks sized to finish in a
+   * fraction of the transaction budget; a chunk's outputs and input offsets join the open transaction only once the
+   * whole chunk has finished. The transaction commits at the end of the poll, or as soon as it has been open for half
+   * of {@code transaction.timeout.ms} (so a slow function never runs into the coordinator's abort). While chunks run,
+   * the poll thread keeps calling {@code poll} with every partition paused, so a function slower than
+   * {@code max.poll.interval.ms} does not cost the group membership.
+   */
   private void runTransaction(ConsumerRecords<byte[], byte[]> records) {
-    producer.beginTransaction();
-    dispatch(records);
+    List<ConsumerRecord<byte[], byte[]>> all = interleave(records);
+    long epoch = txEpoch;
+    pauseAll();
+    paused = true;
+    try {
+      int next = 0;
+      while (next < all.size()) {
+        if (stopRequested || aborted || fatal.get() != null) {
+          break;
+        }
+        int size = chunkSize();
+        List<ConsumerRecord<byte[], byte[]>> chunk = new ArrayList<>(size);
+        while (next < all.size() && chunk.size() < size) {
+          ConsumerRecord<byte[], byte[]> r = all.get(next++);
+          if (trackers.containsKey(new TopicPartition(r.topic(), r.partition()))) {
+            chunk.add(r);
+          }
+        }
+        if (chunk.isEmpty()) {
+          continue;
+        }
+        if (!txOpen) {
+          producer.beginTransaction();
+          txOpen = true;
+          txStartNanos = System.nanoTime();
+        }
+        chunkNext.clear();
+        for (ConsumerRecord<byte[], byte[]> r : chunk) {
+          TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+          txFirst.putIfAbsent(tp, r.offset());
+          chunkNext.put(tp, r.offset() + 1);
+        }
+        dispatch(chunk);
+        if (!awaitChunk()) {
+          // Unfinished: nothing of this transaction becomes visible; the records are processed again.
+          checkFatal();
+          abortTransaction("records unfinished after the shutdown grace of " + config.shutdownGrace());
+          rewindRest(all, next);
+          return;
+        }
+        if (txEpoch != epoch) {
+          rewindRest(all, next); // aborted during a rebalance callback: the rest of this poll is fetched again
+          return;
+        }
+        if (!txOpen) {
+          continue; // committed by a revocation callback, which took this chunk in
+        }
+        chunkNext.forEach((tp, o) -> txOffsets.put(tp, new OffsetAndMetadata(o)));
+        chunkNext.clear();
+        if (System.nanoTime() - txStartNanos >= txBudgetNanos && !commitTransaction()) {
+          rewindRest(all, next);
+          return;
+        }
+      }
+      checkFatal();
+      if (txOpen && !aborted) {
+        commitTransaction();
+      }
+    } finally {
+      if (!aborted && fatal.get() == null) {
+        resumeAll();
+        paused = false;
+      }
+    }
+  }
+
+  /**
+   * After an abort: the poll's records not dispatched yet must be fetched again too (the consumer's position is past
+   * them). Seeks each assigned partition to the earlier of its aborted transaction's first record and its first
+   * undispatched record.
+   */
+  private void rewindRest(List<ConsumerRecord<byte[], byte[]>> all, int next) {
+    if (aborted) {
+      return;
+    }
+    Map<TopicPartition, Long> to = new HashMap<>();
+    for (int i = next; i < all.size(); i++) {
+      ConsumerRecord<byte[], byte[]> r = all.get(i);
+      to.putIfAbsent(new TopicPartition(r.topic(), r.partition()), r.offset());
+    }
+    Collection<TopicPartition> assigned = consumer.assignment();
+    to.forEach((tp, offset) -> {
+      if (assigned.contains(tp)) {
+        consumer.seek(tp, Math.min(offset, lastAbortFirst.getOrDefault(tp, Long.MAX_VALUE)));
+      }
+    });
+  }
+
+  /** The poll's records, partitions interleaved (each partition's records stay in offset order). */
+  private static List<ConsumerRecord<byte[], byte[]>> interleave(ConsumerRecords<byte[], byte[]> records) {
+    List<List<ConsumerRecord<byte[], byte[]>>> lists = new ArrayList<>();
+    records.partitions().forEach(tp -> lists.add(records.records(tp)));
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>(records.count());
+    for (int i = 0; out.size() < records.count(); i++) {
+      for (List<ConsumerRecord<byte[], byte[]>> l : lists) {
+        if (i < l.size()) {
+          out.add(l.get(i));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Records per chunk: what the lanes finish in a quarter of the transaction budget at the measured speed. */
+  private int chunkSize() {
+    long done = metrics.processed.sum() + metrics.failed.sum();
+    if (done < 10) {
+      return config.concurrency() * 8;
+    }
+    double perRecord = Math.max(1.0, (double) metrics.busyNanos.sum() / done);
+    double fits = config.concurrency() * (txBudgetNanos / 4.0) / perRecord;
+    return (int) Math.max(1, Math.min(100_000, fits));
+  }
+
+  /**
+   * Waits for the dispatched chunk, polling (all partitions paused) to stay in the group; false if it did not finish
+   * (stop grace over, abort, fatal error).
+   */
+  private boolean awaitChunk() {
     long deadline = Long.MAX_VALUE;
     try {
       while (!aborted && fatal.get() == null) {
@@ -247,46 +448,113 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
         if (stopRequested && deadline == Long.MAX_VALUE) {
           deadline = now + config.shutdownGrace().toNanos();
         }
-        if (metrics.inFlight.awaitZero(Math.min(deadline, now + 100_000_000L)) || now >= deadline) {
-          break;
+        if (metrics.inFlight.awaitZero(Math.min(deadline, now + 100_000_000L))) {
+          return true;
         }
+        if (System.nanoTime() >= deadline) {
+          return false;
+        }
+        keepAlive();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (aborted || fatal.get() != null || metrics.inFlight.get() > 0) {
-      // Unfinished: nothing of this poll becomes visible; the next owner processes it again.
-      trackers.values().forEach(PartitionTracker::abandon);
-      checkFatal();
+    return false;
+  }
+
+  /**
+   * A group error that clears up by itself once the member rejoins (after a broker restart the coordinator may not
+   * know the member any more): the worker keeps its trackers and polls again; partitions it lost meanwhile are given
+   * up through the rebalance listener. Logged once per streak.
+   */
+  private void transientPollFailure(KafkaException e) throws InterruptedException {
+    if (logPollFailure) {
+      LOG.log(Level.WARNING, "Poll of group {0} failed, retrying: {1}", config.groupId(), e.toString());
+      logPollFailure = false;
+    }
+    Thread.sleep(100);
+  }
+
+  /** A poll that returns no records (everything is paused) but keeps the membership and runs rebalance callbacks. */
+  private void keepAlive() throws InterruptedException {
+    pauseAll();
+    ConsumerRecords<byte[], byte[]> stray;
+    try {
+      stray = consumer.poll(Duration.ZERO);
+    } catch (RetriableException | UnknownMemberIdException | FencedMemberEpochException
+             | RebalanceInProgressException | IllegalGenerationException e) {
+      transientPollFailure(e);
+      return;
+    }
+    for (TopicPartition tp : stray.partitions()) {
+      consumer.seek(tp, stray.records(tp).get(0).offset());
+    }
+  }
+
+  /**
+   * Commits the open transaction with the input offsets of its finished chunks. A commit that times out is retried
+   * (the client allows it; aborting after a timed-out commit throws). Any other failure aborts the transaction and
+   * rewinds the partitions to its first records; fencing and authorization errors stop the worker.
+   */
+  private boolean commitTransaction() {
+    long t0 = System.nanoTime();
+    try {
+      if (!txOffsets.isEmpty()) {
+        producer.sendOffsetsToTransaction(new HashMap<>(txOffsets), consumer.groupMetadata());
+      }
+      Transactions.commit(producer, COMMIT_ATTEMPTS, () -> aborted);
+      metrics.recordCommit(System.nanoTime() - t0);
+      txOpen = false;
+      txOffsets.clear();
+      txFirst.clear();
+      trackers.values().forEach(PartitionTracker::doneUpTo);
+      return true;
+    } catch (ProducerFencedException | OutOfOrderSequenceException | InvalidProducerEpochException
+             | AuthorizationException | org.apache.kafka.common.errors.TimeoutException e) {
+      throw e;
+    } catch (KafkaException e) {
+      metrics.commitsFailed.increment();
+      abortTransaction("its commit failed: " + e);
+      return false;
+    }
+  }
+
+  /** Aborts the open transaction: its outputs are discarded and its records fetched and processed again. */
+  private void abortTransaction(String why) {
+    if (!txOpen) {
+      return;
+    }
+    LOG.log(Level.WARNING, "Transaction of group {0} aborted, its records will be processed again: {1}",
+        config.groupId(), why);
+    // In-flight records of the aborted transaction are skipped (and send nothing once the lock is held); fresh
+    // trackers serve the records fetched again.
+    java.util.concurrent.locks.Lock lock = processor.abortLock();
+    lock.lock();
+    try {
+      trackers.replaceAll((tp, t) -> {
+        t.abandon();
+        return new PartitionTracker();
+      });
       if (!aborted) {
         producer.abortTransaction();
       }
-      return;
+    } finally {
+      lock.unlock();
     }
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition tp : records.partitions()) {
-      List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
-      offsets.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
-    }
-    long t0 = System.nanoTime();
-    try {
-      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-      producer.commitTransaction();
-      metrics.recordCommit(System.nanoTime() - t0);
-      trackers.values().forEach(PartitionTracker::doneUpTo);
-    } catch (ProducerFencedException | OutOfOrderSequenceException | InvalidProducerEpochException
-             | AuthorizationException e) {
-      throw e;
-    } catch (KafkaException e) {
-      LOG.log(Level.WARNING, "Transaction of group {0} aborted, processing those records again: {1}",
-          config.groupId(), e.toString());
-      producer.abortTransaction();
-      for (TopicPartition tp : records.partitions()) {
-        if (consumer.assignment().contains(tp)) {
-          consumer.seek(tp, records.records(tp).get(0).offset());
+    txOpen = false;
+    txEpoch++;
+    txOffsets.clear();
+    chunkNext.clear();
+    if (!aborted) {
+      Collection<TopicPartition> assigned = consumer.assignment();
+      txFirst.forEach((tp, first) -> {
+        if (assigned.contains(tp)) {
+          consumer.seek(tp, first);
         }
-      }
+      });
     }
+    lastAbortFirst = new HashMap<>(txFirst);
+    txFirst.clear();
   }
 
   @Override
@@ -311,6 +579,18 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
         drainPartitions(partitions, System.nanoTime() + config.shutdownGrace().toNanos());
         commitSync(partitions);
       }
+      if (exactlyOnce && txOpen && !aborted && fatal.get() == null) {
+        // The open transaction may hold outputs of these partitions: finish its chunk and commit it now, while the
+        // offsets can still be committed for this generation.
+        drainPartitions(trackers.keySet(), System.nanoTime() + config.shutdownGrace().toNanos());
+        if (metrics.inFlight.get() == 0) {
+          chunkNext.forEach((tp, o) -> txOffsets.put(tp, new OffsetAndMetadata(o)));
+          chunkNext.clear();
+          commitTransaction();
+        } else {
+          abortTransaction("partitions " + partitions + " were revoked with records unfinished");
+        }
+      }
       remove(partitions);
       LOG.log(Level.INFO, "Worker {0} gave up {1} partition(s) {2} after finishing their in-flight records",
           config.workerId(), partitions.size(), partitions);
@@ -318,6 +598,9 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      if (exactlyOnce && txOpen && !aborted) {
+        abortTransaction("partitions " + partitions + " were lost");
+      }
       remove(partitions);
       LOG.log(Level.WARNING, "Worker {0} lost {1} partition(s) {2}; their uncommitted records go to the new owner",
           config.workerId(), partitions.size(), partitions);

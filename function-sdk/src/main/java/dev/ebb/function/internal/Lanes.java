@@ -19,11 +19,18 @@ public final class Lanes {
   private final ExecutorService[] lanes;
   private final Ordering ordering;
   private final Consumer<List<Pending>> work;
+  private final Consumer<Throwable> onFailure;
   private final AtomicInteger roundRobin = new AtomicInteger();
 
-  public Lanes(int count, Ordering ordering, String name, Consumer<List<Pending>> work) {
+  /**
+   * @param work      runs one batch; expected to finish every record it is given
+   * @param onFailure gets anything {@code work} throws (the batch's records may be unfinished: the worker must stop)
+   */
+  public Lanes(int count, Ordering ordering, String name, Consumer<List<Pending>> work,
+               Consumer<Throwable> onFailure) {
     this.ordering = ordering;
     this.work = work;
+    this.onFailure = onFailure;
     this.lanes = new ExecutorService[count];
     for (int i = 0; i < count; i++) {
       String threadName = name + "-" + i;
@@ -67,7 +74,13 @@ public final class Lanes {
     for (int i = 0; i < perLane.size(); i++) {
       List<Pending> batch = perLane.get(i);
       if (!batch.isEmpty()) {
-        lanes[i].execute(() -> work.accept(batch));
+        lanes[i].execute(() -> {
+          try {
+            work.accept(batch);
+          } catch (Throwable t) {
+            onFailure.accept(t);
+          }
+        });
       }
     }
   }

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
@@ -29,6 +31,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 public final class Processor<I, O> {
   private static final System.Logger LOG = System.getLogger(Processor.class.getName());
   private static final int MAX_MESSAGE = 1000;
+  /** Room for the record batch and record framing the producer adds around key, value and headers. */
+  private static final int FRAMING = 1024;
 
   private final EbbFunction<I, O> function;
   private final WorkerConfig config;
@@ -37,6 +41,10 @@ public final class Processor<I, O> {
   private final AtomicReference<Throwable> fatal;
   private final Callback sendCallback;
   private volatile boolean stopped;
+  // Sends hold the read lock and check first that the record's partition is still theirs; aborting a transaction
+  // holds the write lock, so a record of an aborted transaction never sends into the next one.
+  private final ReadWriteLock sendLock = new ReentrantReadWriteLock();
+  private final int maxRequestSize;
 
   public Processor(EbbFunction<I, O> function, WorkerConfig config, WorkerMetrics metrics,
                    Producer<byte[], byte[]> producer, AtomicReference<Throwable> fatal) {
@@ -45,6 +53,7 @@ public final class Processor<I, O> {
     this.metrics = metrics;
     this.producer = producer;
     this.fatal = fatal;
+    this.maxRequestSize = producer == null ? Integer.MAX_VALUE : ClientConfigs.maxRequestSize(config);
     this.sendCallback = (meta, e) -> {
       if (e != null) {
         // A lost output or dead letter must not be committed over: stop the worker, the records come back.
@@ -53,20 +62,57 @@ public final class Processor<I, O> {
     };
   }
 
+  /** Held while a transaction is aborted and its records given up: no send starts meanwhile. */
+  java.util.concurrent.locks.Lock abortLock() {
+    return sendLock.writeLock();
+  }
+
   /** Stops work at once: remaining records are left unfinished (abort). */
   public void stop() {
     stopped = true;
   }
 
+  /**
+   * Runs one lane batch. Every record of the batch is finished when this returns, whatever the function throws: a
+   * fatal error ({@link #isFatal}) stops the worker and leaves the batch's unfinished records abandoned.
+   */
   public void process(List<Pending> batch) {
-    Optional<RecordFunction<I, O>> single = function.recordFunction();
-    if (single.isPresent()) {
-      for (Pending p : batch) {
-        processOne(p, single.get());
+    try {
+      Optional<RecordFunction<I, O>> single = function.recordFunction();
+      if (single.isPresent()) {
+        for (Pending p : batch) {
+          processOne(p, single.get());
+        }
+      } else {
+        processBatch(batch, function.batchFunction().orElseThrow());
       }
-    } else {
-      processBatch(batch, function.batchFunction().orElseThrow());
+    } catch (Throwable t) {
+      failWorker(t);
+      for (Pending p : batch) {
+        finish(p, Segment.ABANDONED);
+      }
     }
+  }
+
+  /**
+   * A fatal error: the JVM cannot be trusted to go on ({@link VirtualMachineError} such as {@link OutOfMemoryError}
+   * or {@link InternalError}). A {@link StackOverflowError} is not: the stack unwound, so it fails the record like any
+   * other error from user code (as do {@link AssertionError}, {@link LinkageError} and the rest).
+   */
+  static boolean isFatal(Throwable t) {
+    return t instanceof VirtualMachineError && !(t instanceof StackOverflowError);
+  }
+
+  private static void rethrowIfFatal(Throwable t) {
+    if (isFatal(t)) {
+      throw (VirtualMachineError) t;
+    }
+  }
+
+  /** Stops the worker: the poll thread sees the error, exits without committing, and health fails. */
+  void failWorker(Throwable t) {
+    stopped = true;
+    fatal.compareAndSet(null, t);
   }
 
   private boolean skip(Pending p) {
@@ -78,10 +124,12 @@ public final class Processor<I, O> {
   }
 
   private void finish(Pending p, int outcome) {
+    if (!p.segment().complete(p.index(), outcome)) {
+      return;
+    }
     if (outcome == Segment.ABANDONED) {
       metrics.abandoned.increment();
     }
-    p.segment().complete(p.index(), outcome);
     metrics.inFlight.done();
   }
 
@@ -99,7 +147,8 @@ public final class Processor<I, O> {
     Record<I> input;
     try {
       input = decode(r, 1);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      rethrowIfFatal(e);
       // Decoding is deterministic: retrying a malformed record cannot help.
       deadLetter(p, e, 1);
       return;
@@ -107,14 +156,13 @@ public final class Processor<I, O> {
     int attempts = config.retries() + 1;
     for (int attempt = 1; ; attempt++) {
       long t0 = System.nanoTime();
+      byte[] encoded;
       try {
         O out = fn.apply(attempt == 1 ? input : withAttempt(input, attempt));
         metrics.recordProcessing(System.nanoTime() - t0);
-        send(r, out);
-        metrics.processed.increment();
-        finish(p, Segment.SUCCEEDED);
-        return;
-      } catch (Exception e) {
+        encoded = encode(out);
+      } catch (Exception | Error e) {
+        rethrowIfFatal(e);
         metrics.recordProcessing(System.nanoTime() - t0);
         if (attempt >= attempts) {
           deadLetter(p, e, attempt);
@@ -125,7 +173,20 @@ public final class Processor<I, O> {
           finish(p, Segment.ABANDONED);
           return;
         }
+        continue;
       }
+      sendLock.readLock().lock();
+      try {
+        if (skip(p)) {
+          return; // given up while the function ran: its result would land in another owner's work
+        }
+        send(r, encoded);
+        metrics.processed.increment();
+        finish(p, Segment.SUCCEEDED);
+      } finally {
+        sendLock.readLock().unlock();
+      }
+      return;
     }
   }
 
@@ -143,7 +204,8 @@ public final class Processor<I, O> {
       try {
         inputs.add(decode(p.record(), 1));
         live.add(p);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        rethrowIfFatal(e);
         deadLetter(p, e, 1);
       }
     }
@@ -177,15 +239,33 @@ public final class Processor<I, O> {
           throw new IllegalStateException("Batch function returned " + (out == null ? "null" : out.size() + " results")
               + " for " + live.size() + " records: must return one result (or null) per record");
         }
-        for (int i = 0; i < live.size(); i++) {
-          send(live.get(i).record(), out.get(i));
+        // Encode every result before sending any: a failure half-way must not leave the first results sent (twice,
+        // once the attempt is retried; inside an exactly-once transaction as well).
+        List<byte[]> encoded = new ArrayList<>(out.size());
+        for (O o : out) {
+          encoded.add(encode(o));
         }
-        metrics.processed.add(live.size());
-        for (Pending p : live) {
-          finish(p, Segment.SUCCEEDED);
+        sendLock.readLock().lock();
+        try {
+          if (stopped || live.get(0).segment().owner().abandoned()) {
+            for (Pending p : live) {
+              finish(p, Segment.ABANDONED);
+            }
+            return true;
+          }
+          for (int i = 0; i < live.size(); i++) {
+            send(live.get(i).record(), encoded.get(i));
+          }
+          metrics.processed.add(live.size());
+          for (Pending p : live) {
+            finish(p, Segment.SUCCEEDED);
+          }
+        } finally {
+          sendLock.readLock().unlock();
         }
         return true;
-      } catch (Exception e) {
+      } catch (Exception | Error e) {
+        rethrowIfFatal(e);
         metrics.recordProcessing(System.nanoTime() - t0);
         if (attempt >= attempts) {
           if (live.size() == 1) {
@@ -226,15 +306,37 @@ public final class Processor<I, O> {
     }
   }
 
-  private void send(ConsumerRecord<byte[], byte[]> in, O out) {
+  /** The encoded result, or null for none (no result, or no output topic). */
+  private byte[] encode(O out) {
     if (out == null || config.outputTopic().isEmpty()) {
+      return null;
+    }
+    return function.outputCodec().encode(out);
+  }
+
+  /**
+   * Hands an encoded result to the producer. A send that throws (producer closed or failed, buffer full for
+   * {@code max.block.ms}) is not the record's fault and cannot be undone: it stops the worker like a failed send.
+   */
+  private void send(ConsumerRecord<byte[], byte[]> in, byte[] value) {
+    if (value == null) {
       return;
     }
-    byte[] value = function.outputCodec().encode(out);
     producer.send(new ProducerRecord<>(config.outputTopic().get(), null, in.key(), value), sendCallback);
   }
 
-  private void deadLetter(Pending p, Exception error, int attempts) {
+  private void deadLetter(Pending p, Throwable error, int attempts) {
+    sendLock.readLock().lock();
+    try {
+      if (!skip(p)) {
+        sendDeadLetter(p, error, attempts);
+      }
+    } finally {
+      sendLock.readLock().unlock();
+    }
+  }
+
+  private void sendDeadLetter(Pending p, Throwable error, int attempts) {
     ConsumerRecord<byte[], byte[]> r = p.record();
     metrics.failed.increment();
     if (config.dlqTopic().isEmpty()) {
@@ -254,11 +356,49 @@ public final class Processor<I, O> {
     header(headers, DeadLetterHeaders.ATTEMPTS, Integer.toString(attempts));
     header(headers, DeadLetterHeaders.GROUP, config.groupId());
     header(headers, DeadLetterHeaders.WORKER, config.workerId());
-    producer.send(new ProducerRecord<>(config.dlqTopic().get(), null, r.key(), r.value(), headers), sendCallback);
+    byte[] value = fitDeadLetter(r, headers);
+    producer.send(new ProducerRecord<>(config.dlqTopic().get(), null, r.key(), value, headers), sendCallback);
     metrics.deadLettered.increment();
     LOG.log(Level.INFO, "Dead-lettered {0}-{1}@{2} to {3} after {4} attempt(s): {5}",
         r.topic(), r.partition(), r.offset(), config.dlqTopic().get(), attempts, error.toString());
     finish(p, Segment.FAILED);
+  }
+
+  /**
+   * The value to send, cut so that the dead letter fits {@code max.request.size}: a record too large to dead-letter
+   * would otherwise fail its send, stop the worker, and do so again after every restart. A cut dead letter carries
+   * {@link DeadLetterHeaders#TRUNCATED}; if key and headers alone are too large, the original headers are dropped.
+   */
+  private byte[] fitDeadLetter(ConsumerRecord<byte[], byte[]> r, RecordHeaders headers) {
+    int valueSize = r.value() == null ? 0 : r.value().length;
+    long rest = FRAMING + (r.key() == null ? 0 : r.key().length) + headerBytes(headers);
+    if (rest + valueSize <= maxRequestSize) {
+      return r.value();
+    }
+    if (rest > maxRequestSize) {
+      for (org.apache.kafka.common.header.Header h : r.headers()) {
+        if (!h.key().startsWith("ebb.dlq.")) {
+          headers.remove(h.key());
+        }
+      }
+      rest = FRAMING + (r.key() == null ? 0 : r.key().length) + headerBytes(headers);
+    }
+    header(headers, DeadLetterHeaders.TRUNCATED, Integer.toString(valueSize));
+    rest += 64;
+    int keep = (int) Math.max(0, Math.min(valueSize, maxRequestSize - rest));
+    metrics.deadLettersTruncated.increment();
+    LOG.log(Level.WARNING, "Dead letter of {0}-{1}@{2} is too large for max.request.size {3}: sending {4} of its {5}"
+        + " value bytes, with header {6}", r.topic(), r.partition(), r.offset(), maxRequestSize, keep, valueSize,
+        DeadLetterHeaders.TRUNCATED);
+    return keep == 0 ? null : java.util.Arrays.copyOf(r.value(), keep);
+  }
+
+  private static long headerBytes(RecordHeaders headers) {
+    long n = 0;
+    for (org.apache.kafka.common.header.Header h : headers) {
+      n += h.key().length() * 3L + (h.value() == null ? 0 : h.value().length) + 10;
+    }
+    return n;
   }
 
   private static void header(RecordHeaders headers, String key, String value) {

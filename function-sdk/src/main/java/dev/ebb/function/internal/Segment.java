@@ -37,11 +37,13 @@ public final class Segment {
     return offsets[index];
   }
 
-  /** Records the outcome of one record. Any thread. */
-  public void complete(int index, int outcome) {
+  /** Records the outcome of one record; false if it already had one. Any thread. */
+  public boolean complete(int index, int outcome) {
     if (state.compareAndSet(index, PENDING, outcome)) {
       remaining.decrementAndGet();
+      return true;
     }
+    return false;
   }
 
   public int outcome(int index) {

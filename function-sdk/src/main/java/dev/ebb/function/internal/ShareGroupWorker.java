@@ -6,24 +6,31 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicIdPartition;
 
 /**
- * A share-group worker (KIP-932, queue semantics). Each poll's records are processed, outputs flushed, then each
- * record is acknowledged: ACCEPT when processed, REJECT when it failed every attempt (after the dead-letter send),
- * RELEASE when the worker stopped before finishing it (so another member gets it at once).
+ * A share-group worker (KIP-932, queue semantics, explicit acknowledgement). Each record is acknowledged as soon as
+ * it is finished and its output or dead letter flushed (within about 100 ms), not when the whole poll is done:
+ * ACCEPT when processed, REJECT when it failed every attempt (after the dead-letter send), RELEASE when the worker
+ * stopped before finishing it (so another member gets it at once). Failed acknowledgements are counted
+ * ({@code ebb_acknowledgements_failed_total}) and logged once per streak.
  */
 public final class ShareGroupWorker extends WorkerRuntime {
   private final KafkaShareConsumer<byte[], byte[]> consumer;
+  private boolean logAckFailure = true;
 
   public ShareGroupWorker(EbbFunction<?, ?> function, WorkerConfig config) {
     super(function, config);
     try {
       this.consumer = new KafkaShareConsumer<>(ClientConfigs.shareConsumer(config));
+      this.consumer.setAcknowledgementCommitCallback(this::onAcknowledgementCommit);
     } catch (RuntimeException e) {
       closeQuietly();
       throw e;
@@ -66,6 +73,7 @@ public final class ShareGroupWorker extends WorkerRuntime {
       offsets[i] = i;
     }
     Segment segment = batch.add(offsets);
+    boolean[] acknowledged = new boolean[all.size()];
     List<List<Pending>> lanesBatches = lanes.newBatches(all.size());
     for (int i = 0; i < all.size(); i++) {
       lanesBatches.get(lanes.laneOfUnordered(all.get(i))).add(new Pending(all.get(i), segment, i));
@@ -78,29 +86,67 @@ public final class ShareGroupWorker extends WorkerRuntime {
       if (stopRequested && deadline == Long.MAX_VALUE) {
         deadline = now + config.shutdownGrace().toNanos();
       }
-      if (metrics.inFlight.awaitZero(Math.min(deadline, now + 100_000_000L)) || now >= deadline) {
+      if (metrics.inFlight.awaitZero(Math.min(deadline, now + 100_000_000L)) || System.nanoTime() >= deadline) {
         break;
       }
+      // Acknowledge what finished so far: a record's acquisition lock runs from the poll, not from when its turn came.
+      acknowledgeFinished(all, segment, acknowledged, false);
     }
     batch.abandon();
     if (aborted) {
+      return;
+    }
+    acknowledgeFinished(all, segment, acknowledged, true);
+  }
+
+  /**
+   * Acknowledges the finished records not acknowledged yet (all remaining ones with {@code last}: unfinished ones are
+   * RELEASEd for another member), after flushing their outputs and dead letters, and commits the acknowledgements
+   * asynchronously; failures come back to {@link #onAcknowledgementCommit}.
+   */
+  private void acknowledgeFinished(List<ConsumerRecord<byte[], byte[]>> all, Segment segment,
+                                   boolean[] acknowledged, boolean last) {
+    List<Integer> ready = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      if (!acknowledged[i] && (last || segment.outcome(i) != Segment.PENDING)) {
+        ready.add(i);
+      }
+    }
+    if (ready.isEmpty()) {
       return;
     }
     if (producer != null) {
       producer.flush();
     }
     checkFatal();
-    for (int i = 0; i < all.size(); i++) {
+    for (int i : ready) {
       AcknowledgeType type = switch (segment.outcome(i)) {
         case Segment.SUCCEEDED -> AcknowledgeType.ACCEPT;
         case Segment.FAILED -> AcknowledgeType.REJECT;
         default -> AcknowledgeType.RELEASE;
       };
       consumer.acknowledge(all.get(i), type);
+      acknowledged[i] = true;
     }
     long t0 = System.nanoTime();
     consumer.commitAsync();
     metrics.recordCommit(System.nanoTime() - t0);
+  }
+
+  /** Called on the poll thread (inside poll, commitAsync or commitSync) with the outcome of acknowledgements. */
+  private void onAcknowledgementCommit(Map<TopicIdPartition, Set<Long>> offsets, Exception e) {
+    if (e == null) {
+      logAckFailure = true;
+      return;
+    }
+    int n = offsets.values().stream().mapToInt(Set::size).sum();
+    metrics.acknowledgementsFailed.add(n);
+    if (logAckFailure) {
+      // Once per failure streak: the records are delivered again (to this member or another) once their locks expire.
+      LOG.log(Level.WARNING, "Acknowledgement of {0} record(s) of share group {1} failed; they will be delivered"
+          + " again: {2}", n, config.groupId(), e.toString());
+      logAckFailure = false;
+    }
   }
 
   @Override

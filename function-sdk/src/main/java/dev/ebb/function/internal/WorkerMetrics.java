@@ -23,6 +23,9 @@ public final class WorkerMetrics {
   public final LongAdder retried = new LongAdder();
   public final LongAdder deadLettered = new LongAdder();
   public final LongAdder abandoned = new LongAdder();
+  public final LongAdder acknowledgementsFailed = new LongAdder();
+  public final LongAdder commitsFailed = new LongAdder();
+  public final LongAdder deadLettersTruncated = new LongAdder();
   public final LongAdder busyNanos = new LongAdder();
   public final InFlight inFlight = new InFlight();
   public final AtomicInteger assignedPartitions = new AtomicInteger();
@@ -43,6 +46,12 @@ public final class WorkerMetrics {
     counter("ebb_records_dead_lettered", "Records sent to the dead-letter topic", deadLettered);
     counter("ebb_records_abandoned", "Records given up unfinished (partition revoked or lost, or shutdown grace"
         + " exceeded); the next owner processes them", abandoned);
+    counter("ebb_acknowledgements_failed", "Share-group acknowledgements the broker did not accept; those records"
+        + " are delivered again", acknowledgementsFailed);
+    counter("ebb_commits_failed", "Offset or transaction commits that failed (retried with the next commit, or the"
+        + " records are delivered again)", commitsFailed);
+    counter("ebb_dead_letters_truncated", "Dead letters sent without (part of) their value because the record was"
+        + " too large for the producer's max.request.size", deadLettersTruncated);
     CounterWithCallback.builder().name("ebb_busy_seconds").help("Time spent inside the function, all threads")
         .unit(Unit.SECONDS).callback(cb -> cb.call(busyNanos.sum() / 1e9)).register(registry);
     GaugeWithCallback.builder().name("ebb_records_in_flight").help("Records fetched and not yet finished")

@@ -42,7 +42,8 @@ public abstract class WorkerRuntime implements RunningWorker {
         || config.guarantee() == ProcessingGuarantee.EXACTLY_ONCE;
     this.producer = needsProducer ? new KafkaProducer<>(ClientConfigs.producer(config)) : null;
     this.processor = new Processor<>(function, config, metrics, producer, fatal);
-    this.lanes = new Lanes(config.concurrency(), config.ordering(), "ebb-" + config.workerId(), processor::process);
+    this.lanes = new Lanes(config.concurrency(), config.ordering(), "ebb-" + config.workerId(), processor::process,
+        processor::failWorker);
     this.pollThread = new Thread(this::main, "ebb-poll-" + config.workerId());
     this.pollThread.setDaemon(true);
   }

@@ -128,4 +128,31 @@ class FailureHandlingIT {
           .containsEntry(DeadLetterHeaders.ATTEMPTS, "3");
     }
   }
+
+  @Test
+  void deadLettersARecordTooLargeForTheProducerTruncatedInsteadOfStopping() {
+    EbbFunction<String, String> fn = EbbFunction.of(Codecs.string(), Codecs.string(), r -> {
+      if (r.value().startsWith("poison")) {
+        throw new IllegalStateException("cannot process");
+      }
+      return r.value().toUpperCase();
+    });
+    // The input topic takes 50 kB records; the worker's producer sends at most 20 kB.
+    try (var harness = FunctionTestHarness.start(fn, broker.bootstrapServers(), 1,
+        b -> b.retries(0).kafka("max.request.size", "20000"))) {
+      String big = "poison-" + "x".repeat(50_000);
+      harness.send("a", "a");
+      harness.send("big", big);
+      harness.send("b", "b");
+
+      assertThat(harness.awaitOutputs(2, WAIT)).containsExactly("A", "B");
+      DeadLetter d = harness.awaitDeadLetters(1, WAIT).get(0);
+      assertThat(d.key()).isEqualTo("big");
+      assertThat(d.headers()).containsEntry(DeadLetterHeaders.TRUNCATED, Integer.toString(big.length()))
+          .containsEntry(DeadLetterHeaders.OFFSET, "1");
+      assertThat(d.value().length).isPositive().isLessThan(20_000);
+      assertThat(big).startsWith(d.valueAsString());
+      assertThat(harness.worker().termination().toCompletableFuture().isDone()).as("worker still running").isFalse();
+    }
+  }
 }

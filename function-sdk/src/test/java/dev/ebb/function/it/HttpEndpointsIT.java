@@ -54,7 +54,8 @@ class HttpEndpointsIT {
           .contains("ebb_records_failed_total 0.0")
           .contains("ebb_records_retried_total", "ebb_records_dead_lettered_total", "ebb_records_in_flight",
               "ebb_processing_seconds_bucket", "ebb_commit_seconds_count", "ebb_busy_ratio",
-              "ebb_busy_seconds_total")
+              "ebb_busy_seconds_total", "ebb_commits_failed_total", "ebb_dead_letters_truncated_total",
+              "ebb_acknowledgements_failed_total")
           .contains("ebb_assigned_partitions 2.0");
       assertThat(get(port, "/nope").statusCode()).isEqualTo(404);
     } finally {

@@ -2,7 +2,9 @@ package dev.ebb.function.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ebb.function.Codecs;
 import dev.ebb.function.DeadLetterHeaders;
+import dev.ebb.function.EbbFunction;
 import dev.ebb.function.FunctionWorker;
 import dev.ebb.function.RunningWorker;
 import dev.ebb.function.WorkerConfig;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -80,6 +83,59 @@ class ShareGroupIT {
       long t0 = System.nanoTime();
       workers.forEach(RunningWorker::close);
       System.out.printf("share group: workers closed in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+    }
+  }
+
+  @Test
+  void acknowledgesRecordsAsTheyCompleteSoACrashRedeliversOnlyTheUnfinishedOne() throws Exception {
+    String in = Records.unique("shareack-in");
+    String group = Records.unique("shareack-group");
+    broker.createTopic(in, 1);
+    Properties p = new Properties();
+    p.put("bootstrap.servers", broker.bootstrapServers());
+    CountDownLatch release = new CountDownLatch(1);
+    EbbFunction<String, String> holding = EbbFunction.of(Codecs.string(), Codecs.string(), r -> {
+      if (r.value().startsWith("hold")) {
+        release.await(60, TimeUnit.SECONDS);
+      }
+      return null;
+    });
+    List<String> second = java.util.Collections.synchronizedList(new ArrayList<>());
+    EbbFunction<String, String> recording = EbbFunction.of(Codecs.string(), Codecs.string(), r -> {
+      second.add(r.value());
+      return null;
+    });
+    try (Admin admin = Admin.create(p);
+         KafkaProducer<String, String> producer = Records.producer(broker.bootstrapServers())) {
+      admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
+          new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET))))
+          .all().get(10, TimeUnit.SECONDS);
+      Records.produce(producer, in, "s", 0, 4);
+      Records.produce(producer, in, "hold", 4, 5);
+      WorkerConfig.Builder config = WorkerConfig.builder().bootstrapServers(broker.bootstrapServers()).topics(in)
+          .shareGroup(group).httpOff();
+      RunningWorker a = FunctionWorker.start(holding, config.workerId(Records.unique("shareack-a")).build());
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (a.stats().processed() < 4 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(a.stats().processed()).isEqualTo(4);
+      Thread.sleep(1000);
+      // A crash while the last record of the poll is still being processed.
+      a.abort();
+      release.countDown();
+      RunningWorker b = FunctionWorker.start(recording, config.workerId(Records.unique("shareack-b")).build());
+      try {
+        deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!second.contains("hold-4") && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+        Thread.sleep(1000);
+        assertThat(second).as("records the crashed worker had finished were acknowledged, not redelivered")
+            .containsExactly("hold-4");
+      } finally {
+        b.close();
+      }
     }
   }
 }

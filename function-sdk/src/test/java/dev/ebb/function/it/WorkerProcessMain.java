@@ -18,6 +18,11 @@ public final class WorkerProcessMain {
   private WorkerProcessMain() {}
 
   public static void main(String[] args) throws Exception {
+    if (System.getenv("TEST_RUN_MAIN") != null) {
+      // The usual main: FunctionWorker.run(fn) reads the environment and exits 1 on a fatal error.
+      FunctionWorker.run(TaggingFunction.of(System.getenv("EBB_WORKER_ID"), Duration.ZERO));
+      return;
+    }
     WorkerConfig config = WorkerConfig.fromEnv();
     Duration work = WorkerConfig.parseDuration(System.getenv().getOrDefault("TEST_WORK", "0"));
     String statsFile = System.getenv("TEST_STATS");
