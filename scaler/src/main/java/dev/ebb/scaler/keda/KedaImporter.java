@@ -241,6 +241,9 @@ public final class KedaImporter {
             }
             if (idle != null) {
                 policy.setIdleReplicas(idle);
+                remarks.add(new Note("spec.idleReplicaCount", "carried as idleReplicas " + idle + "; Ebb goes to it "
+                        + "once lag is at or below activationLagThreshold and no records arrived for the cooldown "
+                        + "(KEDA: once every trigger is inactive)"));
             }
             Integer cooldown = integer(spec, "cooldownPeriod", "spec.cooldownPeriod", 0);
             policy.setCooldown(Durations.format(Duration.ofSeconds(cooldown == null ? 300 : cooldown)));

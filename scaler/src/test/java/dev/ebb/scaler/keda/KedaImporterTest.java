@@ -101,6 +101,10 @@ class KedaImporterTest {
                 "spec.triggers[0].metadata.sasl", "spec.triggers[0].metadata.tls");
         assertThat(orders.remarks()).anySatisfy(n -> assertThat(n.message()).contains("2 kafka triggers on the "
                 + "same group merged"));
+        assertThat(orders.remarks()).anySatisfy(n -> {
+            assertThat(n.field()).isEqualTo("spec.idleReplicaCount");
+            assertThat(n.message()).contains("no records arrived for the cooldown");
+        });
         assertThat(orders.workload().getSpec().getKafka().getSecuritySecretRef())
                 .as("without the mechanism there is no jaas config to build").isNull();
     }
