@@ -73,12 +73,12 @@ public final class LagCommand {
             return BAD_ARGUMENTS;
         }
         // Only --all-groups and --list need a second Admin client; a null resource is skipped by try.
-        try (source; GroupLister lister = scope.kind() == LagScope.Kind.GROUPS ? null
-                : new GroupLister(config, parsed.timeout())) {
+        // A second Admin client for what the lag source does not read: group ids and partition owners.
+        try (source; GroupLister lister = new GroupLister(config, parsed.timeout())) {
             if (scope.kind() == LagScope.Kind.LIST) {
                 return list(parsed, lister, out, err);
             }
-            return poll(parsed, source, out, err, scope.kind() == LagScope.Kind.ALL_GROUPS ? lister : null);
+            return poll(parsed, source, out, err, lister, scope.kind() == LagScope.Kind.ALL_GROUPS);
         }
     }
 
@@ -98,17 +98,17 @@ public final class LagCommand {
         }
     }
 
-    /** @param allGroups lists the groups again on every poll ({@code --all-groups}); null: the {@code --group}s */
+    /** @param allGroups whether to list the groups again on every poll ({@code --all-groups}) */
     private static int poll(LagArgs args, KafkaAdminLagSource source, PrintStream out, PrintStream err,
-                            GroupLister allGroups) {
+                            GroupLister lister, boolean allGroups) {
         List<GroupQuery> queries = args.queries();
         int exit = OK;
         long polls = 0;
         while (true) {
             Instant started = Instant.now();
-            if (allGroups != null) {
+            if (allGroups) {
                 try {
-                    queries = allGroups.list(args.kind()).stream().map(g -> new GroupQuery(g, args.topics(),
+                    queries = lister.list(args.kind()).stream().map(g -> new GroupQuery(g, args.topics(),
                             args.kind(), args.isolation(), args.reset())).toList();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -146,8 +146,19 @@ public final class LagCommand {
             if (args.output() == LagArgs.Output.JSON) {
                 out.println(LagOutput.json(reports, source.bootstrapServers(), at));
             } else {
+                Map<String, Map<org.apache.kafka.common.TopicPartition, GroupLister.Member>> members;
+                try {
+                    // Only groups whose lag could be read: an unreachable broker is not waited for twice.
+                    members = lister.members(reports.entrySet().stream()
+                            .filter(e -> LagOutput.problem(e.getKey(), e.getValue(), source.bootstrapServers())
+                                    .isEmpty())
+                            .map(e -> e.getKey().groupId()).toList(), args.kind());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return exit;
+                }
                 String text = LagOutput.table(reports, source.bootstrapServers(), at,
-                        args.mode() == LagArgs.Mode.ONCE);
+                        args.mode() == LagArgs.Mode.ONCE, members);
                 // Errors go to stderr so that scripts can parse stdout.
                 StringBuilder table = new StringBuilder();
                 for (String line : text.split("\n")) {

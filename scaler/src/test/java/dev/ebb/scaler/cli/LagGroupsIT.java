@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -87,8 +88,59 @@ class LagGroupsIT {
         Run all = ebbLag("--bootstrap-server", broker.bootstrapServers(), "--all-groups", "--topic", "groups-a");
 
         assertThat(all.exit()).as(all.err()).isZero();
-        assertThat(all.out()).containsPattern("(?m)^groups-one\\s+groups-a\\s+0\\s+2\\s+12\\s+10$")
-                .containsPattern("(?m)^groups-two\\s+groups-a\\s+0\\s+9\\s+12\\s+3$");
+        assertThat(all.out()).containsPattern("(?m)^groups-one\\s+groups-a\\s+0\\s+2\\s+12\\s+10\\s+-\\s+-\\s+-$")
+                .containsPattern("(?m)^groups-two\\s+groups-a\\s+0\\s+9\\s+12\\s+3\\s+-\\s+-\\s+-$");
+    }
+
+    @Test
+    void showsTheMemberThatOwnsEachPartitionAsKafkaConsumerGroupsDoes(KafkaBroker broker) throws Exception {
+        broker.createTopic("groups-owned", 2);
+        Map<String, Object> config = new HashMap<>(broker.clientConfig());
+        config.put("group.id", "groups-owned");
+        config.put("client.id", "owner-client");
+        config.put("enable.auto.commit", "false");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of("groups-owned"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (consumer.assignment().size() < 2 && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200));
+            }
+            consumer.commitSync(Map.of(new TopicPartition("groups-owned", 0), new OffsetAndMetadata(0)));
+
+            Run run = ebbLag("--bootstrap-server", broker.bootstrapServers(), "--group", "groups-owned", "--topic",
+                    "groups-owned");
+            List<String> theirs = kafkaConsumerGroupsDescribe(broker, "groups-owned");
+
+            assertThat(run.exit()).as(run.err()).isZero();
+            List<String> ours = run.out().lines().map(l -> l.trim().split("\\s+"))
+                    .filter(c -> c.length == 9 && c[0].equals("groups-owned"))
+                    .map(c -> c[1] + " " + c[2] + " " + c[6] + " " + c[7] + " " + c[8]).sorted().toList();
+            assertThat(ours).hasSize(2).allSatisfy(row -> assertThat(row).contains("owner-client"));
+            assertThat(ours).containsExactlyElementsOf(theirs);
+        }
+    }
+
+    /** kafka-consumer-groups --describe rows as "topic partition consumer-id host client-id". */
+    private static List<String> kafkaConsumerGroupsDescribe(KafkaBroker broker, String group) {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        Exit.setExitProcedure((code, message) -> {
+            throw new IllegalStateException("kafka-consumer-groups exited with " + code + ": " + message);
+        });
+        synchronized (LagGroupsIT.class) {
+            try (PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
+                System.setOut(capture);
+                ConsumerGroupCommand.main(new String[] {"--bootstrap-server", broker.bootstrapServers(), "--describe",
+                    "--group", group});
+            } finally {
+                System.setOut(original);
+                Exit.resetExitProcedure();
+            }
+        }
+        return captured.toString(StandardCharsets.UTF_8).lines().map(l -> l.trim().split("\\s+"))
+                .filter(c -> c.length == 9 && c[0].equals(group))
+                .map(c -> c[1] + " " + c[2] + " " + c[6] + " " + c[7] + " " + c[8]).sorted().toList();
     }
 
     @Test
