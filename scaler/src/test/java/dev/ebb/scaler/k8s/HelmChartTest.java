@@ -139,6 +139,13 @@ class HelmChartTest {
     }
 
     @Test
+    void passesHelmLintStrict() {
+        com.marcnuri.helm.LintResult result = new Helm(CHART).lint().strict().call();
+
+        assertThat(result.isFailed()).as("helm lint --strict: %s", result.getMessages()).isFalse();
+    }
+
+    @Test
     void theChartShipsTheGeneratedCrd() throws IOException {
         Path generated = DEPLOY.resolve("crd/scaledworkloads.ebb.dev-v1.yml");
         Path shipped = CHART.resolve("crds/scaledworkloads.ebb.dev-v1.yml");
