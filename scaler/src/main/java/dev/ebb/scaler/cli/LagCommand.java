@@ -142,21 +142,21 @@ public final class LagCommand {
                     exit = UNAVAILABLE;
                 }
             }
+            Map<String, Map<org.apache.kafka.common.TopicPartition, GroupLister.Member>> members;
+            try {
+                // Only groups whose lag could be read: an unreachable broker is not waited for twice.
+                members = lister.members(reports.entrySet().stream()
+                        .filter(e -> LagOutput.problem(e.getKey(), e.getValue(), source.bootstrapServers())
+                                .isEmpty())
+                        .map(e -> e.getKey().groupId()).toList(), args.kind());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return exit;
+            }
             Instant at = Instant.now();
             if (args.output() == LagArgs.Output.JSON) {
-                out.println(LagOutput.json(reports, source.bootstrapServers(), at));
+                out.println(LagOutput.json(reports, source.bootstrapServers(), at, members));
             } else {
-                Map<String, Map<org.apache.kafka.common.TopicPartition, GroupLister.Member>> members;
-                try {
-                    // Only groups whose lag could be read: an unreachable broker is not waited for twice.
-                    members = lister.members(reports.entrySet().stream()
-                            .filter(e -> LagOutput.problem(e.getKey(), e.getValue(), source.bootstrapServers())
-                                    .isEmpty())
-                            .map(e -> e.getKey().groupId()).toList(), args.kind());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return exit;
-                }
                 String text = LagOutput.table(reports, source.bootstrapServers(), at,
                         args.mode() == LagArgs.Mode.ONCE, members);
                 // Errors go to stderr so that scripts can parse stdout.

@@ -102,6 +102,12 @@ final class LagOutput {
     }
 
     static String json(Map<GroupQuery, GroupReport> reports, String bootstrap, Instant at) {
+        return json(reports, bootstrap, at, Map.of());
+    }
+
+    /** @param members per group, the owner of each assigned partition ({@code consumerId}, {@code host}, {@code clientId}) */
+    static String json(Map<GroupQuery, GroupReport> reports, String bootstrap, Instant at,
+                       Map<String, Map<TopicPartition, GroupLister.Member>> members) {
         StringBuilder out = new StringBuilder();
         out.append("{\"at\":").append(str(at.toString()))
                 .append(",\"bootstrapServers\":").append(str(bootstrap))
@@ -133,6 +139,7 @@ final class LagOutput {
                     .append(",\"consumptionRate\":").append(jsonRate(lag.consumptionRate()))
                     .append(",\"partitions\":[");
             boolean firstPartition = true;
+            Map<TopicPartition, GroupLister.Member> owners = members.getOrDefault(q.groupId(), Map.of());
             for (PartitionLag p : lag.partitions()) {
                 if (!firstPartition) {
                     out.append(',');
@@ -145,7 +152,14 @@ final class LagOutput {
                                 : "null")
                         .append(",\"end\":").append(p.endOffset())
                         .append(",\"logStart\":").append(p.logStartOffset())
-                        .append(",\"lag\":").append(p.lag()).append('}');
+                        .append(",\"lag\":").append(p.lag());
+                GroupLister.Member m = owners.get(new TopicPartition(p.topic(), p.partition()));
+                if (m != null) {
+                    out.append(",\"consumerId\":").append(str(String.valueOf(m.consumerId())))
+                            .append(",\"host\":").append(str(String.valueOf(m.host())))
+                            .append(",\"clientId\":").append(str(String.valueOf(m.clientId())));
+                }
+                out.append('}');
             }
             out.append("]}");
         }

@@ -118,6 +118,9 @@ class LagGroupsIT {
                     .map(c -> c[1] + " " + c[2] + " " + c[6] + " " + c[7] + " " + c[8]).sorted().toList();
             assertThat(ours).hasSize(2).allSatisfy(row -> assertThat(row).contains("owner-client"));
             assertThat(ours).containsExactlyElementsOf(theirs);
+            Run json = ebbLag("--bootstrap-server", broker.bootstrapServers(), "--group", "groups-owned", "--topic",
+                    "groups-owned", "--output", "json");
+            assertThat(json.out()).contains("\"clientId\":\"owner-client\"", "\"consumerId\":\"");
         }
     }
 
