@@ -31,6 +31,8 @@ public final class Ebb {
                 "run the scaler service in a Kubernetes cluster (ScaledWorkload resources)"));
         COMMANDS.put("status", new Command("dev.ebb.scaler.cli.StatusCommand",
                 "list every ScaledWorkload with lag, desired, current and the last reason"));
+        COMMANDS.put("import-keda", new Command("dev.ebb.scaler.keda.ImportKedaCommand",
+                "convert KEDA ScaledObjects (kafka triggers) into ScaledWorkloads, naming what does not carry over"));
         COMMANDS.put("broker", new Command("dev.ebb.cli.BrokerCommand",
                 "start a testkit Kafka broker with sample traffic (for trying ebb lag)"));
         COMMANDS.put("bench-lag-poll", new Command("dev.ebb.bench.lagpoll.LagPollBenchmark",

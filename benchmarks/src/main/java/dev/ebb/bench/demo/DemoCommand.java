@@ -69,9 +69,10 @@ public final class DemoCommand {
             trace = trace.scaledTo(options.duration().get());
         }
         DemoRun.Policy policy = policy(options, rate);
-        out.printf(Locale.ROOT, "Ebb demo: trace %s (%s), %s mode, %s workers of ~%,.0f records/s, %d partitions%n",
+        out.printf(Locale.ROOT, "Ebb demo: trace %s (%s), %s mode, %s workers of ~%,.0f records/s, %d partitions%s%n",
                 trace.name(), trace.describe(), options.mode(), options.workers().name().toLowerCase(Locale.ROOT),
-                rate, options.partitions());
+                rate, options.partitions(), options.group() == DemoOptions.Group.SHARE
+                        ? ", share group (up to " + options.maxReplicas() + " workers)" : "");
         out.println("Starting a Kafka broker (KRaft, in a child JVM)...");
         LiveLog log = new LiveLog(3600);
         KafkaBroker broker = KafkaBroker.start();
@@ -96,7 +97,7 @@ public final class DemoCommand {
             DemoRun.Settings settings = new DemoRun.Settings("demo" + System.currentTimeMillis() % 100_000, trace,
                     policy, options.partitions(), options.workers(), rate, options.pollInterval(),
                     Duration.ofSeconds(90), options.out(), Optional.empty());
-            result = new DemoRun(broker, settings, log, out).run();
+            result = new DemoRun(broker, settings, log, out, options.group()).run();
         } finally {
             detach.run();
             if (server != null) {

@@ -11,9 +11,17 @@ import java.util.Optional;
 
 /** The options of {@code ebb demo}. Parsing reports every bad argument at once. */
 public record DemoOptions(String trace, Optional<Duration> duration, String mode, int partitions, Workers workers,
-                          double workerRate, Duration pollInterval, View view, int port, Path out, int maxReplicas) {
+                          double workerRate, Duration pollInterval, View view, int port, Path out, int maxReplicas,
+                          Group group) {
 
     public enum Workers { THREADS, PROCESS }
+
+    /** What the workers join: a consumer group (capped at the partition count) or a share group (queue, KIP-932). */
+    public enum Group { CONSUMER, SHARE }
+
+    /** With {@code --share-group}: 4 partitions and up to 4 workers per partition, unless given. */
+    static final int SHARE_GROUP_PARTITIONS = 4;
+    static final int SHARE_GROUP_WORKERS_PER_PARTITION = 4;
 
     /** {@code BROWSER}: serve the page and open it; {@code NO_BROWSER}: serve it only; {@code HEADLESS}: no page. */
     public enum View { BROWSER, NO_BROWSER, HEADLESS }
@@ -35,6 +43,9 @@ public record DemoOptions(String trace, Optional<Duration> duration, String mode
               --worker-rate N         records/s one worker handles (artificial cost)     (default 100)
               --poll D                scaler poll interval                               (default 1s)
               --max-replicas N        upper bound of the workers                         (default partitions)
+              --share-group           the workers share a queue (KIP-932 share group) instead of a consumer
+                                      group, so they scale past the partition count (default 4 partitions,
+                                      max-replicas 4 x partitions)
               --no-browser            serve the live page but do not open a browser
               --headless              no web page, terminal output only
               --port N                port of the live page, 0 = any free port          (default 7780)
@@ -47,7 +58,8 @@ public record DemoOptions(String trace, Optional<Duration> duration, String mode
         String trace = "demo";
         Optional<Duration> duration = Optional.empty();
         String mode = "drain";
-        int partitions = 8;
+        Integer partitionsGiven = null;
+        Group group = Group.CONSUMER;
         Workers workers = Workers.THREADS;
         double workerRate = 100;
         Duration poll = Duration.ofSeconds(1);
@@ -92,7 +104,8 @@ public record DemoOptions(String trace, Optional<Duration> duration, String mode
                         }
                         mode = value;
                     }
-                    case "--partitions" -> partitions = intAtLeast("--partitions", value, 1);
+                    case "--partitions" -> partitionsGiven = intAtLeast("--partitions", value, 1);
+                    case "--share-group" -> group = Group.SHARE;
                     case "--workers" -> {
                         switch (value) {
                             case "threads", "thread" -> workers = Workers.THREADS;
@@ -130,8 +143,12 @@ public record DemoOptions(String trace, Optional<Duration> duration, String mode
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
-        return new DemoOptions(trace, duration, mode, partitions, workers, workerRate, poll, view, port, out,
-                maxReplicas == null ? partitions : maxReplicas);
+        boolean share = group == Group.SHARE;
+        int partitions = partitionsGiven != null ? partitionsGiven : share ? SHARE_GROUP_PARTITIONS : 8;
+        int max = maxReplicas != null ? maxReplicas : share ? partitions * SHARE_GROUP_WORKERS_PER_PARTITION
+                : partitions;
+        return new DemoOptions(trace, duration, mode, partitions, workers, workerRate, poll, view, port, out, max,
+                group);
     }
 
     /** Thrown by {@link #parse} for {@code --help}. */

@@ -26,6 +26,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
 
 /**
  * One measured run: topics on a broker, the scaler loop in local mode (the same {@link ScalerLoop} as in a cluster,
@@ -65,12 +70,19 @@ public final class DemoRun {
     private final LiveLog log;
     private final PrintStream out;
     private final Clock clock = Clock.systemUTC();
+    private final DemoOptions.Group groupKind;
 
     public DemoRun(KafkaBroker broker, Settings settings, LiveLog log, PrintStream out) {
+        this(broker, settings, log, out, DemoOptions.Group.CONSUMER);
+    }
+
+    /** A run whose workers join a group of this kind (a share group is not capped at the partition count). */
+    public DemoRun(KafkaBroker broker, Settings settings, LiveLog log, PrintStream out, DemoOptions.Group groupKind) {
         this.broker = broker;
         this.settings = settings;
         this.log = log;
         this.out = out;
+        this.groupKind = groupKind;
     }
 
     public Result run() throws Exception {
@@ -81,8 +93,14 @@ public final class DemoRun {
         broker.createTopic(output, settings.partitions());
         Files.createDirectories(settings.workDir());
         Path workloads = settings.workDir().resolve("workloads.yaml");
-        Files.writeString(workloads, workloadYaml(settings.label(), broker.bootstrapServers(), input, group,
-                settings.pollInterval(), settings.policy()));
+        String yaml = workloadYaml(settings.label(), broker.bootstrapServers(), input, group,
+                settings.pollInterval(), settings.policy());
+        boolean share = groupKind == DemoOptions.Group.SHARE;
+        if (share) {
+            startShareGroupAtEarliest(group);
+            yaml = asShareGroup(yaml);
+        }
+        Files.writeString(workloads, yaml);
 
         Duration work = Duration.ofNanos(Math.round(1e9 / settings.workerRate()));
         Map<String, Object> clientConfig = broker.clientConfig();
@@ -90,15 +108,17 @@ public final class DemoRun {
         ScaleTarget target;
         if (settings.workers() == DemoOptions.Workers.THREADS) {
             LocalThreadScaleTarget threads = new LocalThreadScaleTarget(Duration.ofSeconds(30));
-            WorkerConfig config = workerConfig(broker.bootstrapServers(), input, output, group);
+            WorkerConfig consumer = workerConfig(broker.bootstrapServers(), input, output, group);
+            WorkerConfig config = share ? consumer.toBuilder().shareGroup(group).build() : consumer;
             threads.register(TARGET, index -> FunctionWorker.start(OrderEnricher.function(work),
                     config.toBuilder().workerId(TARGET + "-" + settings.label() + "-" + index).build()));
             target = threads;
             targetCloser = threads;
         } else {
             LocalProcessScaleTarget processes = new LocalProcessScaleTarget(Duration.ofSeconds(20));
-            processes.register(TARGET, workerProcess(broker.bootstrapServers(), input, output, group, work,
-                    settings.workDir().resolve("worker-logs")));
+            ProcessSpec spec = workerProcess(broker.bootstrapServers(), input, output, group, work,
+                    settings.workDir().resolve("worker-logs"));
+            processes.register(TARGET, share ? asShareGroup(spec) : spec);
             target = processes;
             targetCloser = processes;
         }
@@ -209,6 +229,27 @@ public final class DemoRun {
         env.put(WorkerConfig.HTTP_PORT, "off");
         env.put(OrderEnricher.WORK, work.toNanos() / 1000 + "us");
         return new ProcessSpec(command, env, Optional.empty(), Optional.of(logDir));
+    }
+
+    /** A new share group starts at the log end; the demo's group should see records produced before it joined. */
+    private void startShareGroupAtEarliest(String group) throws Exception {
+        try (Admin admin = Admin.create(broker.clientConfig())) {
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
+                    new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"),
+                            AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The same workload, watching the share group of that name (no partition cap). */
+    static String asShareGroup(String workloadYaml) {
+        return workloadYaml.replace("\n    consumerGroup: ", "\n    shareGroup: ");
+    }
+
+    /** The same worker process, joining the share group of that name. */
+    static ProcessSpec asShareGroup(ProcessSpec spec) {
+        Map<String, String> env = new LinkedHashMap<>(spec.environment());
+        env.put(WorkerConfig.SHARE_GROUP, env.remove(WorkerConfig.GROUP));
+        return new ProcessSpec(spec.command(), env, spec.workingDirectory(), spec.logDirectory());
     }
 
     static String workloadYaml(String label, String bootstrap, String topic, String group, Duration poll,

@@ -34,13 +34,17 @@ record LagArgs(String bootstrapServers, List<String> groups, List<String> topics
 
     static final String USAGE = """
             Usage: ebb lag --bootstrap-server HOST:PORT --group GROUP [--group GROUP ...] [options]
+                   ebb lag --bootstrap-server HOST:PORT --all-groups [options]
+                   ebb lag --bootstrap-server HOST:PORT --list [--kind consumer|share]
 
             Prints the lag of consumer groups per partition (committed offset, end offset, lag; the same numbers as
             kafka-consumer-groups --describe) and per group: total lag, time lag, arrival and consumption rates.
 
             Options:
               --bootstrap-server HOST:PORT[,HOST:PORT]  Kafka to connect to (required)
-              --group GROUP                 group to observe; repeat for several groups (required)
+              --group GROUP                 group to observe; repeat for several groups
+              --all-groups                  every group of --kind on the cluster, listed again on every poll
+              --list                        only print the ids of the groups of --kind, one per line
               --topic TOPIC                 count only these topics, including partitions never committed
                                             (repeatable; default: every topic the group has committed offsets for)
               --kind consumer|share         consumer group (default) or share group
@@ -98,6 +102,11 @@ record LagArgs(String bootstrapServers, List<String> groups, List<String> topics
     }
 
     static LagArgs parse(String[] args) throws BadArguments, HelpRequested {
+        return parse(args, LagScope.Kind.GROUPS);
+    }
+
+    /** With {@code --all-groups} or {@code --list} ({@link LagScope}), {@code --group} is neither needed nor allowed. */
+    static LagArgs parse(String[] args, LagScope.Kind scope) throws BadArguments, HelpRequested {
         List<String> problems = new ArrayList<>();
         String bootstrap = null;
         List<String> groups = new ArrayList<>();
@@ -193,8 +202,10 @@ record LagArgs(String bootstrapServers, List<String> groups, List<String> topics
         if (bootstrap == null) {
             problems.add("Missing --bootstrap-server HOST:PORT");
         }
-        if (groups.isEmpty()) {
-            problems.add("Missing --group GROUP (at least one)");
+        if (groups.isEmpty() && scope == LagScope.Kind.GROUPS) {
+            problems.add("Missing --group GROUP (at least one), --all-groups or --list");
+        } else if (!groups.isEmpty() && scope != LagScope.Kind.GROUPS) {
+            problems.add("--group cannot be combined with --all-groups or --list");
         }
         if (mode == Mode.ONCE && intervalGiven) {
             problems.add("--interval needs --watch");

@@ -41,8 +41,10 @@ public final class LagCommand {
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         LagArgs parsed;
+        LagScope scope;
         try {
-            parsed = LagArgs.parse(args);
+            scope = LagScope.extract(args);
+            parsed = LagArgs.parse(scope.rest(), scope.kind());
         } catch (LagArgs.HelpRequested help) {
             out.print(LagArgs.USAGE);
             return OK;
@@ -70,17 +72,57 @@ public final class LagCommand {
                     + e.getMessage());
             return BAD_ARGUMENTS;
         }
-        try (source) {
-            return poll(parsed, source, out, err);
+        // Only --all-groups and --list need a second Admin client; a null resource is skipped by try.
+        // A second Admin client for what the lag source does not read: group ids and partition owners.
+        try (source; GroupLister lister = new GroupLister(config, parsed.timeout())) {
+            if (scope.kind() == LagScope.Kind.LIST) {
+                return list(parsed, lister, out, err);
+            }
+            return poll(parsed, source, out, err, lister, scope.kind() == LagScope.Kind.ALL_GROUPS);
         }
     }
 
-    private static int poll(LagArgs args, KafkaAdminLagSource source, PrintStream out, PrintStream err) {
+    /** {@code --list}: the group ids, one per line, as kafka-consumer-groups --list prints them. */
+    private static int list(LagArgs args, GroupLister lister, PrintStream out, PrintStream err) {
+        try {
+            lister.list(args.kind()).forEach(out::println);
+            out.flush();
+            return OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return UNAVAILABLE;
+        } catch (ExecutionException | TimeoutException e) {
+            err.println("error: cannot list the groups on " + args.bootstrapServers() + ": "
+                    + (e.getCause() == null ? e : e.getCause()));
+            return UNAVAILABLE;
+        }
+    }
+
+    /** @param allGroups whether to list the groups again on every poll ({@code --all-groups}) */
+    private static int poll(LagArgs args, KafkaAdminLagSource source, PrintStream out, PrintStream err,
+                            GroupLister lister, boolean allGroups) {
         List<GroupQuery> queries = args.queries();
         int exit = OK;
         long polls = 0;
         while (true) {
             Instant started = Instant.now();
+            if (allGroups) {
+                try {
+                    queries = lister.list(args.kind()).stream().map(g -> new GroupQuery(g, args.topics(),
+                            args.kind(), args.isolation(), args.reset())).toList();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return exit;
+                } catch (ExecutionException | TimeoutException e) {
+                    err.println("error: cannot list the groups on " + args.bootstrapServers() + ": "
+                            + (e.getCause() == null ? e : e.getCause()));
+                    return UNAVAILABLE;
+                }
+                if (queries.isEmpty()) {
+                    out.println("No " + (args.kind() == GroupQuery.GroupKind.SHARE ? "share" : "consumer")
+                            + " groups on " + args.bootstrapServers() + ".");
+                }
+            }
             Map<GroupQuery, GroupReport> reports;
             try {
                 // A command-line thread, not an event loop: waiting here is what the user asked for.
@@ -100,12 +142,23 @@ public final class LagCommand {
                     exit = UNAVAILABLE;
                 }
             }
+            Map<String, Map<org.apache.kafka.common.TopicPartition, GroupLister.Member>> members;
+            try {
+                // Only groups whose lag could be read: an unreachable broker is not waited for twice.
+                members = lister.members(reports.entrySet().stream()
+                        .filter(e -> LagOutput.problem(e.getKey(), e.getValue(), source.bootstrapServers())
+                                .isEmpty())
+                        .map(e -> e.getKey().groupId()).toList(), args.kind());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return exit;
+            }
             Instant at = Instant.now();
             if (args.output() == LagArgs.Output.JSON) {
-                out.println(LagOutput.json(reports, source.bootstrapServers(), at));
+                out.println(LagOutput.json(reports, source.bootstrapServers(), at, members));
             } else {
                 String text = LagOutput.table(reports, source.bootstrapServers(), at,
-                        args.mode() == LagArgs.Mode.ONCE);
+                        args.mode() == LagArgs.Mode.ONCE, members);
                 // Errors go to stderr so that scripts can parse stdout.
                 StringBuilder table = new StringBuilder();
                 for (String line : text.split("\n")) {

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import org.apache.kafka.common.TopicPartition;
 
 /** Renders one poll of {@code ebb lag} as a table or as one JSON object. */
 final class LagOutput {
@@ -34,8 +35,15 @@ final class LagOutput {
     }
 
     static String table(Map<GroupQuery, GroupReport> reports, String bootstrap, Instant at, boolean firstPoll) {
+        return table(reports, bootstrap, at, firstPoll, Map.of());
+    }
+
+    /** @param members per group, the owner of each assigned partition; a partition without one shows {@code -} */
+    static String table(Map<GroupQuery, GroupReport> reports, String bootstrap, Instant at, boolean firstPoll,
+                        Map<String, Map<TopicPartition, GroupLister.Member>> members) {
         List<String[]> partitionRows = new ArrayList<>();
-        partitionRows.add(new String[] {"GROUP", "TOPIC", "PARTITION", "COMMITTED", "END", "LAG"});
+        partitionRows.add(new String[] {"GROUP", "TOPIC", "PARTITION", "COMMITTED", "END", "LAG", "CONSUMER-ID",
+            "HOST", "CLIENT-ID"});
         List<String[]> groupRows = new ArrayList<>();
         groupRows.add(new String[] {"GROUP", "STATE", "MEMBERS", "PARTITIONS", "TOTAL-LAG", "TIME-LAG", "ARRIVAL/S",
             "CONSUMPTION/S"});
@@ -50,10 +58,13 @@ final class LagOutput {
                 continue;
             }
             Observation.Lag lag = (Observation.Lag) r.observation();
+            Map<TopicPartition, GroupLister.Member> owners = members.getOrDefault(q.groupId(), Map.of());
             for (PartitionLag p : lag.partitions()) {
+                GroupLister.Member m = owners.get(new TopicPartition(p.topic(), p.partition()));
                 partitionRows.add(new String[] {q.groupId(), p.topic(), Integer.toString(p.partition()),
                     p.committedOffset().isPresent() ? Long.toString(p.committedOffset().getAsLong()) : "-",
-                    Long.toString(p.endOffset()), Long.toString(p.lag())});
+                    Long.toString(p.endOffset()), Long.toString(p.lag()), m == null ? "-" : cell(m.consumerId()),
+                    m == null ? "-" : cell(m.host()), m == null ? "-" : cell(m.clientId())});
             }
             ratesUnknown |= lag.arrivalRate().isEmpty();
             groupRows.add(new String[] {q.groupId(), r.state().orElse("-"),
@@ -82,7 +93,21 @@ final class LagOutput {
         return out.toString();
     }
 
+    /** Text from the cluster in one table cell: no whitespace or control characters that would shift columns. */
+    private static String cell(String s) {
+        if (s == null || s.isEmpty()) {
+            return "-";
+        }
+        return s.replaceAll("[\\s\\p{Cntrl}]", "_");
+    }
+
     static String json(Map<GroupQuery, GroupReport> reports, String bootstrap, Instant at) {
+        return json(reports, bootstrap, at, Map.of());
+    }
+
+    /** @param members per group, the owner of each assigned partition ({@code consumerId}, {@code host}, {@code clientId}) */
+    static String json(Map<GroupQuery, GroupReport> reports, String bootstrap, Instant at,
+                       Map<String, Map<TopicPartition, GroupLister.Member>> members) {
         StringBuilder out = new StringBuilder();
         out.append("{\"at\":").append(str(at.toString()))
                 .append(",\"bootstrapServers\":").append(str(bootstrap))
@@ -114,6 +139,7 @@ final class LagOutput {
                     .append(",\"consumptionRate\":").append(jsonRate(lag.consumptionRate()))
                     .append(",\"partitions\":[");
             boolean firstPartition = true;
+            Map<TopicPartition, GroupLister.Member> owners = members.getOrDefault(q.groupId(), Map.of());
             for (PartitionLag p : lag.partitions()) {
                 if (!firstPartition) {
                     out.append(',');
@@ -126,7 +152,14 @@ final class LagOutput {
                                 : "null")
                         .append(",\"end\":").append(p.endOffset())
                         .append(",\"logStart\":").append(p.logStartOffset())
-                        .append(",\"lag\":").append(p.lag()).append('}');
+                        .append(",\"lag\":").append(p.lag());
+                GroupLister.Member m = owners.get(new TopicPartition(p.topic(), p.partition()));
+                if (m != null) {
+                    out.append(",\"consumerId\":").append(str(String.valueOf(m.consumerId())))
+                            .append(",\"host\":").append(str(String.valueOf(m.host())))
+                            .append(",\"clientId\":").append(str(String.valueOf(m.clientId())));
+                }
+                out.append('}');
             }
             out.append("]}");
         }

@@ -8,6 +8,7 @@ import dev.ebb.scaler.loop.DecisionListener;
 import dev.ebb.scaler.loop.ScalerLoop;
 import dev.ebb.scaler.target.ScaleOutcome;
 import dev.ebb.scaler.target.ScaleTarget;
+import dev.ebb.scaler.target.SwarmScaleTarget;
 import dev.ebb.scaler.target.TargetRef;
 import dev.ebb.scaler.workload.CatalogEntry;
 import dev.ebb.scaler.workload.Workload;
@@ -48,6 +49,8 @@ public final class LocalCommand {
                                            scale-down sends SIGTERM, then SIGKILL after --grace
               --example-processes NAME     processes running the SDK's example function OrderEnricher
               --example-threads NAME       in-process threads running OrderEnricher
+              --swarm NAME=SERVICE         the replicas of a Docker Swarm service (name or id), through the Docker
+                                           Engine API at --docker-host (not run against a real Swarm yet)
               --env NAME:KEY=VALUE         extra setting for pool NAME (environment of its processes, or EBB_*
                                            settings of its threads), e.g. --env enricher:EBB_OUTPUT_TOPIC=out
                                            Workers get EBB_BOOTSTRAP_SERVERS, EBB_TOPICS and EBB_GROUP from the
@@ -59,13 +62,16 @@ public final class LocalCommand {
               --port N                     port of the live web page (default 7781, 0 = any free port)
               --headless                   no web page
               --logs DIR                   write worker process output to DIR/NAME-INDEX.log (default: discard)
+              --docker-host URL            Engine API for --swarm: unix:///path.sock or tcp://host:port
+                                           (default: $DOCKER_HOST, else unix:///var/run/docker.sock)
               --help                       this text
             """;
 
     /** Parsed arguments. */
     record Options(Path workloads, Map<String, List<String>> processes, List<String> exampleProcesses,
                    List<String> exampleThreads, Map<String, Map<String, String>> env, Duration tick, Duration grace,
-                   int port, boolean web, Optional<Path> logs) {
+                   int port, boolean web, Optional<Path> logs, Map<String, String> swarm,
+                   Optional<String> dockerHost) {
     }
 
     /** A running local scaler; {@link #close()} stops the loop, drains every worker and stops the web page. */
@@ -184,6 +190,8 @@ public final class LocalCommand {
         int port = 7781;
         boolean web = true;
         Optional<Path> logs = Optional.empty();
+        Map<String, String> swarm = new LinkedHashMap<>();
+        Optional<String> dockerHost = Optional.empty();
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -216,6 +224,16 @@ public final class LocalCommand {
                             processes.put(value.substring(0, split), tokenize(value.substring(split + 1)));
                         }
                     }
+                    case "--swarm" -> {
+                        int split = value.indexOf('=');
+                        if (split <= 0 || split == value.length() - 1) {
+                            problems.add("Invalid value '" + value + "' for --swarm: must be NAME=SERVICE");
+                        } else {
+                            swarm.put(value.substring(0, split),
+                                    SwarmScaleTarget.validService(value.substring(split + 1)));
+                        }
+                    }
+                    case "--docker-host" -> dockerHost = Optional.of(value);
                     case "--example-processes" -> exampleProcesses.add(value);
                     case "--example-threads" -> exampleThreads.add(value);
                     case "--env" -> {
@@ -253,9 +271,10 @@ public final class LocalCommand {
         List<String> names = new ArrayList<>(processes.keySet());
         names.addAll(exampleProcesses);
         names.addAll(exampleThreads);
+        names.addAll(swarm.keySet());
         if (names.isEmpty()) {
-            problems.add("No worker pool: give --process NAME=COMMAND, --example-processes NAME or "
-                    + "--example-threads NAME");
+            problems.add("No worker pool: give --process NAME=COMMAND, --example-processes NAME, "
+                    + "--example-threads NAME or --swarm NAME=SERVICE");
         }
         for (String name : names) {
             if (names.indexOf(name) != names.lastIndexOf(name)) {
@@ -271,7 +290,8 @@ public final class LocalCommand {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
-        return new Options(workloads, processes, exampleProcesses, exampleThreads, env, tick, grace, port, web, logs);
+        return new Options(workloads, processes, exampleProcesses, exampleThreads, env, tick, grace, port, web, logs,
+                swarm, dockerHost);
     }
 
     /** Starts the loop, the worker pools and the live views. */
@@ -318,6 +338,13 @@ public final class LocalCommand {
                 });
                 routes.put(name, threads);
             }
+        }
+        if (!options.swarm().isEmpty()) {
+            String host = options.dockerHost().orElseGet(() -> Optional.ofNullable(System.getenv("DOCKER_HOST"))
+                    .orElse("unix:///var/run/docker.sock"));
+            SwarmScaleTarget swarm = new SwarmScaleTarget(host, options.swarm(), Duration.ofSeconds(10));
+            closers.add(swarm);
+            options.swarm().keySet().forEach(name -> routes.put(name, swarm));
         }
         for (String name : routes.keySet()) {
             if (!byTarget.containsKey(name)) {

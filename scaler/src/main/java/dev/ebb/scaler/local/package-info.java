@@ -9,7 +9,8 @@
  *   <li>Scale targets, matched by {@code scaleTargetRef.name}: {@link dev.ebb.scaler.local.LocalThreadScaleTarget}
  *       (in-process SDK workers; scale-down drains the newest in the background) and
  *       {@link dev.ebb.scaler.local.LocalProcessScaleTarget} (worker processes; SIGTERM, then SIGKILL after a grace
- *       period; every child stopped on close and from a shutdown hook). Both do their work on their own threads and
+ *       period; every child stopped on close and from a shutdown hook), and with {@code --swarm NAME=SERVICE} a Docker
+ *       Swarm service ({@link dev.ebb.scaler.target.SwarmScaleTarget}, through the Docker Engine API). Both do their work on their own threads and
  *       never block the Vert.x event loop that calls them.</li>
  *   <li>Live view: {@link dev.ebb.scaler.local.LiveDecisionListener} turns the loop's decisions into
  *       {@link dev.ebb.scaler.local.LiveLog} entries, shown by {@link dev.ebb.scaler.local.TerminalView} (a line per

@@ -96,7 +96,7 @@ class LagCommandIT {
         assertThat(run.exit()).isZero();
         List<String> ours = run.out().lines()
                 .map(l -> l.trim().split("\\s+"))
-                .filter(c -> c.length == 6 && c[0].equals("cli-group"))
+                .filter(c -> c.length == 9 && c[0].equals("cli-group"))
                 .map(c -> c[1] + " " + c[2] + " " + c[3] + " " + c[4] + " " + c[5])
                 .toList();
         assertThat(ours).containsExactlyInAnyOrderElementsOf(kafkaConsumerGroupsRows("cli-group"));
@@ -114,7 +114,7 @@ class LagCommandIT {
                 "--reset", "earliest");
 
         assertThat(run.exit()).isZero();
-        assertThat(run.out()).containsPattern("(?m)^cli-group\\s+cli-lag\\s+2\\s+-\\s+30\\s+30$");
+        assertThat(run.out()).containsPattern("(?m)^cli-group\\s+cli-lag\\s+2\\s+-\\s+30\\s+30\\s+-\\s+-\\s+-$");
     }
 
     @Test
