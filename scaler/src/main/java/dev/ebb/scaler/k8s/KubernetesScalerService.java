@@ -84,6 +84,7 @@ public final class KubernetesScalerService implements AutoCloseable {
     private final KubernetesStatusReporter reporter;
     private final ScalerLoop loop;
     private final ScalerHttpServer http;
+    private final KubernetesScaleTarget target;
     private volatile int port = -1;
 
     public KubernetesScalerService(Vertx vertx, KubernetesClient client, LagSourceFactory lagSources, Clock clock,
@@ -108,7 +109,7 @@ public final class KubernetesScalerService implements AutoCloseable {
                 });
         this.reporter = new KubernetesStatusReporter(client, catalog, leader, clock, settings.identity(),
                 settings.statusFlush());
-        KubernetesScaleTarget target = new KubernetesScaleTarget(client, blocking, settings.retry());
+        this.target = new KubernetesScaleTarget(client, blocking, settings.retry(), leader);
         catalog.onDeleted(sw -> restoreOriginalReplicas(sw, target));
         this.loop = new ScalerLoop(vertx, catalog, lagSources, target, clock,
                 DecisionListener.all(List.of(metrics, reporter)),
@@ -197,6 +198,7 @@ public final class KubernetesScalerService implements AutoCloseable {
         reporter.close();
         leader.close();
         http.close();
+        target.close();
         catalog.close();
         blocking.shutdown();
         try {
