@@ -168,6 +168,11 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
         return switch (f.kind()) {
             case "not_found" -> "TargetNotFound";
             case "forbidden" -> "Forbidden";
+            case "invalid" -> "InvalidTarget";
+            case "cluster_scoped" -> "ClusterScopedTarget";
+            case "no_scale" -> "NoScaleSubresource";
+            case "not_leader" -> "NotLeader";
+            case "conflict" -> "Conflict";
             default -> "ScaleFailed";
         };
     }
