@@ -103,9 +103,12 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
         set(s, condition("Fallback", fallback ? "True" : "False", fallback ? "LagUnavailable" : "LagObserved",
                 fallback ? e.decision().reason() : "lag observed", generation));
         String mode = w.policy().mode().name().toLowerCase(Locale.ROOT);
+        String conflict = null;
         if (w.pause() instanceof Pause.Paused p) {
-            boolean conflict = p.reason().startsWith(KubernetesWorkloadCatalog.HPA_CONFLICT);
-            set(s, condition("Paused", "True", conflict ? "ConflictingAutoscaler" : "PausedByAnnotation", p.reason(),
+            conflict = p.reason().startsWith(KubernetesWorkloadCatalog.HPA_CONFLICT) ? "ConflictingAutoscaler"
+                    : p.reason().startsWith(KubernetesWorkloadCatalog.OWNER_CONFLICT) ? "ConflictingScaledWorkload"
+                    : null;
+            set(s, condition("Paused", "True", conflict != null ? conflict : "PausedByAnnotation", p.reason(),
                     generation));
             mode = "paused";
         } else if (w.pause() instanceof Pause.HoldAt h) {
@@ -119,7 +122,10 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
             }
         }
         s.setMode(mode);
-        if (e.outcome() instanceof ScaleOutcome.Failed f) {
+        if (conflict != null) {
+            // Another autoscaler owns the target: not ready, and the message names it.
+            set(s, condition("Ready", "False", conflict, ((Pause.Paused) w.pause()).reason(), generation));
+        } else if (e.outcome() instanceof ScaleOutcome.Failed f) {
             set(s, condition("Ready", "False", failureReason(f), f.message(), generation));
         } else {
             set(s, condition("Ready", "True", "Scaling", "observing group " + w.group().groupId() + " on "
