@@ -71,6 +71,9 @@ public final class WorkloadFinalizer implements AutoCloseable {
             return;
         }
         for (ScaledWorkload sw : resources.get()) {
+            if (Thread.currentThread().isInterrupted() || !leader.leading()) {
+                return; // closing, or the lease was lost: the next leader carries on
+            }
             try {
                 List<String> finalizers = sw.getMetadata().getFinalizers() == null ? List.of()
                         : sw.getMetadata().getFinalizers();
@@ -162,8 +165,8 @@ public final class WorkloadFinalizer implements AutoCloseable {
     }
 
     private void patch(ScaledWorkload sw, ArrayNode ops) {
-        client.resources(ScaledWorkload.class).inNamespace(sw.getMetadata().getNamespace())
-                .withName(sw.getMetadata().getName())
+        // On the informer's copy: no GET before the PATCH.
+        client.resources(ScaledWorkload.class).inNamespace(sw.getMetadata().getNamespace()).resource(sw)
                 .patch(PatchContext.of(PatchType.JSON), json.writeValueAsString(ops));
     }
 
