@@ -280,9 +280,15 @@ public final class ApiRateBenchmark {
                 int phase = Math.floorMod(q.groupId().hashCode(), 360);
                 long lag = Math.round(400 + 400 * Math.sin(Math.toRadians(phase + t * 2)));
                 long end = 1_000_000 + (long) (t * 50);
-                out.put(q, new Observation.Lag(now, List.of(new PartitionLag(q.topics().isEmpty() ? "t"
-                        : q.topics().get(0), 0, end, 0, OptionalLong.of(end - lag), lag)), OptionalDouble.of(50),
-                        OptionalDouble.of(50), Optional.empty(), OptionalInt.empty()));
+                String topic = q.topics().isEmpty() ? "t" : q.topics().get(0);
+                // Eight partitions, so that a consumer group may have up to eight replicas.
+                List<PartitionLag> partitions = new java.util.ArrayList<>();
+                for (int p = 0; p < 8; p++) {
+                    long l = lag / 8 + (p < lag % 8 ? 1 : 0);
+                    partitions.add(new PartitionLag(topic, p, end, 0, OptionalLong.of(end - l), l));
+                }
+                out.put(q, new Observation.Lag(now, partitions, OptionalDouble.of(50), OptionalDouble.of(50),
+                        Optional.empty(), OptionalInt.empty()));
             }
             return CompletableFuture.completedFuture(out);
         }

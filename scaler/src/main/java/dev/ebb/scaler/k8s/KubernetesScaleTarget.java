@@ -112,8 +112,11 @@ public final class KubernetesScaleTarget implements ScaleTarget, AutoCloseable {
     private record Observed(int replicas, String resourceVersion) {
     }
 
-    /** A write that succeeded on top of {@code basedOn}; what it produced is {@code result}. */
-    private record Written(String basedOn, Observed result) {
+    /**
+     * Our own writes that the informer may not have delivered yet: {@code result} is what the last one produced,
+     * {@code older} every version our writes replaced (so an informer that lags several writes behind is recognised).
+     */
+    private record Written(java.util.Set<String> older, Observed result) {
     }
 
     private final KubernetesClient client;
@@ -195,7 +198,7 @@ public final class KubernetesScaleTarget implements ScaleTarget, AutoCloseable {
             String key = cacheKey(resource, target);
             Written ours = written.get(key);
             if (ours != null) {
-                if (ours.basedOn().equals(version)) {
+                if (ours.older().contains(version)) {
                     // The informer has not seen our own write yet: decide on what the write produced, not on the
                     // older cached object (which would re-send the same change and get a 409).
                     return CompletableFuture.completedFuture(ours.result());
@@ -234,7 +237,16 @@ public final class KubernetesScaleTarget implements ScaleTarget, AutoCloseable {
             // an answer without a body: the informer brings the new version
         }
         if (before.resourceVersion() != null) {
-            written.put(key, new Written(before.resourceVersion(), new Observed(replicas, version)));
+            java.util.Set<String> older = new java.util.LinkedHashSet<>();
+            Written previous = written.get(key);
+            if (previous != null && previous.result().resourceVersion().equals(before.resourceVersion())) {
+                older.addAll(previous.older()); // this write was based on the previous one: the chain continues
+            }
+            older.add(before.resourceVersion());
+            while (older.size() > 16) {
+                older.remove(older.iterator().next());
+            }
+            written.put(key, new Written(older, new Observed(replicas, version)));
         }
         if (!resource.replicasInSpec()) {
             scales.put(key, new CachedScale(version, replicas));

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * target and on the ScaledWorkload for every scale change.
  *
  * <p>Status writes are coalesced: the loop's callbacks only update an in-memory desired status; a flusher writes each
- * workload's status at most once per {@code flushInterval} and only when it differs from the last one written. Only
+ * workload's status at most once per {@code flushInterval} and only when it differs from the last one written; a
+ * status whose only changes are live numbers (lag, rates, the words of a message) waits up to 15 s. Only
  * the leader writes; an instance that becomes leader writes what it has computed while standing by. All API calls run on this reporter's own thread, never on the event loop.
  */
 public final class KubernetesStatusReporter implements DecisionListener, AutoCloseable {
@@ -55,6 +56,9 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
     private final ScheduledExecutorService executor;
     private final Map<WorkloadId, ScaledWorkloadStatus> pending = new ConcurrentHashMap<>();
     private final Map<WorkloadId, ScaledWorkloadStatus> written = new ConcurrentHashMap<>();
+    private final Map<WorkloadId, Instant> writtenAt = new ConcurrentHashMap<>();
+    /** How long a status whose only changes are live numbers (lag, rates, messages) may wait for its write. */
+    static final Duration LIVE_NUMBERS_REFRESH = Duration.ofSeconds(15);
     private final Map<WorkloadId, ScaledWorkloadStatus> latest = new ConcurrentHashMap<>();
 
     public KubernetesStatusReporter(KubernetesClient client, KubernetesWorkloadCatalog catalog, LeaderGate leader,
@@ -167,6 +171,7 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
     public void onRemoved(WorkloadId id) {
         pending.remove(id);
         written.remove(id);
+        writtenAt.remove(id);
         latest.remove(id);
     }
 
@@ -235,7 +240,16 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
         }
         for (WorkloadId id : List.copyOf(pending.keySet())) {
             ScaledWorkloadStatus s = pending.remove(id);
-            if (s == null || s.equals(written.get(id))) {
+            ScaledWorkloadStatus before = written.get(id);
+            if (s == null || s.equals(before)) {
+                continue;
+            }
+            Instant at = writtenAt.get(id);
+            if (before != null && at != null && significant(before).equals(significant(s))
+                    && at.plus(LIVE_NUMBERS_REFRESH).isAfter(clock.instant())) {
+                // Only live numbers changed: they are in the metrics every poll; the status gets them every 15 s,
+                // so 1,000 workloads with moving lag do not mean 500 status writes a second.
+                pending.putIfAbsent(id, s);
                 continue;
             }
             try {
@@ -244,6 +258,7 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
                 patch.setStatus(s);
                 client.resources(ScaledWorkload.class).inNamespace(id.namespace()).resource(patch).patchStatus();
                 written.put(id, s);
+                writtenAt.put(id, clock.instant());
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 404) {
                     LOG.warn("Cannot write the status of ScaledWorkload {} (HTTP {}): {}", id, e.getCode(),
@@ -252,6 +267,22 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
                 }
             }
         }
+    }
+
+    /** What must reach the status at once: conditions' status and reason, replica counts, mode, last scale. */
+    private static List<Object> significant(ScaledWorkloadStatus s) {
+        List<Object> out = new ArrayList<>();
+        for (WorkloadCondition c : s.getConditions()) {
+            out.add(c.getType() + "=" + c.getStatus() + "/" + c.getReason() + "@" + c.getObservedGeneration());
+        }
+        out.add(s.getObservedGeneration());
+        out.add(s.getDesiredReplicas());
+        out.add(s.getCurrentReplicas());
+        out.add(s.getOriginalReplicas());
+        out.add(s.getMode());
+        out.add(s.getLastScaleTime());
+        out.add(s.getLastScaleReason());
+        return out;
     }
 
     private void emitEvents(Workload w, ScaleOutcome.Scaled scaled, String reason) {

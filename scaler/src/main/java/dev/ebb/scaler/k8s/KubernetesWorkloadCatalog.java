@@ -63,6 +63,7 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
     private SharedIndexInformer<HorizontalPodAutoscaler> hpas;
     private volatile List<CatalogEntry> snapshot = List.of();
     private volatile boolean computed;
+    private volatile boolean hpaCheckOff;
     private volatile java.util.function.Consumer<ScaledWorkload> onDeleted = sw -> { };
 
     private record CachedSecret(Instant fetched, Optional<Secret> secret, String error) {
@@ -135,7 +136,9 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
         } catch (KubernetesClientException e) {
             // Without HPA access the conflict check cannot run; scaling still works. Say so once.
             LOG.warn("Cannot watch HorizontalPodAutoscalers ({}); the HPA conflict check is off", e.getMessage());
+            hpaCheckOff = true;
         }
+        queueRecompute(); // the HPA informer is there now
         long refresh = Math.max(1, secretRefresh.toMillis());
         executor.scheduleWithFixedDelay(this::queueRecompute, refresh, refresh, TimeUnit.MILLISECONDS);
         queueRecompute();
@@ -186,6 +189,9 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
     private void recompute() {
         if (workloads == null || !workloads.hasSynced()) {
             return;
+        }
+        if (!hpaCheckOff && (hpas == null || !hpas.hasSynced())) {
+            return; // no snapshot before the HPA conflict check can run: the first one must not fight an HPA
         }
         List<ScaledWorkload> all = new ArrayList<>(workloads.getStore().list());
         all.sort(Comparator.comparing((ScaledWorkload s) -> s.getMetadata().getNamespace())

@@ -33,8 +33,7 @@ import tools.jackson.databind.node.ObjectNode;
  * ScaledWorkload's own status, which goes with it.
  *
  * <p>Runs on its own thread, scanning the informer's store (no API request unless there is work); every write is a
- * JSON patch of {@code metadata.finalizers} carrying the resourceVersion it read, so a concurrent change makes it
- * fail (409) rather than drop someone else's finalizer.
+ * JSON patch of {@code metadata.finalizers}; the removal carries the resourceVersion it read.
  */
 public final class WorkloadFinalizer implements AutoCloseable {
 
@@ -139,28 +138,32 @@ public final class WorkloadFinalizer implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Adds ours to the list as the informer saw it, without a resourceVersion precondition: the ScaledWorkload's
+     * status changes every few seconds, so a precondition would mostly fail, and what it protects (another
+     * controller's finalizer added to a ScaledWorkload within the same milliseconds) does not happen in practice.
+     */
     private void addFinalizer(ScaledWorkload sw, List<String> finalizers) {
         List<String> with = new java.util.ArrayList<>(finalizers);
         with.add(FINALIZER);
-        setFinalizers(sw, with);
-    }
-
-    private void removeFinalizer(ScaledWorkload sw, List<String> finalizers) {
-        List<String> without = new java.util.ArrayList<>(finalizers);
-        without.remove(FINALIZER);
-        setFinalizers(sw, without);
+        ArrayNode ops = json.createArrayNode();
+        ops.addObject().put("op", "add").put("path", "/metadata/finalizers").set("value", json.valueToTree(with));
+        patch(sw, ops);
     }
 
     /**
-     * JSON patch that sets the whole list and the resourceVersion it was computed from: the API server refuses it
-     * (409) if the resource changed since, so another controller's finalizer is never dropped.
+     * Removes ours with the resourceVersion the restore was based on: the API server refuses it (409) if the
+     * resource changed since, so another controller's finalizer is never dropped (status writes have stopped by
+     * then: a deleted workload is no longer polled).
      */
-    private void setFinalizers(ScaledWorkload sw, List<String> finalizers) {
+    private void removeFinalizer(ScaledWorkload sw, List<String> finalizers) {
+        List<String> without = new java.util.ArrayList<>(finalizers);
+        without.remove(FINALIZER);
         ArrayNode ops = json.createArrayNode();
         ops.addObject().put("op", "add").put("path", "/metadata/resourceVersion")
                 .put("value", sw.getMetadata().getResourceVersion());
         ops.addObject().put("op", "add").put("path", "/metadata/finalizers").set("value",
-                json.valueToTree(finalizers));
+                json.valueToTree(without));
         patch(sw, ops);
     }
 

@@ -90,7 +90,7 @@ class OwnershipAndFinalizerIT {
         WorkloadCondition ready = ready("second").orElseThrow();
         assertThat(ready.getReason()).isEqualTo("ConflictingScaledWorkload");
         assertThat(ready.getMessage()).contains("first", "Deployment/orders-fn");
-        assertThat(ready("first").orElseThrow().getStatus()).isEqualTo("True");
+        awaitTrue(() -> ready("first").map(c -> c.getStatus().equals("True")).orElse(false), "the owner is ready");
         Thread.sleep(1500); // several ticks: the two would fight here (1 vs 4)
         assertThat(replicas("orders-fn")).isEqualTo(1);
         assertThat(api.requests()).filteredOn(r -> r.method().equals("PATCH") && r.path().endsWith("/scale"))
