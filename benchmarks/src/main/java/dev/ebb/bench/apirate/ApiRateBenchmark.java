@@ -116,11 +116,15 @@ public final class ApiRateBenchmark {
 
         @Override
         public MockResponse dispatch(RecordedRequest request) {
+            MockResponse response = super.dispatch(request);
             if (measuring) {
-                counts.computeIfAbsent(category(request.getMethod(), request.getPath()), k -> new AtomicLong())
-                        .incrementAndGet();
+                String category = category(request.getMethod(), request.getPath());
+                if (response.code() >= 400) {
+                    category += " (" + response.code() + ")";
+                }
+                counts.computeIfAbsent(category, k -> new AtomicLong()).incrementAndGet();
             }
-            return super.dispatch(request);
+            return response;
         }
 
         static String category(String method, String path) {
@@ -152,7 +156,8 @@ public final class ApiRateBenchmark {
         }
     }
 
-    record Result(int workloads, int seconds, Duration tick, Map<String, Long> counts, long scaleChanges) {
+    record Result(int workloads, int seconds, Duration tick, Map<String, Long> counts, long scaleChanges,
+                  double loadAverage, int cpus) {
         long total() {
             return counts.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -161,15 +166,22 @@ public final class ApiRateBenchmark {
             StringBuilder b = new StringBuilder();
             b.append("# Kubernetes API requests of one scaler\n\n");
             b.append(String.format(Locale.ROOT, "%,d ScaledWorkloads (one Deployment each, one namespace), tick %s, "
-                    + "measured for %d s after the informers synced and a warm-up; fabric8's mock API server in CRUD "
+                    + "measured for %d s after the informers synced, the finalizers were added and a warm-up; "
+                    + "fabric8's mock API server in CRUD "
                     + "mode counting every request (`./ebb bench-api-rate`). Lag is synthetic: a slow wave per group, "
                     + "so replicas change now and then (%,d scale changes in the window).%n%n", workloads,
                     tick.toMillis() + " ms", seconds, scaleChanges));
+            b.append(String.format(Locale.ROOT, "Machine: %d CPUs, load average %.1f at the end of the window "
+                    + "(shared with other work; the mock API server, the scaler and this counter run in one JVM).%n%n",
+                    cpus, loadAverage));
             b.append(String.format(Locale.ROOT, "**Total: %.1f requests/s** (%.3f per workload per second).%n%n",
                     total() / (double) seconds, total() / (double) seconds / workloads));
             b.append("| Request | Count | Per second |\n|---|---:|---:|\n");
             new TreeMap<>(counts).forEach((k, v) -> b.append(String.format(Locale.ROOT, "| %s | %,d | %.2f |%n", k, v,
                     v / (double) seconds)));
+            b.append("\nA `(409)` is a scale PATCH refused by its resourceVersion precondition: under load a PATCH "
+                    + "can time out on the client after the server applied it; its retry then carries a stale "
+                    + "version and is refused, and the next poll reads the new state.\n");
             b.append("\nBefore informers (a `GET .../scale` per workload per tick, and another before each PATCH), "
                     + "the same scaler sent about 975 requests/s with 1,000 workloads on a real API server "
                     + "(issue 10). Now current replicas come from one watch of Deployments per namespace; a PATCH "
@@ -217,7 +229,13 @@ public final class ApiRateBenchmark {
             while (!scaler.ready() && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
-            out.println("Scaler ready; warming up for 10 s...");
+            // The leader adds its finalizer to every ScaledWorkload once: a start-up cost, not the steady state.
+            while (System.nanoTime() < deadline && client.resources(ScaledWorkload.class).inNamespace(ns).list()
+                    .getItems().stream().anyMatch(sw -> !sw.getMetadata().getFinalizers().contains(
+                            dev.ebb.scaler.k8s.WorkloadFinalizer.FINALIZER))) {
+                Thread.sleep(1000);
+            }
+            out.println("Scaler ready, finalizers in place; warming up for 10 s...");
             Thread.sleep(10_000);
             dispatcher.measuring = true;
             out.printf("Measuring for %d s...%n", seconds);
@@ -226,7 +244,10 @@ public final class ApiRateBenchmark {
             Map<String, Long> counts = new HashMap<>();
             dispatcher.counts.forEach((k, v) -> counts.put(k, v.get()));
             long patches = counts.getOrDefault("PATCH scale subresource", 0L);
-            return new Result(workloads, seconds, tick, counts, patches);
+            java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean();
+            return new Result(workloads, seconds, tick, counts, patches, os.getSystemLoadAverage(),
+                    os.getAvailableProcessors());
         } finally {
             try {
                 if (scaler != null) {

@@ -243,7 +243,7 @@ public final class KubernetesScaleTarget implements ScaleTarget, AutoCloseable {
                 older.addAll(previous.older()); // this write was based on the previous one: the chain continues
             }
             older.add(before.resourceVersion());
-            while (older.size() > 16) {
+            while (older.size() > 64) { // an informer 64 of our writes behind is a broken watch
                 older.remove(older.iterator().next());
             }
             written.put(key, new Written(older, new Observed(replicas, version)));
@@ -316,7 +316,8 @@ public final class KubernetesScaleTarget implements ScaleTarget, AutoCloseable {
         }
         if (!Boolean.TRUE.equals(main.getNamespaced())) {
             return refused("cluster_scoped", "Kind " + target.kind() + " (" + target.apiVersion() + ") is "
-                    + "cluster-scoped: Ebb scales only namespaced objects in the ScaledWorkload's own namespace", false);
+                    + "cluster-scoped: Ebb scales only namespaced objects in the ScaledWorkload's own namespace",
+                    false);
         }
         String plural = main.getName();
         boolean scalable = list.getResources().stream().anyMatch(r -> (plural + "/scale").equals(r.getName()));

@@ -102,6 +102,15 @@ class KubernetesScaleTargetTest {
     }
 
     @Test
+    void consecutiveWritesNeverConflictWithTheirOwnEarlierWrites() throws Exception {
+        create("shop", "orders-fn", 0);
+        for (int n = 1; n <= 30; n++) {
+            assertThat(get(target.scale(DEPLOYMENT, n, "lag"))).isEqualTo(new ScaleOutcome.Scaled(n - 1, n));
+        }
+        assertThat(replicas("shop", "orders-fn")).isEqualTo(30);
+    }
+
+    @Test
     void sendsNoPatchWhenTheCountIsAlreadyRight() throws Exception {
         create("shop", "orders-fn", 2);
         assertThat(get(target.scale(DEPLOYMENT, 2, "hold"))).isEqualTo(new ScaleOutcome.Unchanged(2));
