@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * between A and the API server, which the server cannot tell from a stalled server) for longer than the lease. A's
  * lease expires, B leads and scales. When A's stale PATCH finally arrives, it carries the resourceVersion A decided
  * on, so the API server refuses it with 409 and B's count stays. The mock API server in CRUD mode enforces the
- * resourceVersion precondition of a merge patch as a real one does.
+ * resourceVersion precondition of a merge patch as a real one does. The second test does the same with real leader
+ * election on a Lease: A's lease renewals stall too, B takes the Lease once it expires.
  */
 class FencedWriteTest {
 
@@ -37,6 +38,7 @@ class FencedWriteTest {
     private KubernetesClient clientB;
     private ExecutorService executor;
     private final AtomicBoolean stallPatches = new AtomicBoolean();
+    private final AtomicBoolean stallEverything = new AtomicBoolean();
     private final CountDownLatch stalled = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
 
@@ -46,7 +48,7 @@ class FencedWriteTest {
         Interceptor stall = new Interceptor() {
             @Override
             public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-                if (stallPatches.get() && "PATCH".equals(request.method())) {
+                if (stallEverything.get() || stallPatches.get() && "PATCH".equals(request.method())) {
                     stalled.countDown();
                     try {
                         release.await(30, TimeUnit.SECONDS);
@@ -74,6 +76,66 @@ class FencedWriteTest {
         clientB.close();
         api.stop();
         executor.shutdownNow();
+    }
+
+    @Test
+    void aLeaderStalledPastItsLeaseIsReplacedAndItsLateWriteIsRefused() throws Exception {
+        KubernetesLeaderElection.Timing timing = new KubernetesLeaderElection.Timing(Duration.ofSeconds(2),
+                Duration.ofMillis(1500), Duration.ofMillis(250));
+        KubernetesLeaderElection electionA = new KubernetesLeaderElection(clientA, "ebb-system", "fence", "a",
+                timing, leading -> { });
+        electionA.start();
+        awaitTrue(electionA::leading, "A leads");
+        KubernetesLeaderElection electionB = new KubernetesLeaderElection(clientB, "ebb-system", "fence", "b",
+                timing, leading -> { });
+        electionB.start();
+        KubernetesScaleTarget a = new KubernetesScaleTarget(clientA, executor,
+                new KubernetesScaleTarget.Retry(3, Duration.ofMillis(10), Duration.ofMillis(50)), electionA);
+        KubernetesScaleTarget b = new KubernetesScaleTarget(clientB, executor,
+                new KubernetesScaleTarget.Retry(3, Duration.ofMillis(10), Duration.ofMillis(50)), electionB);
+        try {
+            assertThat(a.currentReplicas(TARGET).toCompletableFuture().get(20, TimeUnit.SECONDS)).isEqualTo(1);
+            // From A's PATCH on, the API server does not answer A at all: not its write, not its lease renewals.
+            stallPatches.set(true);
+            CompletableFuture<ScaleOutcome> late = CompletableFuture.supplyAsync(
+                    () -> a.scale(TARGET, 3, "lag").toCompletableFuture().join(), executor);
+            assertThat(stalled.await(20, TimeUnit.SECONDS)).as("A's PATCH is in flight").isTrue();
+            stallEverything.set(true);
+
+            awaitTrue(electionB::leading, "B takes the lease once A's has expired");
+            assertThat(b.scale(TARGET, 5, "lag").toCompletableFuture().get(20, TimeUnit.SECONDS))
+                    .isEqualTo(new ScaleOutcome.Scaled(1, 5));
+
+            stallEverything.set(false);
+            stallPatches.set(false);
+            release.countDown(); // A's stale requests reach the server
+            assertThat(late.get(20, TimeUnit.SECONDS)).isInstanceOfSatisfying(ScaleOutcome.Failed.class,
+                    f -> assertThat(f.kind()).isEqualTo("conflict"));
+            assertThat(clientB.apps().deployments().inNamespace("shop").withName("orders-fn").get().getSpec()
+                    .getReplicas()).isEqualTo(5);
+            awaitTrue(() -> !electionA.leading(), "A learns that it lost the lease");
+            assertThat(a.scale(TARGET, 3, "lag").toCompletableFuture().get(20, TimeUnit.SECONDS))
+                    .isInstanceOfSatisfying(ScaleOutcome.Failed.class, f -> assertThat(f.kind())
+                            .isEqualTo("not_leader"));
+            assertThat(clientB.apps().deployments().inNamespace("shop").withName("orders-fn").get().getSpec()
+                    .getReplicas()).isEqualTo(5);
+        } finally {
+            a.close();
+            b.close();
+            electionB.close();
+            electionA.close();
+        }
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("Timed out waiting until " + what);
     }
 
     @Test
