@@ -97,7 +97,11 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
         } else if (e.observation() instanceof Observation.Unavailable u) {
             set(s, condition("Active", "Unknown", "LagUnavailable", u.reason(), generation));
         }
-        if (s.getOriginalReplicas() == null) {
+        boolean yields = w.pause() instanceof Pause.Paused p0
+                && (p0.reason().startsWith(KubernetesWorkloadCatalog.HPA_CONFLICT)
+                || p0.reason().startsWith(KubernetesWorkloadCatalog.OWNER_CONFLICT));
+        if (s.getOriginalReplicas() == null && !yields) {
+            // Not for a workload that yields to another owner: deleting it must not "restore" someone else's target.
             s.setOriginalReplicas(e.currentReplicas());
         }
         s.setDesiredReplicas(e.decision().desiredReplicas());

@@ -90,6 +90,8 @@ class OwnershipAndFinalizerIT {
         WorkloadCondition ready = ready("second").orElseThrow();
         assertThat(ready.getReason()).isEqualTo("ConflictingScaledWorkload");
         assertThat(ready.getMessage()).contains("first", "Deployment/orders-fn");
+        // The one that yields keeps no original count: deleting it can never "restore" the owner's target.
+        assertThat(status("second").orElseThrow().getOriginalReplicas()).isNull();
         awaitTrue(() -> ready("first").map(c -> c.getStatus().equals("True")).orElse(false), "the owner is ready");
         Thread.sleep(1500); // several ticks: the two would fight here (1 vs 4)
         assertThat(replicas("orders-fn")).isEqualTo(1);
