@@ -5,9 +5,6 @@ import dev.ebb.scaler.loop.DecisionListener;
 import dev.ebb.scaler.loop.LagSourceFactory;
 import dev.ebb.scaler.loop.ScalerLoop;
 import dev.ebb.scaler.metrics.ScalerMetrics;
-import dev.ebb.scaler.target.TargetRef;
-import dev.ebb.scaler.workload.spec.ScaleTargetRefSpec;
-import dev.ebb.scaler.workload.spec.ScaledWorkload;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Future;
@@ -90,6 +87,8 @@ public final class KubernetesScalerService implements AutoCloseable {
     private final KubernetesStatusReporter reporter;
     private final ScalerLoop loop;
     private final ScalerHttpServer http;
+    private final KubernetesScaleTarget target;
+    private final WorkloadFinalizer finalizer;
     private volatile int port = -1;
 
     public KubernetesScalerService(Vertx vertx, KubernetesClient client, LagSourceFactory lagSources, Clock clock,
@@ -114,8 +113,8 @@ public final class KubernetesScalerService implements AutoCloseable {
                 });
         this.reporter = new KubernetesStatusReporter(client, catalog, leader, clock, settings.identity(),
                 settings.statusFlush());
-        KubernetesScaleTarget target = new KubernetesScaleTarget(client, blocking, settings.retry());
-        catalog.onDeleted(sw -> restoreOriginalReplicas(sw, target));
+        this.target = new KubernetesScaleTarget(client, blocking, settings.retry(), leader);
+        this.finalizer = new WorkloadFinalizer(client, target, leader, catalog::resources, settings.tick());
         this.loop = new ScalerLoop(vertx, catalog, lagSources, target, clock,
                 DecisionListener.all(List.of(metrics, reporter)),
                 new ScalerLoop.Options(settings.tick(), leader));
@@ -137,29 +136,6 @@ public final class KubernetesScalerService implements AutoCloseable {
             port = p;
             LOG.info("Scaler {} serving /metrics, /healthz, /readyz on port {}", settings.identity(), p);
         });
-    }
-
-    /** KEDA's restoreToOriginalReplicaCount: on deletion, the leader sets the target back to what it had. */
-    private void restoreOriginalReplicas(ScaledWorkload sw, KubernetesScaleTarget target) {
-        if (!leader.leading() || sw.getSpec() == null
-                || !Boolean.TRUE.equals(sw.getSpec().getRestoreToOriginalReplicaCount())
-                || sw.getStatus() == null || sw.getStatus().getOriginalReplicas() == null
-                || sw.getSpec().getScaleTargetRef() == null || sw.getSpec().getScaleTargetRef().getName() == null) {
-            return;
-        }
-        ScaleTargetRefSpec ref = sw.getSpec().getScaleTargetRef();
-        TargetRef t = new TargetRef(sw.getMetadata().getNamespace(),
-                ref.getApiVersion() == null ? "apps/v1" : ref.getApiVersion(),
-                ref.getKind() == null ? "Deployment" : ref.getKind(), ref.getName());
-        int original = sw.getStatus().getOriginalReplicas();
-        // Two ticks later, so that a poll already in flight when the workload left the catalog has finished.
-        java.util.concurrent.Executor later = java.util.concurrent.CompletableFuture.delayedExecutor(
-                settings.tick().toMillis() * 2, TimeUnit.MILLISECONDS, blocking);
-        java.util.concurrent.CompletableFuture.supplyAsync(() -> null, later).thenCompose(ignored -> target.scale(t,
-                original, "ScaledWorkload deleted: restoring the original replica count")).whenComplete(
-                (outcome, err) -> LOG.info("ScaledWorkload {}/{} deleted: restoring {} to its original {} replicas: {}",
-                        sw.getMetadata().getNamespace(), sw.getMetadata().getName(), t, original,
-                        err != null ? err.getMessage() : outcome));
     }
 
     private ScalerHttpServer.Health readiness() {
@@ -200,9 +176,11 @@ public final class KubernetesScalerService implements AutoCloseable {
     @Override
     public void close() {
         loop.close();
+        finalizer.close();
         reporter.close();
         leader.close();
         http.close();
+        target.close();
         catalog.close();
         blocking.shutdown();
         try {

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * target and on the ScaledWorkload for every scale change.
  *
  * <p>Status writes are coalesced: the loop's callbacks only update an in-memory desired status; a flusher writes each
- * workload's status at most once per {@code flushInterval} and only when it differs from the last one written. Only
+ * workload's status at most once per {@code flushInterval} and only when it differs from the last one written; a
+ * status whose only changes are live numbers (lag, rates, the words of a message) waits up to 15 s. Only
  * the leader writes; an instance that becomes leader writes what it has computed while standing by. All API calls run on this reporter's own thread, never on the event loop.
  */
 public final class KubernetesStatusReporter implements DecisionListener, AutoCloseable {
@@ -55,6 +56,9 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
     private final ScheduledExecutorService executor;
     private final Map<WorkloadId, ScaledWorkloadStatus> pending = new ConcurrentHashMap<>();
     private final Map<WorkloadId, ScaledWorkloadStatus> written = new ConcurrentHashMap<>();
+    private final Map<WorkloadId, Instant> writtenAt = new ConcurrentHashMap<>();
+    /** How long a status whose only changes are live numbers (lag, rates, messages) may wait for its write. */
+    static final Duration LIVE_NUMBERS_REFRESH = Duration.ofSeconds(15);
     private final Map<WorkloadId, ScaledWorkloadStatus> latest = new ConcurrentHashMap<>();
 
     public KubernetesStatusReporter(KubernetesClient client, KubernetesWorkloadCatalog catalog, LeaderGate leader,
@@ -93,7 +97,11 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
         } else if (e.observation() instanceof Observation.Unavailable u) {
             set(s, condition("Active", "Unknown", "LagUnavailable", u.reason(), generation));
         }
-        if (s.getOriginalReplicas() == null) {
+        boolean yields = w.pause() instanceof Pause.Paused p0
+                && (p0.reason().startsWith(KubernetesWorkloadCatalog.HPA_CONFLICT)
+                || p0.reason().startsWith(KubernetesWorkloadCatalog.OWNER_CONFLICT));
+        if (s.getOriginalReplicas() == null && !yields) {
+            // Not for a workload that yields to another owner: deleting it must not "restore" someone else's target.
             s.setOriginalReplicas(e.currentReplicas());
         }
         s.setDesiredReplicas(e.decision().desiredReplicas());
@@ -103,9 +111,12 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
         set(s, condition("Fallback", fallback ? "True" : "False", fallback ? "LagUnavailable" : "LagObserved",
                 fallback ? e.decision().reason() : "lag observed", generation));
         String mode = w.policy().mode().name().toLowerCase(Locale.ROOT);
+        String conflict = null;
         if (w.pause() instanceof Pause.Paused p) {
-            boolean conflict = p.reason().startsWith(KubernetesWorkloadCatalog.HPA_CONFLICT);
-            set(s, condition("Paused", "True", conflict ? "ConflictingAutoscaler" : "PausedByAnnotation", p.reason(),
+            conflict = p.reason().startsWith(KubernetesWorkloadCatalog.HPA_CONFLICT) ? "ConflictingAutoscaler"
+                    : p.reason().startsWith(KubernetesWorkloadCatalog.OWNER_CONFLICT) ? "ConflictingScaledWorkload"
+                    : null;
+            set(s, condition("Paused", "True", conflict != null ? conflict : "PausedByAnnotation", p.reason(),
                     generation));
             mode = "paused";
         } else if (w.pause() instanceof Pause.HoldAt h) {
@@ -119,7 +130,10 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
             }
         }
         s.setMode(mode);
-        if (e.outcome() instanceof ScaleOutcome.Failed f) {
+        if (conflict != null) {
+            // Another autoscaler owns the target: not ready, and the message names it.
+            set(s, condition("Ready", "False", conflict, ((Pause.Paused) w.pause()).reason(), generation));
+        } else if (e.outcome() instanceof ScaleOutcome.Failed f) {
             set(s, condition("Ready", "False", failureReason(f), f.message(), generation));
         } else {
             set(s, condition("Ready", "True", "Scaling", "observing group " + w.group().groupId() + " on "
@@ -161,6 +175,7 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
     public void onRemoved(WorkloadId id) {
         pending.remove(id);
         written.remove(id);
+        writtenAt.remove(id);
         latest.remove(id);
     }
 
@@ -168,6 +183,11 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
         return switch (f.kind()) {
             case "not_found" -> "TargetNotFound";
             case "forbidden" -> "Forbidden";
+            case "invalid" -> "InvalidTarget";
+            case "cluster_scoped" -> "ClusterScopedTarget";
+            case "no_scale" -> "NoScaleSubresource";
+            case "not_leader" -> "NotLeader";
+            case "conflict" -> "Conflict";
             default -> "ScaleFailed";
         };
     }
@@ -224,7 +244,16 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
         }
         for (WorkloadId id : List.copyOf(pending.keySet())) {
             ScaledWorkloadStatus s = pending.remove(id);
-            if (s == null || s.equals(written.get(id))) {
+            ScaledWorkloadStatus before = written.get(id);
+            if (s == null || s.equals(before)) {
+                continue;
+            }
+            Instant at = writtenAt.get(id);
+            if (before != null && at != null && significant(before).equals(significant(s))
+                    && at.plus(LIVE_NUMBERS_REFRESH).isAfter(clock.instant())) {
+                // Only live numbers changed: they are in the metrics every poll; the status gets them every 15 s,
+                // so 1,000 workloads with moving lag do not mean 500 status writes a second.
+                pending.putIfAbsent(id, s);
                 continue;
             }
             try {
@@ -233,6 +262,7 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
                 patch.setStatus(s);
                 client.resources(ScaledWorkload.class).inNamespace(id.namespace()).resource(patch).patchStatus();
                 written.put(id, s);
+                writtenAt.put(id, clock.instant());
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 404) {
                     LOG.warn("Cannot write the status of ScaledWorkload {} (HTTP {}): {}", id, e.getCode(),
@@ -241,6 +271,22 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
                 }
             }
         }
+    }
+
+    /** What must reach the status at once: conditions' status and reason, replica counts, mode, last scale. */
+    private static List<Object> significant(ScaledWorkloadStatus s) {
+        List<Object> out = new ArrayList<>();
+        for (WorkloadCondition c : s.getConditions()) {
+            out.add(c.getType() + "=" + c.getStatus() + "/" + c.getReason() + "@" + c.getObservedGeneration());
+        }
+        out.add(s.getObservedGeneration());
+        out.add(s.getDesiredReplicas());
+        out.add(s.getCurrentReplicas());
+        out.add(s.getOriginalReplicas());
+        out.add(s.getMode());
+        out.add(s.getLastScaleTime());
+        out.add(s.getLastScaleReason());
+        return out;
     }
 
     private void emitEvents(Workload w, ScaleOutcome.Scaled scaled, String reason) {

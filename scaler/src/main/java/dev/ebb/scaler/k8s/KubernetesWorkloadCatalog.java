@@ -50,6 +50,8 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesWorkloadCatalog.class);
     /** Reason prefix of a pause caused by another autoscaler, as opposed to an annotation. */
     public static final String HPA_CONFLICT = "HorizontalPodAutoscaler ";
+    /** Reason prefix of a pause because an older ScaledWorkload already owns the same target. */
+    public static final String OWNER_CONFLICT = "ScaledWorkload ";
 
     private final KubernetesClient client;
     private final String namespace;
@@ -62,6 +64,7 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
     private SharedIndexInformer<HorizontalPodAutoscaler> hpas;
     private volatile List<CatalogEntry> snapshot = List.of();
     private volatile boolean computed;
+    private volatile boolean hpaCheckOff;
     private volatile java.util.function.Consumer<ScaledWorkload> onDeleted = sw -> { };
 
     private record CachedSecret(Instant fetched, Optional<Secret> secret, String error) {
@@ -134,7 +137,9 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
         } catch (KubernetesClientException e) {
             // Without HPA access the conflict check cannot run; scaling still works. Say so once.
             LOG.warn("Cannot watch HorizontalPodAutoscalers ({}); the HPA conflict check is off", e.getMessage());
+            hpaCheckOff = true;
         }
+        queueRecompute(); // the HPA informer is there now
         long refresh = Math.max(1, secretRefresh.toMillis());
         executor.scheduleWithFixedDelay(this::queueRecompute, refresh, refresh, TimeUnit.MILLISECONDS);
         queueRecompute();
@@ -154,6 +159,11 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
     @Override
     public List<CatalogEntry> entries() {
         return snapshot;
+    }
+
+    /** Every ScaledWorkload as last seen by the informer, including those being deleted. */
+    public List<ScaledWorkload> resources() {
+        return workloads == null ? List.of() : workloads.getStore().list();
     }
 
     /** The resource as last seen by the informer (for status writes: generation, current status). */
@@ -181,18 +191,68 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
         if (workloads == null || !workloads.hasSynced()) {
             return;
         }
+        if (!hpaCheckOff && (hpas == null || !hpas.hasSynced())) {
+            return; // no snapshot before the HPA conflict check can run: the first one must not fight an HPA
+        }
         List<ScaledWorkload> all = new ArrayList<>(workloads.getStore().list());
         all.sort(Comparator.comparing((ScaledWorkload s) -> s.getMetadata().getNamespace())
                 .thenComparing(s -> s.getMetadata().getName()));
         List<CatalogEntry> next = new ArrayList<>(all.size());
+        Map<String, ScaledWorkload> owners = owners(all);
         for (ScaledWorkload sw : all) {
             if (sw.getMetadata().getDeletionTimestamp() != null) {
                 continue; // being deleted: stop acting on it now
             }
-            next.add(entry(sw));
+            next.add(owned(entry(sw), sw, owners));
         }
         snapshot = List.copyOf(next);
         computed = true;
+    }
+
+    /**
+     * One owner per target: of the ScaledWorkloads naming the same object, the oldest (by creationTimestamp, then
+     * name) owns it, so two of them never fight. Keyed by namespace, API group, kind and name.
+     */
+    private static Map<String, ScaledWorkload> owners(List<ScaledWorkload> all) {
+        Map<String, ScaledWorkload> owners = new java.util.HashMap<>();
+        Comparator<ScaledWorkload> older = Comparator.comparing((ScaledWorkload s) -> created(s))
+                .thenComparing(s -> s.getMetadata().getName());
+        for (ScaledWorkload sw : all) {
+            String key = targetKey(sw);
+            if (key != null && sw.getMetadata().getDeletionTimestamp() == null) {
+                owners.merge(key, sw, (a, b) -> older.compare(a, b) <= 0 ? a : b);
+            }
+        }
+        return owners;
+    }
+
+    private static CatalogEntry owned(CatalogEntry entry, ScaledWorkload sw, Map<String, ScaledWorkload> owners) {
+        String key = targetKey(sw);
+        ScaledWorkload owner = key == null ? null : owners.get(key);
+        if (!(entry instanceof CatalogEntry.Valid valid) || owner == null || owner == sw) {
+            return entry;
+        }
+        Workload w = valid.workload();
+        // Same namespace by construction: naming the other ScaledWorkload shows the tenant nothing it cannot see.
+        return new CatalogEntry.Valid(w.withPause(new Pause.Paused(OWNER_CONFLICT + owner.getMetadata().getName()
+                + " (created earlier) already scales " + w.target().kind() + "/" + w.target().name()
+                + "; this one leaves it alone until that ScaledWorkload is removed or retargeted")));
+    }
+
+    private static String created(ScaledWorkload sw) {
+        String t = sw.getMetadata().getCreationTimestamp();
+        return t == null ? "" : java.time.Instant.parse(t).toString();
+    }
+
+    private static String targetKey(ScaledWorkload sw) {
+        if (sw.getSpec() == null || sw.getSpec().getScaleTargetRef() == null
+                || sw.getSpec().getScaleTargetRef().getName() == null) {
+            return null;
+        }
+        var ref = sw.getSpec().getScaleTargetRef();
+        String apiVersion = ref.getApiVersion() == null ? "apps/v1" : ref.getApiVersion();
+        String kind = ref.getKind() == null ? "Deployment" : ref.getKind();
+        return sw.getMetadata().getNamespace() + "|" + group(apiVersion) + "|" + kind + "|" + ref.getName();
     }
 
     private CatalogEntry entry(ScaledWorkload sw) {

@@ -1,6 +1,8 @@
 /**
  * The Kubernetes side of the scaler: the ScaledWorkload informer ({@link dev.ebb.scaler.k8s.KubernetesWorkloadCatalog}),
- * the scale subresource ({@link dev.ebb.scaler.k8s.KubernetesScaleTarget}), status and Events
+ * the scale subresource, always in the workload's own namespace, read from shared informers and written with a
+ * resourceVersion precondition ({@link dev.ebb.scaler.k8s.KubernetesScaleTarget}), the finalizer that restores a
+ * deleted workload's target ({@link dev.ebb.scaler.k8s.WorkloadFinalizer}), status and Events
  * ({@link dev.ebb.scaler.k8s.KubernetesStatusReporter}), leader election on a Lease
  * ({@link dev.ebb.scaler.k8s.KubernetesLeaderElection}), the CRD generator
  * ({@link dev.ebb.scaler.k8s.ScaledWorkloadCrd}) and the service that wires them

@@ -13,6 +13,7 @@ import dev.ebb.scaler.workload.spec.Durations;
 import dev.ebb.scaler.workload.spec.FallbackSettings;
 import dev.ebb.scaler.workload.spec.KafkaSpec;
 import dev.ebb.scaler.workload.spec.PolicySettings;
+import dev.ebb.scaler.workload.spec.ScaleTargetRefRules;
 import dev.ebb.scaler.workload.spec.ScaleTargetRefSpec;
 import dev.ebb.scaler.workload.spec.ScaledWorkload;
 import dev.ebb.scaler.workload.spec.ScaledWorkloadSpec;
@@ -196,17 +197,10 @@ public final class WorkloadSpecMapper {
         }
         String apiVersion = ref.getApiVersion() == null ? "apps/v1" : ref.getApiVersion();
         String kind = ref.getKind() == null ? "Deployment" : ref.getKind();
-        int before = problems.size();
-        if (apiVersion.isBlank()) {
-            problems.add("Invalid value '' for spec.scaleTargetRef.apiVersion: must not be blank");
-        }
-        if (kind.isBlank()) {
-            problems.add("Invalid value '' for spec.scaleTargetRef.kind: must not be blank");
-        }
-        if (ref.getName() == null || ref.getName().isBlank()) {
-            problems.add("Invalid value '" + ref.getName() + "' for spec.scaleTargetRef.name: must not be blank");
-        }
-        return problems.size() > before ? null : new TargetRef(id.namespace(), apiVersion, kind, ref.getName());
+        // Kubernetes' rules for each field: no tenant text can become more than one segment of a request path.
+        List<String> bad = ScaleTargetRefRules.problems("spec.scaleTargetRef", apiVersion, kind, ref.getName());
+        problems.addAll(bad);
+        return bad.isEmpty() ? new TargetRef(id.namespace(), apiVersion, kind, ref.getName()) : null;
     }
 
     private static PolicySpec policy(PolicySettings s, GroupKind kind, OffsetResetPolicy reset, List<String> problems) {

@@ -6,173 +6,292 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ebb.scaler.loop.ScaleTargetException;
 import dev.ebb.scaler.target.ScaleOutcome;
 import dev.ebb.scaler.target.TargetRef;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The scale target's requests as a real API server expects them: {@code GET .../scale} answered with an
- * {@code autoscaling/v1 Scale}, then a JSON merge patch of {@code spec.replicas} to {@code .../scale}. The mock runs
- * in expectation mode here, so it answers exactly what a real server answers, not its CRUD shortcut.
+ * The scale target against fabric8's mock API server in CRUD mode, with every request recorded: replicas come from an
+ * informer (one LIST and one WATCH per kind and namespace, no GET per call), the write is a JSON merge patch of
+ * {@code .../scale} carrying the resourceVersion it was decided on, a deposed leader sends nothing, and kinds that
+ * are cluster-scoped or have no scale subresource are refused before any request about the object.
  */
 class KubernetesScaleTargetTest {
 
     private static final TargetRef DEPLOYMENT = new TargetRef("shop", "apps/v1", "Deployment", "orders-fn");
     private static final String SCALE_PATH = "/apis/apps/v1/namespaces/shop/deployments/orders-fn/scale";
 
-    private KubernetesMockServer server;
+    private RecordingApiServer api;
     private KubernetesClient client;
     private ExecutorService executor;
     private KubernetesScaleTarget target;
+    private final AtomicInteger leaderChecks = new AtomicInteger();
+    private volatile int leadFor = Integer.MAX_VALUE;
 
     @BeforeEach
     void start() {
-        server = new KubernetesMockServer(false);
-        server.init();
-        // fabric8's own retry of 429/5xx is off here so that the scale target's retry is what is tested.
-        client = server.createClient(b -> b.withConfig(new ConfigBuilder(Config.empty())
-                .withMasterUrl(server.url("/")).withTrustCerts(true).withNamespace("test")
-                .withRequestRetryBackoffLimit(0).build()));
+        api = new RecordingApiServer().start();
+        client = client();
         executor = Executors.newCachedThreadPool();
         target = new KubernetesScaleTarget(client, executor,
-                new KubernetesScaleTarget.Retry(3, Duration.ofMillis(10), Duration.ofMillis(50)));
+                new KubernetesScaleTarget.Retry(3, Duration.ofMillis(10), Duration.ofMillis(50)),
+                () -> leaderChecks.incrementAndGet() <= leadFor);
     }
 
     @AfterEach
     void stop() {
+        target.close();
         client.close();
-        server.destroy();
+        api.stop();
         executor.shutdownNow();
     }
 
-    @Test
-    void readsReplicasFromTheScaleSubresource() throws Exception {
-        server.expect().get().withPath(SCALE_PATH).andReturn(200, scale(3)).once();
-        assertThat(target.currentReplicas(DEPLOYMENT).toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(3);
-        assertThat(requests()).extracting(RecordedRequest::getMethod).containsExactly("GET");
+    /** fabric8's own retry of 429/5xx is off, so that the scale target's retry is what is tested. */
+    private KubernetesClient client() {
+        return api.server().createClient(b -> b.withConfig(new ConfigBuilder(Config.empty())
+                .withMasterUrl(api.server().url("/")).withTrustCerts(true).withNamespace("test")
+                .withRequestRetryBackoffLimit(0).build()));
     }
 
     @Test
-    void patchesTheScaleSubresourceWithAJsonMergePatch() throws Exception {
-        server.expect().get().withPath(SCALE_PATH).andReturn(200, scale(1)).once();
-        server.expect().patch().withPath(SCALE_PATH).andReturn(200, scale(4)).once();
+    void readsReplicasFromOneSharedInformerInsteadOfAGetPerCall() throws Exception {
+        create("shop", "orders-fn", 3);
+        create("shop", "billing-fn", 2);
+        api.forget();
+        for (int i = 0; i < 20; i++) {
+            assertThat(get(target.currentReplicas(DEPLOYMENT))).isEqualTo(3);
+            assertThat(get(target.currentReplicas(new TargetRef("shop", "apps/v1", "Deployment", "billing-fn"))))
+                    .isEqualTo(2);
+        }
+        assertThat(api.requests()).allSatisfy(r -> {
+            assertThat(r.method()).isEqualTo("GET");
+            assertThat(r.resourcePath()).isEqualTo("/apis/apps/v1/namespaces/shop/deployments");
+        });
+        assertThat(api.requests()).filteredOn(r -> !r.path().contains("watch=true")).hasSize(1);
+    }
 
-        ScaleOutcome outcome = target.scale(DEPLOYMENT, 4, "lag 400").toCompletableFuture().get(10, TimeUnit.SECONDS);
+    @Test
+    void patchesTheScaleSubresourceWithTheResourceVersionItDecidedOn() throws Exception {
+        String version = create("shop", "orders-fn", 1).getMetadata().getResourceVersion();
+
+        ScaleOutcome outcome = get(target.scale(DEPLOYMENT, 4, "lag 400"));
 
         assertThat(outcome).isEqualTo(new ScaleOutcome.Scaled(1, 4));
-        List<RecordedRequest> requests = requests();
-        assertThat(requests).extracting(RecordedRequest::getMethod).containsExactly("GET", "PATCH");
-        RecordedRequest patch = requests.get(1);
-        assertThat(patch.getPath()).isEqualTo(SCALE_PATH);
-        assertThat(patch.getHeader("Content-Type")).startsWith("application/merge-patch+json");
-        assertThat(patch.getUtf8Body()).isEqualTo("{\"spec\":{\"replicas\":4}}");
+        List<RecordingApiServer.Request> patches = patches();
+        assertThat(patches).hasSize(1);
+        assertThat(patches.get(0).path()).isEqualTo(SCALE_PATH);
+        assertThat(patches.get(0).body()).isEqualTo("{\"metadata\":{\"resourceVersion\":\"" + version
+                + "\"},\"spec\":{\"replicas\":4}}");
+        assertThat(replicas("shop", "orders-fn")).isEqualTo(4);
+    }
+
+    @Test
+    void consecutiveWritesNeverConflictWithTheirOwnEarlierWrites() throws Exception {
+        create("shop", "orders-fn", 0);
+        for (int n = 1; n <= 30; n++) {
+            assertThat(get(target.scale(DEPLOYMENT, n, "lag"))).isEqualTo(new ScaleOutcome.Scaled(n - 1, n));
+        }
+        assertThat(replicas("shop", "orders-fn")).isEqualTo(30);
     }
 
     @Test
     void sendsNoPatchWhenTheCountIsAlreadyRight() throws Exception {
-        server.expect().get().withPath(SCALE_PATH).andReturn(200, scale(2)).once();
-        assertThat(target.scale(DEPLOYMENT, 2, "hold").toCompletableFuture().get(10, TimeUnit.SECONDS))
-                .isEqualTo(new ScaleOutcome.Unchanged(2));
-        assertThat(requests()).extracting(RecordedRequest::getMethod).containsExactly("GET");
+        create("shop", "orders-fn", 2);
+        assertThat(get(target.scale(DEPLOYMENT, 2, "hold"))).isEqualTo(new ScaleOutcome.Unchanged(2));
+        assertThat(patches()).isEmpty();
     }
 
     @Test
-    void findsTheScaleOfACustomKindThroughDiscovery() throws Exception {
+    void findsTheScaleOfACustomKindThroughDiscoveryAndReadsItOncePerChange() throws Exception {
+        api.discover("example.com/v1", RecordingApiServer.res("functionpools", "FunctionPool", true),
+                RecordingApiServer.res("functionpools/scale", "Scale", true));
+        ResourceDefinitionContext pools = new ResourceDefinitionContext.Builder().withGroup("example.com")
+                .withVersion("v1").withPlural("functionpools").withKind("FunctionPool").withNamespaced(true).build();
+        GenericKubernetesResource pool = client.genericKubernetesResources(pools).inNamespace("shop")
+                .resource(new GenericKubernetesResourceBuilder().withApiVersion("example.com/v1")
+                        .withKind("FunctionPool").withNewMetadata().withName("pool-a").withNamespace("shop")
+                        .endMetadata().withAdditionalProperties(Map.of("spec", Map.of("size", 0))).build()).create();
         String path = "/apis/example.com/v1/namespaces/shop/functionpools/pool-a/scale";
-        server.expect().get().withPath("/apis/example.com/v1").andReturn(200, "{\"kind\":\"APIResourceList\","
-                + "\"groupVersion\":\"example.com/v1\",\"resources\":[{\"name\":\"functionpools\",\"kind\":"
-                + "\"FunctionPool\",\"namespaced\":true,\"verbs\":[\"get\"]},{\"name\":\"functionpools/scale\","
-                + "\"kind\":\"Scale\",\"namespaced\":true,\"verbs\":[\"get\",\"patch\"]}]}").once();
-        server.expect().get().withPath(path).andReturn(200, scale(0)).once();
-        server.expect().patch().withPath(path).andReturn(200, scale(2)).once();
+        String version = pool.getMetadata().getResourceVersion();
+        api.answerOnce("GET", path, 200, RecordingApiServer.scale("shop", "pool-a", 0, version));
+        api.answerOnce("PATCH", path, 200, RecordingApiServer.scale("shop", "pool-a", 2, version));
+        TargetRef ref = new TargetRef("shop", "example.com/v1", "FunctionPool", "pool-a");
 
-        ScaleOutcome outcome = target.scale(new TargetRef("shop", "example.com/v1", "FunctionPool", "pool-a"), 2,
-                "lag").toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(get(target.currentReplicas(ref))).isZero();
+        assertThat(get(target.currentReplicas(ref))).isZero();
+        ScaleOutcome outcome = get(target.scale(ref, 2, "lag"));
 
         assertThat(outcome).isEqualTo(new ScaleOutcome.Scaled(0, 2));
-        assertThat(requests()).extracting(RecordedRequest::getPath).contains(path);
+        assertThat(api.requests()).filteredOn(r -> r.resourcePath().equals(path) && r.method().equals("GET"))
+                .hasSize(1);
+        assertThat(patches()).extracting(RecordingApiServer.Request::path).containsExactly(path);
     }
 
     @Test
-    void reportsAMissingTargetAsNotFoundWithoutRetrying() throws Exception {
-        server.expect().get().withPath(SCALE_PATH).andReturn(404, status(404, "NotFound")).always();
-        ScaleOutcome outcome = target.scale(DEPLOYMENT, 2, "lag").toCompletableFuture().get(10, TimeUnit.SECONDS);
+    void refusesClusterScopedKindsAndKindsWithoutAScaleSubresource() throws Exception {
+        assertRefused(new TargetRef("shop", "v1", "Node", "worker-1"), "cluster_scoped", "cluster-scoped");
+        assertRefused(new TargetRef("shop", "v1", "Namespace", "kube-system"), "cluster_scoped", "cluster-scoped");
+        assertRefused(new TargetRef("shop", "rbac.authorization.k8s.io/v1", "ClusterRole", "admin"),
+                "cluster_scoped", "cluster-scoped");
+        assertRefused(new TargetRef("shop", "apps/v1", "DaemonSet", "agent"), "no_scale", "no scale subresource");
+        assertRefused(new TargetRef("shop", "v1", "Pod", "web-0"), "no_scale", "no scale subresource");
+        assertRefused(new TargetRef("shop", "nowhere.example/v1", "Thing", "a"), "not_found", "not served");
+        // Nothing but discovery was asked: no request about any of these objects.
+        assertThat(api.requests()).allSatisfy(r -> {
+            assertThat(r.method()).isEqualTo("GET");
+            assertThat(r.resourcePath()).doesNotContain("/namespaces/");
+        });
+    }
+
+    @Test
+    void refusesAHostileReferenceBeforeSendingAnything() throws Exception {
+        assertRefused(new TargetRef("team-a", "apps/v1/namespaces/kube-system/deployments/coredns/scale#",
+                "Deployment", "x"), "invalid", "spec.scaleTargetRef.apiVersion");
+        assertRefused(new TargetRef("team-a", "apps/v1", "Deployment", "../../kube-system/deployments/coredns"),
+                "invalid", "spec.scaleTargetRef.name");
+        assertRefused(new TargetRef("team-a", "apps/v1", "Deployment/../x", "x"), "invalid",
+                "spec.scaleTargetRef.kind");
+        assertThat(api.requests()).isEmpty();
+    }
+
+    @Test
+    void reportsAMissingTargetAsNotFoundWithoutPatching() throws Exception {
+        ScaleOutcome outcome = get(target.scale(DEPLOYMENT, 2, "lag"));
         assertThat(outcome).isInstanceOfSatisfying(ScaleOutcome.Failed.class, f -> {
             assertThat(f.kind()).isEqualTo("not_found");
             assertThat(f.retriable()).isFalse();
             assertThat(f.message()).contains("Deployment/orders-fn", "not found");
         });
-        assertThat(requests()).hasSize(1);
-        assertThatThrownBy(() -> target.currentReplicas(DEPLOYMENT).toCompletableFuture().get(10, TimeUnit.SECONDS))
+        assertThat(patches()).isEmpty();
+        assertThatThrownBy(() -> get(target.currentReplicas(DEPLOYMENT)))
                 .isInstanceOf(ExecutionException.class).cause().isInstanceOf(ScaleTargetException.class)
                 .hasMessageContaining("not found");
     }
 
     @Test
-    void namesTheMissingPermissionOnForbidden() throws Exception {
-        server.expect().get().withPath(SCALE_PATH).andReturn(200, scale(1)).once();
-        server.expect().patch().withPath(SCALE_PATH).andReturn(403, status(403, "Forbidden")).always();
-        ScaleOutcome outcome = target.scale(DEPLOYMENT, 2, "lag").toCompletableFuture().get(10, TimeUnit.SECONDS);
+    void namesTheMissingPermissionWhenThePatchIsForbidden() throws Exception {
+        create("shop", "orders-fn", 1);
+        api.answerAlways("PATCH", SCALE_PATH, 403, RecordingApiServer.status(403, "Forbidden"));
+        ScaleOutcome outcome = get(target.scale(DEPLOYMENT, 2, "lag"));
         assertThat(outcome).isInstanceOfSatisfying(ScaleOutcome.Failed.class, f -> {
             assertThat(f.kind()).isEqualTo("forbidden");
-            assertThat(f.message()).contains("'patch' on 'deployments/scale' in API group 'apps'");
+            assertThat(f.message()).contains("'patch' on 'deployments/scale in API group 'apps''");
         });
+        assertThat(patches()).hasSize(1);
     }
 
     @Test
-    void retriesConflictsAndServerErrorsThenSucceeds() throws Exception {
-        server.expect().get().withPath(SCALE_PATH).andReturn(200, scale(1)).once();
-        server.expect().patch().withPath(SCALE_PATH).andReturn(409, status(409, "Conflict")).once();
-        server.expect().patch().withPath(SCALE_PATH).andReturn(503, status(503, "ServiceUnavailable")).once();
-        server.expect().patch().withPath(SCALE_PATH).andReturn(200, scale(5)).once();
+    void namesTheMissingPermissionWhenTheWatchIsForbidden() throws Exception {
+        api.answerAlways("GET", "/apis/apps/v1/namespaces/shop/deployments", 403,
+                RecordingApiServer.status(403, "Forbidden"));
+        assertThatThrownBy(() -> get(target.currentReplicas(DEPLOYMENT))).cause()
+                .isInstanceOf(ScaleTargetException.class)
+                .hasMessageContaining("'list' and 'watch' on 'deployments' in API group 'apps'");
+    }
 
-        ScaleOutcome outcome = target.scale(DEPLOYMENT, 5, "lag").toCompletableFuture().get(10, TimeUnit.SECONDS);
+    @Test
+    void retriesServerErrorsAndThrottlingThenSucceeds() throws Exception {
+        create("shop", "orders-fn", 1);
+        api.answerOnce("PATCH", SCALE_PATH, 503, RecordingApiServer.status(503, "ServiceUnavailable"));
+        api.answerOnce("PATCH", SCALE_PATH, 429, RecordingApiServer.status(429, "TooManyRequests"));
 
-        assertThat(outcome).isEqualTo(new ScaleOutcome.Scaled(1, 5));
-        assertThat(requests()).extracting(RecordedRequest::getMethod).containsExactly("GET", "PATCH", "PATCH", "PATCH");
+        assertThat(get(target.scale(DEPLOYMENT, 5, "lag"))).isEqualTo(new ScaleOutcome.Scaled(1, 5));
+        assertThat(patches()).hasSize(3);
+        assertThat(replicas("shop", "orders-fn")).isEqualTo(5);
     }
 
     @Test
     void givesUpAfterTheLastRetryWithARetriableFailure() throws Exception {
-        server.expect().get().withPath(SCALE_PATH).andReturn(200, scale(1)).once();
-        server.expect().patch().withPath(SCALE_PATH).andReturn(429, status(429, "TooManyRequests")).always();
-        ScaleOutcome outcome = target.scale(DEPLOYMENT, 5, "lag").toCompletableFuture().get(10, TimeUnit.SECONDS);
+        create("shop", "orders-fn", 1);
+        api.answerAlways("PATCH", SCALE_PATH, 429, RecordingApiServer.status(429, "TooManyRequests"));
+        ScaleOutcome outcome = get(target.scale(DEPLOYMENT, 5, "lag"));
         assertThat(outcome).isInstanceOfSatisfying(ScaleOutcome.Failed.class, f -> {
             assertThat(f.kind()).isEqualTo("throttled");
             assertThat(f.retriable()).isTrue();
         });
-        assertThat(requests()).extracting(RecordedRequest::getMethod).containsExactly("GET", "PATCH", "PATCH", "PATCH");
+        assertThat(patches()).hasSize(3);
     }
 
-    private List<RecordedRequest> requests() throws InterruptedException {
-        List<RecordedRequest> out = new ArrayList<>();
-        RecordedRequest r;
-        while ((r = server.takeRequest(200, TimeUnit.MILLISECONDS)) != null) {
-            out.add(r);
-        }
-        return out;
+    @Test
+    void doesNotRetryAConflictTheNextPollDecidesAgain() throws Exception {
+        create("shop", "orders-fn", 1);
+        api.answerOnce("PATCH", SCALE_PATH, 409, RecordingApiServer.status(409, "Conflict"));
+        ScaleOutcome outcome = get(target.scale(DEPLOYMENT, 5, "lag"));
+        assertThat(outcome).isInstanceOfSatisfying(ScaleOutcome.Failed.class,
+                f -> assertThat(f.kind()).isEqualTo("conflict"));
+        assertThat(patches()).hasSize(1);
+        assertThat(replicas("shop", "orders-fn")).isEqualTo(1);
     }
 
-    private static String scale(int replicas) {
-        return "{\"kind\":\"Scale\",\"apiVersion\":\"autoscaling/v1\",\"metadata\":{\"name\":\"orders-fn\","
-                + "\"namespace\":\"shop\"},\"spec\":{\"replicas\":" + replicas + "},\"status\":{\"replicas\":"
-                + replicas + ",\"selector\":\"app=orders-fn\"}}";
+    @Test
+    void aDeposedLeaderSendsNoPatch() throws Exception {
+        create("shop", "orders-fn", 1);
+        leadFor = 0;
+        ScaleOutcome outcome = get(target.scale(DEPLOYMENT, 5, "lag"));
+        assertThat(outcome).isInstanceOfSatisfying(ScaleOutcome.Failed.class, f -> {
+            assertThat(f.kind()).isEqualTo("not_leader");
+            assertThat(f.retriable()).isFalse();
+        });
+        assertThat(patches()).isEmpty();
+        assertThat(replicas("shop", "orders-fn")).isEqualTo(1);
     }
 
-    private static String status(int code, String reason) {
-        return "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"" + reason
-                + "\",\"code\":" + code + "}";
+    @Test
+    void stopsRetryingWhenTheLeaseIsLost() throws Exception {
+        create("shop", "orders-fn", 1);
+        api.answerAlways("PATCH", SCALE_PATH, 503, RecordingApiServer.status(503, "ServiceUnavailable"));
+        leadFor = 1; // leads for the first attempt only
+        ScaleOutcome outcome = get(target.scale(DEPLOYMENT, 5, "lag"));
+        assertThat(outcome).isInstanceOfSatisfying(ScaleOutcome.Failed.class,
+                f -> assertThat(f.kind()).isEqualTo("not_leader"));
+        assertThat(patches()).hasSize(1);
+    }
+
+    // --- helpers ---
+
+    private void assertRefused(TargetRef ref, String kind, String message) throws Exception {
+        assertThat(get(target.scale(ref, 1, "lag"))).isInstanceOfSatisfying(ScaleOutcome.Failed.class, f -> {
+            assertThat(f.kind()).isEqualTo(kind);
+            assertThat(f.retriable()).isFalse();
+            assertThat(f.message()).contains(message);
+        });
+        assertThatThrownBy(() -> get(target.currentReplicas(ref))).cause().isInstanceOf(ScaleTargetException.class)
+                .hasMessageContaining(message);
+    }
+
+    private Deployment create(String ns, String name, int replicas) {
+        return client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder().withNewMetadata()
+                .withName(name).withNamespace(ns).endMetadata().withNewSpec().withReplicas(replicas)
+                .withNewSelector().addToMatchLabels("app", name).endSelector().withNewTemplate().withNewMetadata()
+                .addToLabels("app", name).endMetadata().withNewSpec().addNewContainer().withName("fn")
+                .withImage("fn:1").endContainer().endSpec().endTemplate().endSpec().build()).create();
+    }
+
+    private int replicas(String ns, String name) {
+        return client.apps().deployments().inNamespace(ns).withName(name).get().getSpec().getReplicas();
+    }
+
+    private List<RecordingApiServer.Request> patches() {
+        return api.requests().stream().filter(r -> r.method().equals("PATCH")).toList();
+    }
+
+    private static <T> T get(java.util.concurrent.CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 }
