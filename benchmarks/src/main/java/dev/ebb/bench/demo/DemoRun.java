@@ -167,7 +167,7 @@ public final class DemoRun {
             load.lastError().ifPresent(e -> out.println("Load generator error: " + e));
         } finally {
             if (loop != null) {
-                loop.close();
+                loop.stopAndWait(Duration.ofSeconds(10));
             }
             // Vert.x first, so that no tick still in flight asks the closed workers for anything.
             vertx.close().await();

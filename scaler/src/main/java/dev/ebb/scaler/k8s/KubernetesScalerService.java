@@ -175,7 +175,7 @@ public final class KubernetesScalerService implements AutoCloseable {
     /** Graceful stop: no more actions, pending status written, lease released so a standby takes over at once. */
     @Override
     public void close() {
-        loop.close();
+        loop.stopAndWait(Duration.ofSeconds(10));
         finalizer.close();
         reporter.close();
         leader.close();

@@ -111,7 +111,7 @@ public final class LocalCommand {
                 return;
             }
             closed = true;
-            loop.close();
+            loop.stopAndWait(Duration.ofSeconds(10));
             for (AutoCloseable target : targets) {
                 try {
                     target.close();

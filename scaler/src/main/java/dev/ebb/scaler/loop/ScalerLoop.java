@@ -369,16 +369,20 @@ public final class ScalerLoop implements AutoCloseable {
                     });
         }
 
-        void close() {
+        Future<Void> close() {
             LagSource s = source;
             source = null;
-            if (s != null) {
-                // Closing an Admin client waits for its threads: never on the event loop.
-                vertx.executeBlocking(() -> {
-                    s.close();
-                    return null;
-                }, false).onFailure(e -> LOG.debug("Closing lag source of {}: {}", key, e.toString()));
+            if (s == null) {
+                return Future.succeededFuture();
             }
+            // Closing an Admin client waits for its threads: never on the event loop.
+            return vertx.executeBlocking(() -> {
+                s.close();
+                return null;
+            }, false).<Void>mapEmpty().recover(e -> {
+                LOG.debug("Closing lag source of {}: {}", key, e.toString());
+                return Future.succeededFuture();
+            });
         }
     }
 
@@ -453,16 +457,40 @@ public final class ScalerLoop implements AutoCloseable {
     /** Stops the timer and closes every lag source. */
     @Override
     public void close() {
+        stop();
+    }
+
+    /**
+     * Stops the loop: no more ticks, and every lag source closed. The future completes once the sources are closed,
+     * so a caller that closes Vert.x afterwards awaits it first: a source still closing on a worker thread would
+     * otherwise report its completion to a closed event loop (a stack trace at every shutdown).
+     */
+    public Future<Void> stop() {
         closed = true;
+        Promise<Void> stopped = Promise.promise();
         context.runOnContext(v -> {
             if (timerId >= 0) {
                 vertx.cancelTimer(timerId);
                 timerId = -1;
             }
-            clusters.values().forEach(ClusterRun::close);
+            List<Future<Void>> closing = new ArrayList<>();
+            clusters.values().forEach(c -> closing.add(c.close()));
             clusters.clear();
             runs.clear();
+            Future.join(closing).<Void>mapEmpty().recover(e -> Future.succeededFuture()).onComplete(stopped);
         });
+        return stopped.future();
+    }
+
+    /** {@link #stop()}, waiting at most {@code timeout} for the lag sources to close; never call on an event loop. */
+    public void stopAndWait(Duration timeout) {
+        try {
+            stop().await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("Lag sources still closing after {}; stopping anyway", timeout);
+        } catch (RuntimeException e) {
+            LOG.debug("Stopping the loop: {}", e.toString());
+        }
     }
 
     private static Throwable unwrap(Throwable t) {

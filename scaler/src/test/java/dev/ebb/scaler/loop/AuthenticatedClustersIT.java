@@ -208,7 +208,7 @@ class AuthenticatedClustersIT {
                 worker.close();
             }
             if (loop != null) {
-                loop.close();
+                loop.stopAndWait(Duration.ofSeconds(10));
             }
             vertx.close().await(10, TimeUnit.SECONDS);
             capture.stop();
