@@ -31,10 +31,13 @@ class RbacCoverageIT {
      * that a test does use fails the test too (the exemption is stale).
      */
     static final Map<String, String> EXEMPT = Map.of(
-            // KubernetesScaleTarget reads and patches a StatefulSet's scale exactly as a Deployment's (one entry of
-            // its kind table); the end-to-end tests scale Deployments only.
-            "get apps/statefulsets/scale", "same path as deployments/scale; no end-to-end test scales a StatefulSet",
-            "patch apps/statefulsets/scale", "same path as deployments/scale; no end-to-end test scales a StatefulSet");
+            // KubernetesScaleTarget watches and patches a StatefulSet exactly as a Deployment (one entry of its kind
+            // table; KubernetesScaleTargetTest covers the StatefulSet row against the mock); the end-to-end tests
+            // that record requests scale Deployments only.
+            "list apps/statefulsets", "same informer as deployments; no recorded end-to-end test scales a StatefulSet",
+            "watch apps/statefulsets", "same informer as deployments; no recorded end-to-end test scales a StatefulSet",
+            "patch apps/statefulsets/scale", "same path as deployments/scale; no recorded end-to-end test scales a "
+                    + "StatefulSet");
 
     @Test
     void everyGrantedVerbAndResourceIsUsedByTheScaler() throws IOException {
