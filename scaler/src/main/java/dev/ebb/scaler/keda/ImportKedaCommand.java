@@ -25,8 +25,9 @@ public final class ImportKedaCommand {
             Reads KEDA ScaledObjects with kafka triggers, and the TriggerAuthentications they name, from FILEs
             (YAML or JSON as kubectl takes them; '-' reads standard input) and writes equivalent ScaledWorkloads in
             threshold mode with the same parameters. What could not be carried over is named per field, with the
-            reason, on stderr and as comments above each ScaledWorkload. Secrets are never read: the comments say
-            how to build the client-settings Secret Ebb reads from the Secrets KEDA used.
+            reason, on stderr and as comments above each ScaledWorkload. Secrets are never read: the
+            TriggerAuthentication's Secret references become spec.kafka.authentication, naming the same Secrets
+            and keys (SASL username/password, TLS CA, client certificate and key).
 
             Options:
               -o, --output FILE   write the ScaledWorkloads to FILE (default: standard output)
@@ -171,9 +172,8 @@ public final class ImportKedaCommand {
         for (KedaImporter.Imported i : result.imported()) {
             i.notCarried().forEach(n -> err.println("ebb import-keda: " + i.source() + ": not carried over: " + n));
             if (!i.secretSteps().isEmpty()) {
-                err.println("ebb import-keda: " + i.source() + ": create the Kafka client Secret "
-                        + i.workload().getSpec().getKafka().getSecuritySecretRef().getName()
-                        + " before applying (the steps are in the comments above the ScaledWorkload)");
+                err.println("ebb import-keda: " + i.source() + ": before applying, follow the Kafka credentials "
+                        + "steps in the comments above the ScaledWorkload (Secret access for the scaler)");
             }
         }
         for (KedaImporter.Failed f : result.failed()) {

@@ -1,15 +1,19 @@
 package dev.ebb.scaler.keda;
 
 import dev.ebb.scaler.workload.CatalogEntry;
+import dev.ebb.scaler.workload.WorkloadId;
 import dev.ebb.scaler.workload.WorkloadSpecMapper;
 import dev.ebb.scaler.workload.spec.Durations;
 import dev.ebb.scaler.workload.spec.FallbackSettings;
+import dev.ebb.scaler.workload.spec.KafkaAuthentication;
 import dev.ebb.scaler.workload.spec.KafkaSpec;
 import dev.ebb.scaler.workload.spec.PolicySettings;
+import dev.ebb.scaler.workload.spec.SaslAuthentication;
 import dev.ebb.scaler.workload.spec.ScaleTargetRefSpec;
 import dev.ebb.scaler.workload.spec.ScaledWorkload;
 import dev.ebb.scaler.workload.spec.ScaledWorkloadSpec;
 import dev.ebb.scaler.workload.spec.SecretRefSpec;
+import dev.ebb.scaler.workload.spec.TlsAuthentication;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +35,8 @@ import java.util.regex.Pattern;
  *
  * <p>Input is hostile: every value is checked against the rule of its kind, names that end up in the printed shell
  * steps must be Kubernetes names, and no value of a field that may hold a credential is ever echoed. Secrets are never
- * read: credentials stay where they are, and the result says how to build the client-settings Secret Ebb reads.
+ * read: a TriggerAuthentication's {@code secretTargetRef}s become {@code spec.kafka.authentication}, naming the same
+ * Secrets and keys (SASL username/password, TLS CA, client certificate and key).
  */
 public final class KedaImporter {
 
@@ -95,6 +100,9 @@ public final class KedaImporter {
             "keyPassword", "oauthTokenEndpointUri", "scopes", "oauthExtensions", "keytab", "realm", "kerberosConfig",
             "kerberosServiceName", "kerberosDisableFAST", "awsAccessKeyID", "awsSecretAccessKey", "awsSessionToken",
             "awsRoleArn");
+    /** secretTargetRef parameters that map onto spec.kafka.authentication (or are modes). */
+    private static final Set<String> LAYOUT_PARAMETERS = Set.of("sasl", "tls", "username", "password", "ca", "cert",
+            "key");
 
     private final Overrides overrides;
 
@@ -203,12 +211,45 @@ public final class KedaImporter {
             sw.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace)
                     .withAnnotations(annotations.isEmpty() ? null : annotations).build());
             sw.setSpec(out);
-            CatalogEntry checked = WorkloadSpecMapper.map(sw);
+            CatalogEntry checked = check(sw, annotations);
             if (checked instanceof CatalogEntry.Invalid invalid) {
                 invalid.problems().forEach(p -> errors.add("the result would be refused by the scaler: " + p));
                 return;
             }
             workload = sw;
+        }
+
+        /**
+         * The result through the scaler's own mapper. Secrets are never read, so the SASL Secret is given stand-in
+         * values under the keys named, and the TLS Secret references are left out of the check (their PEM content
+         * is parsed when the scaler reads them); names and keys were checked against their rules above.
+         */
+        CatalogEntry check(ScaledWorkload sw, Map<String, String> annotations) {
+            KafkaSpec kafka = sw.getSpec().getKafka();
+            KafkaAuthentication real = kafka.getAuthentication();
+            Map<String, Map<String, String>> standIns = new LinkedHashMap<>();
+            if (real != null) {
+                KafkaAuthentication checkable = new KafkaAuthentication();
+                SaslAuthentication sasl = real.getSasl();
+                if (sasl != null) {
+                    checkable.setSasl(sasl);
+                    Map<String, String> keys = standIns.computeIfAbsent(sasl.getSecretRef().getName(),
+                            n -> new LinkedHashMap<>());
+                    keys.put(sasl.getUsernameKey() == null ? "username" : sasl.getUsernameKey(), "stand-in");
+                    keys.put(sasl.getPasswordKey() == null ? "password" : sasl.getPasswordKey(), "stand-in");
+                }
+                if (real.getTls() != null) {
+                    checkable.setTls(new TlsAuthentication());
+                }
+                kafka.setAuthentication(checkable);
+            }
+            try {
+                return WorkloadSpecMapper.mapWithSecrets(new WorkloadId(namespace == null
+                        ? WorkloadSpecMapper.LOCAL_NAMESPACE : namespace, name), sw.getSpec(), standIns, "",
+                        annotations);
+            } finally {
+                kafka.setAuthentication(real);
+            }
         }
 
         ScaleTargetRefSpec target(Map<String, Object> ref) {
@@ -574,7 +615,7 @@ public final class KedaImporter {
                 metadata.keySet().stream().filter(key -> !KNOWN_METADATA.contains(key)).forEach(key ->
                         notCarried.add(new Note(m + printable(key), CREDENTIAL_PARAMETERS.contains(key)
                                 ? "a credential in trigger metadata is not carried (value not shown); put it in "
-                                + "the client Secret" : "not known to import-keda; not carried")));
+                                + "a Secret named by a TriggerAuthentication (spec.kafka.authentication)" : "not known to import-keda; not carried")));
                 security(k);
                 return k;
             }
@@ -591,7 +632,8 @@ public final class KedaImporter {
                 }
                 if (tokenProvider != null && !"bearer".equals(tokenProvider)) {
                     notCarried.add(new Note(m + "saslTokenProvider", "'" + printable(tokenProvider) + "' (AWS MSK "
-                            + "IAM) not carried: add the aws-msk-iam-auth client settings to the client Secret"));
+                            + "IAM) not carried: it loads a callback handler class, which Ebb's Kafka client "
+                            + "allow-list refuses"));
                 }
                 if (meta("awsRegion") != null || meta("awsEndpoint") != null) {
                     notCarried.add(new Note(m + "awsRegion", "AWS MSK IAM settings are not carried"));
@@ -606,81 +648,122 @@ public final class KedaImporter {
                 }
                 String mechanism = null;
                 if (sasl != null && !sasl.equals("none")) {
-                    mechanism = switch (sasl) {
-                        case "plaintext" -> "PLAIN";
-                        case "scram_sha256" -> "SCRAM-SHA-256";
-                        case "scram_sha512" -> "SCRAM-SHA-512";
-                        case "oauthbearer" -> "OAUTHBEARER";
-                        case "gssapi" -> "GSSAPI";
-                        default -> {
-                            errors.add("Invalid value '" + printable(sasl) + "' for " + m + "sasl: must be none, "
-                                    + "plaintext, scram_sha256, scram_sha512, oauthbearer or gssapi");
-                            yield null;
-                        }
-                    };
+                    switch (sasl) {
+                        case "plaintext" -> mechanism = "PLAIN";
+                        case "scram_sha256" -> mechanism = "SCRAM-SHA-256";
+                        case "scram_sha512" -> mechanism = "SCRAM-SHA-512";
+                        case "oauthbearer", "gssapi" -> notCarried.add(new Note(m + "sasl", "'" + sasl + "' not "
+                                + "carried: Ebb's Kafka client allow-list refuses " + sasl.toUpperCase(Locale.ROOT)
+                                + " (it needs " + ("gssapi".equals(sasl) ? "Kerberos files" : "a token endpoint and "
+                                + "a callback handler class") + "); only PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 are "
+                                + "accepted, so the result has no SASL settings and will not authenticate"));
+                        default -> errors.add("Invalid value '" + printable(sasl) + "' for " + m + "sasl: must be "
+                                + "none, plaintext, scram_sha256, scram_sha512, oauthbearer or gssapi");
+                    }
                 }
                 if (!auth.unknownModes.isEmpty()) {
                     auth.unknownModes.forEach(p -> notCarried.add(new Note(m + p, "read by KEDA from a Secret at "
                             + "run time, and import-keda never reads Secrets: rerun with --" + p + " MODE (the "
                             + "value in that Secret) to carry it")));
                 }
-                Map<String, String> config = new TreeMap<>();
-                Map<String, String> secretKeys = new LinkedHashMap<>();
-                if (mechanism != null || tlsOn) {
-                    config.put("security.protocol", mechanism == null ? "SSL" : tlsOn ? "SASL_SSL" : "SASL_PLAINTEXT");
-                }
+                Set<String> secrets = new LinkedHashSet<>();
+                KafkaAuthentication authentication = new KafkaAuthentication();
                 if (mechanism != null) {
-                    config.put("sasl.mechanism", mechanism);
-                    String module = switch (mechanism) {
-                        case "PLAIN" -> "org.apache.kafka.common.security.plain.PlainLoginModule";
-                        case "SCRAM-SHA-256", "SCRAM-SHA-512" -> "org.apache.kafka.common.security.scram.ScramLoginModule";
-                        default -> null;
-                    };
-                    if (module != null) {
-                        secretKeys.put("sasl.jaas.config", module + " required username=\\\"" + auth.shell("username")
-                                + "\\\" password=\\\"" + auth.shell("password") + "\\\";");
-                    } else {
-                        notCarried.add(new Note(m + "sasl", mechanism + ": only the mechanism is carried; add "
-                                + "sasl.jaas.config (and for OAUTHBEARER sasl.oauthbearer.token.endpoint.url and "
-                                + "sasl.login.callback.handler.class) to the client Secret by hand"));
-                    }
+                    authentication.setSasl(saslLayout(auth, mechanism, secrets));
                 }
                 if (tlsOn) {
-                    if (auth.has("ca")) {
-                        config.put("ssl.truststore.type", "PEM");
-                        secretKeys.put("ssl.truststore.certificates", auth.shell("ca"));
-                    }
-                    if (auth.has("cert") || auth.has("key")) {
-                        config.put("ssl.keystore.type", "PEM");
-                        secretKeys.put("ssl.keystore.certificate.chain", auth.shell("cert"));
-                        secretKeys.put("ssl.keystore.key", auth.shell("key"));
-                        if (auth.has("keyPassword")) {
-                            secretKeys.put("ssl.key.password", auth.shell("keyPassword"));
-                        }
-                    }
+                    authentication.setTls(tlsLayout(auth, secrets));
                 }
-                if (!config.isEmpty()) {
-                    k.setConfig(config);
+                if (authentication.getSasl() != null || authentication.getTls() != null) {
+                    k.setAuthentication(authentication);
                 }
-                if (!secretKeys.isEmpty()) {
-                    String secretName = name + "-kafka-client";
-                    k.setSecuritySecretRef(new SecretRefSpec(secretName));
-                    String ns = namespace == null ? "" : " -n " + namespace;
-                    StringBuilder cmd = new StringBuilder("kubectl" + ns + " create secret generic " + secretName);
-                    secretKeys.forEach((key, value) -> cmd.append(" \\\n    --from-literal=").append(key)
-                            .append("=\"").append(value).append('"'));
-                    secretSteps.add("create the Secret " + secretName + " with the client settings Ebb reads "
-                            + "(values copied from the Secrets KEDA used, never printed here):");
-                    secretSteps.add(cmd.toString());
-                    if (secretKeys.containsKey("sasl.jaas.config")) {
-                        secretSteps.add("a username or password containing '\"' or '\\' must be escaped with '\\' "
-                                + "inside sasl.jaas.config");
+                auth.secretRefs.keySet().stream().filter(p -> !LAYOUT_PARAMETERS.contains(p)).forEach(p ->
+                        notCarried.add(new Note(auth.fields.get(p), "parameter '" + printable(p) + "' not carried: "
+                                + ("keyPassword".equals(p) ? "spec.kafka.authentication.tls reads an unencrypted "
+                                + "PKCS#8 key (keyKey); store the key decrypted (openssl pkcs8 -topk8 -nocrypt)"
+                                : CREDENTIAL_PARAMETERS.contains(p) ? "it belongs to a SASL mechanism or cloud "
+                                + "identity Ebb's Kafka client allow-list refuses (only PLAIN and SCRAM)"
+                                : "not a KEDA kafka parameter import-keda knows"))));
+                if (!secrets.isEmpty()) {
+                    String where = namespace == null ? "the workload's namespace" : "namespace " + namespace;
+                    if (!Objects.equals(auth.secretNamespace, namespace)) {
+                        secretSteps.add("KEDA reads these Secrets in namespace " + auth.secretNamespace + " (its own; "
+                                + "change it if KEDA runs elsewhere), Ebb in " + where + ": copy them there:");
+                        String to = namespace == null ? "" : " -n " + namespace;
+                        secrets.forEach(s -> secretSteps.add("kubectl -n " + auth.secretNamespace + " get secret " + s
+                                + " -o json | jq '{apiVersion, kind, type, data, metadata: {name: .metadata.name}}'"
+                                + " | kubectl" + to + " apply -f -"));
                     }
-                    secretSteps.add("grant the scaler 'get' on that Secret (scaler/KUBERNETES.md, \"Kafka "
-                            + "credentials\")");
+                    secretSteps.add("grant the scaler 'get' on the Secret(s) " + String.join(", ", secrets) + " in "
+                            + where + ", by name (deploy/rbac/secret-reader-example.yaml; scaler/KUBERNETES.md, "
+                            + "\"RBAC\")");
                 }
-                auth.missing.forEach(p -> notCarried.add(new Note(auth.where + "." + p, "no value for '" + p
-                        + "': the shell step above has a <" + p + "> placeholder to fill in")));
+            }
+
+            /** {@code spec.kafka.authentication.sasl} from the username and password parameters. */
+            SaslAuthentication saslLayout(Auth auth, String mechanism, Set<String> secrets) {
+                String[] user = auth.secretRefs.get("username");
+                String[] pass = auth.secretRefs.get("password");
+                if (pass == null) {
+                    notCarried.add(new Note(auth.where + ".secretTargetRef", "SASL " + mechanism + " not carried: "
+                            + "no 'password' parameter from a Secret, and spec.kafka.authentication.sasl reads the "
+                            + "password from a Secret"));
+                    return null;
+                }
+                SaslAuthentication s = new SaslAuthentication();
+                s.setMechanism(mechanism);
+                s.setSecretRef(new SecretRefSpec(pass[0]));
+                s.setPasswordKey(pass[1]);
+                secrets.add(pass[0]);
+                if (user == null) {
+                    notCarried.add(new Note(auth.where + ".secretTargetRef", "no 'username' parameter from a Secret: "
+                            + "set spec.kafka.authentication.sasl.username (the username itself) or usernameKey (its "
+                            + "key in Secret " + pass[0] + "); the default key is 'username'"));
+                } else if (user[0].equals(pass[0])) {
+                    s.setUsernameKey(user[1]);
+                } else {
+                    String key = user[1].equals(pass[1]) ? "username" : user[1];
+                    s.setUsernameKey(key);
+                    notCarried.add(new Note(auth.fields.get("username"), "the username is in Secret " + user[0]
+                            + " and the password in Secret " + pass[0] + ": spec.kafka.authentication.sasl reads "
+                            + "both from one Secret (or takes the username itself in sasl.username, which "
+                            + "import-keda cannot fill in because it never reads Secrets); copy key " + user[1]
+                            + " of " + user[0] + " into " + pass[0] + " as key " + key + ", or replace usernameKey "
+                            + "with username"));
+                }
+                return s;
+            }
+
+            /** {@code spec.kafka.authentication.tls} from the ca, cert and key parameters. */
+            TlsAuthentication tlsLayout(Auth auth, Set<String> secrets) {
+                TlsAuthentication t = new TlsAuthentication();
+                String[] ca = auth.secretRefs.get("ca");
+                if (ca != null) {
+                    t.setCaSecretRef(new SecretRefSpec(ca[0]));
+                    t.setCaKey(ca[1]);
+                    secrets.add(ca[0]);
+                } else {
+                    remarks.add(new Note(auth.where + ".secretTargetRef", "no 'ca' parameter: TLS with the JVM's "
+                            + "default trust, as KEDA's"));
+                }
+                String[] cert = auth.secretRefs.get("cert");
+                String[] key = auth.secretRefs.get("key");
+                if (cert != null && key != null && cert[0].equals(key[0])) {
+                    t.setClientSecretRef(new SecretRefSpec(cert[0]));
+                    t.setCertificateKey(cert[1]);
+                    t.setKeyKey(key[1]);
+                    secrets.add(cert[0]);
+                } else if (cert != null && key != null) {
+                    notCarried.add(new Note(auth.fields.get("cert"), "client certificate not carried: the "
+                            + "certificate is in Secret " + cert[0] + " and the key in Secret " + key[0] + ", and "
+                            + "spec.kafka.authentication.tls reads both from one Secret (clientSecretRef); put them "
+                            + "in one Secret and set clientSecretRef, certificateKey and keyKey"));
+                } else if (cert != null || key != null) {
+                    String has = cert != null ? "cert" : "key";
+                    notCarried.add(new Note(auth.fields.get(has), "client certificate not carried: '" + has
+                            + "' without '" + (cert != null ? "key" : "cert") + "'; mutual TLS needs both"));
+                }
+                return t;
             }
 
             Auth auth() {
@@ -704,8 +787,8 @@ public final class KedaImporter {
                     // KEDA reads a ClusterTriggerAuthentication's Secrets from its own namespace.
                     a.secretNamespace = "keda";
                     remarks.add(new Note(a.where, "KEDA reads a ClusterTriggerAuthentication's Secrets from its "
-                            + "own namespace: the steps read them from 'keda' (change it if KEDA runs elsewhere); "
-                            + "Ebb reads the client Secret from the workload's namespace"));
+                            + "own namespace ('keda' assumed); Ebb reads the same Secrets and keys from the "
+                            + "workload's namespace: the credential steps copy them there"));
                 }
                 Map<String, Object> spec = map(found.get("spec"));
                 if (spec.get("secretTargetRef") instanceof List<?> refs) {
@@ -723,6 +806,7 @@ public final class KedaImporter {
                                     + "Secret key (letters, digits, '-', '_' and '.')");
                         } else if (parameter != null) {
                             a.secretRefs.put(parameter, new String[] {secret, secretKey});
+                            a.fields.put(parameter, f);
                         }
                     }
                 }
@@ -732,7 +816,7 @@ public final class KedaImporter {
                             && "none".equals(string(map(spec.get(other)).get("provider")));
                     if (spec.get(other) != null && !none) {
                         notCarried.add(new Note(a.where + "." + other, "not carried: Ebb reads Kafka credentials "
-                                + "from one Secret in the workload's namespace (spec.kafka.securitySecretRef)"));
+                                + "from Secrets in the workload's namespace (spec.kafka.authentication)"));
                     }
                 }
                 return a;
@@ -744,15 +828,12 @@ public final class KedaImporter {
             String where;
             String secretNamespace = namespace;
             final Map<String, String[]> secretRefs = new LinkedHashMap<>();
+            /** The secretTargetRef entry each parameter came from, for notes. */
+            final Map<String, String> fields = new LinkedHashMap<>();
             final List<String> unknownModes = new ArrayList<>();
-            final Set<String> missing = new LinkedHashSet<>();
 
             Auth(String where) {
                 this.where = where;
-            }
-
-            boolean has(String parameter) {
-                return secretRefs.containsKey(parameter);
             }
 
             /** A mode (sasl, tls): from the trigger's metadata, else from the command line, else unknown. */
@@ -769,18 +850,6 @@ public final class KedaImporter {
                     unknownModes.add(parameter);
                 }
                 return null;
-            }
-
-            /** A shell expression that reads the parameter's Secret key at apply time, or a placeholder. */
-            String shell(String parameter) {
-                String[] ref = secretRefs.get(parameter);
-                if (ref == null) {
-                    missing.add(parameter);
-                    return "<" + parameter + ">";
-                }
-                String ns = secretNamespace == null ? "" : " -n " + secretNamespace;
-                return "$(kubectl" + ns + " get secret " + ref[0] + " -o jsonpath='{.data." + ref[1].replace(".", "\\.")
-                        + "}' | base64 -d)";
             }
         }
 

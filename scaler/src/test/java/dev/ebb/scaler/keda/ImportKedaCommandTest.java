@@ -35,13 +35,15 @@ class ImportKedaCommandTest {
         String yaml = Files.readString(result);
         assertThat(yaml).contains("# NOT carried over:").contains("#   - spec.triggers[2]: trigger type 'cpu'")
                 .contains("# Kafka credentials:")
-                .contains("password=\\\"$(kubectl -n shop get secret keda-kafka-secrets -o "
-                        + "jsonpath='{.data.password}' | base64 -d)\\\";\"");
+                .contains("#   grant the scaler 'get' on the Secret(s) keda-kafka-secrets in namespace shop")
+                .contains("authentication:").contains("mechanism: \"SCRAM-SHA-512\"")
+                .contains("passwordKey: \"password\"").contains("caKey: \"ca\"")
+                .doesNotContain("create secret").doesNotContain("securitySecretRef");
         assertThat(ScaledWorkloadFile.parse(yaml, "ebb.yaml").workloads()).hasSize(1);
         String stderr = err.toString(StandardCharsets.UTF_8);
         assertThat(stderr).contains("ScaledObject shop/orders-consumer").contains("not carried over: "
                 + "spec.triggers[2]: trigger type 'cpu'")
-                .contains("create the Kafka client Secret orders-consumer-kafka-client")
+                .contains("before applying, follow the Kafka credentials steps")
                 .contains("1 ScaledObject(s) converted, 0 not converted");
     }
 

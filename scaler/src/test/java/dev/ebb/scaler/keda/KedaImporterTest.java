@@ -10,10 +10,14 @@ import dev.ebb.scaler.policy.PolicySpec;
 import dev.ebb.scaler.workload.CatalogEntry;
 import dev.ebb.scaler.workload.Pause;
 import dev.ebb.scaler.workload.Workload;
+import dev.ebb.scaler.workload.WorkloadId;
 import dev.ebb.scaler.workload.WorkloadSpecMapper;
 import dev.ebb.scaler.workload.spec.KafkaSpec;
 import dev.ebb.scaler.workload.spec.PolicySettings;
+import dev.ebb.scaler.workload.spec.SaslAuthentication;
 import dev.ebb.scaler.workload.spec.ScaledWorkload;
+import dev.ebb.scaler.workload.spec.TlsAuthentication;
+import dev.ebb.testkit.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -105,31 +109,92 @@ class KedaImporterTest {
             assertThat(n.field()).isEqualTo("spec.idleReplicaCount");
             assertThat(n.message()).contains("no records arrived for the cooldown");
         });
-        assertThat(orders.workload().getSpec().getKafka().getSecuritySecretRef())
-                .as("without the mechanism there is no jaas config to build").isNull();
+        assertThat(orders.workload().getSpec().getKafka().getAuthentication())
+                .as("without the modes neither layout can be chosen").isNull();
+        assertThat(orders.workload().getSpec().getKafka().getConfig()).isNull();
     }
 
     @Test
-    void turnsTriggerAuthenticationSecretRefsIntoStepsForTheClientSecretWithoutReadingAnySecret() {
+    void mapsTriggerAuthenticationSecretRefsOntoTheAuthenticationLayoutsWithoutReadingAnySecret() {
         KedaImporter.Imported orders = only(convert(new KedaImporter.Overrides("scram_sha512", "enable"),
                 "orders-sasl.yaml"), "orders-consumer");
 
         KafkaSpec kafka = orders.workload().getSpec().getKafka();
-        assertThat(kafka.getSecuritySecretRef().getName()).isEqualTo("orders-consumer-kafka-client");
-        assertThat(kafka.getConfig()).containsEntry("security.protocol", "SASL_SSL")
-                .containsEntry("sasl.mechanism", "SCRAM-SHA-512").containsEntry("ssl.truststore.type", "PEM")
-                .doesNotContainKey("sasl.jaas.config");
-        String steps = String.join("\n", orders.secretSteps());
-        assertThat(steps).contains("kubectl -n shop create secret generic orders-consumer-kafka-client")
-                .contains("ScramLoginModule required username=")
-                .contains("$(kubectl -n shop get secret keda-kafka-secrets -o jsonpath='{.data.username}' | base64 -d)")
-                .contains("--from-literal=ssl.truststore.certificates=")
-                .contains("jsonpath='{.data.ca}'");
+        assertThat(kafka.getSecuritySecretRef()).as("no hand-built client Secret any more").isNull();
+        assertThat(kafka.getConfig()).as("the layouts set the protocol and mechanism").isNull();
+        SaslAuthentication sasl = kafka.getAuthentication().getSasl();
+        assertThat(sasl.getMechanism()).isEqualTo("SCRAM-SHA-512");
+        assertThat(sasl.getSecretRef().getName()).isEqualTo("keda-kafka-secrets");
+        assertThat(sasl.getUsernameKey()).isEqualTo("username");
+        assertThat(sasl.getPasswordKey()).isEqualTo("password");
+        assertThat(sasl.getUsername()).isNull();
+        TlsAuthentication tls = kafka.getAuthentication().getTls();
+        assertThat(tls.getCaSecretRef().getName()).isEqualTo("keda-kafka-secrets");
+        assertThat(tls.getCaKey()).isEqualTo("ca");
+        assertThat(tls.getClientSecretRef()).isNull();
+        assertThat(fields(orders.notCarried())).noneMatch(f -> f.contains("keda-trigger-auth-kafka-credential"));
+        assertThat(orders.secretSteps()).singleElement().satisfies(step -> assertThat(step)
+                .contains("grant the scaler 'get' on the Secret(s) keda-kafka-secrets in namespace shop"));
         // The test file carries the Secret itself: none of its values may be echoed.
         String everything = ImportKedaCommand.render(convert(new KedaImporter.Overrides("scram_sha512", "enable"),
                 "orders-sasl.yaml"));
         assertThat(everything).doesNotContain("czNjcjN0LXBhc3N3b3Jk").doesNotContain("s3cr3t-password")
-                .doesNotContain("b3JkZXJzLWFwcA==").doesNotContain("LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t");
+                .doesNotContain("b3JkZXJzLWFwcA==").doesNotContain("LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t")
+                .doesNotContain("create secret").doesNotContain("base64");
+    }
+
+    @Test
+    void carriesMutualTlsAndNamesWhatTheLayoutsCannotCarry() {
+        KedaImporter.Result r = convert(KedaImporter.Overrides.none(), "mtls-and-limits.yaml");
+
+        KedaImporter.Imported ledger = only(r, "ledger");
+        TlsAuthentication tls = ledger.workload().getSpec().getKafka().getAuthentication().getTls();
+        assertThat(tls.getCaSecretRef().getName()).isEqualTo("my-cluster-cluster-ca-cert");
+        assertThat(tls.getCaKey()).isEqualTo("ca.crt");
+        assertThat(tls.getClientSecretRef().getName()).isEqualTo("ledger-user");
+        assertThat(tls.getCertificateKey()).isEqualTo("user.crt");
+        assertThat(tls.getKeyKey()).isEqualTo("user.key");
+        assertThat(ledger.workload().getSpec().getKafka().getAuthentication().getSasl()).isNull();
+        assertThat(fields(ledger.notCarried())).noneMatch(f -> f.contains("ledger-mtls"));
+
+        KedaImporter.Imported audit = only(r, "audit");
+        SaslAuthentication sasl = audit.workload().getSpec().getKafka().getAuthentication().getSasl();
+        assertThat(sasl.getMechanism()).isEqualTo("PLAIN");
+        assertThat(sasl.getSecretRef().getName()).isEqualTo("audit-password");
+        assertThat(sasl.getPasswordKey()).isEqualTo("value");
+        assertThat(sasl.getUsernameKey()).as("both keys are 'value': the username needs another key")
+                .isEqualTo("username");
+        assertThat(audit.notCarried()).anySatisfy(n -> {
+            assertThat(n.field()).isEqualTo("TriggerAuthentication audit-split spec.secretTargetRef[0]");
+            assertThat(n.message()).contains("username is in Secret audit-user and the password in Secret "
+                    + "audit-password").contains("reads both from one Secret").contains("copy key value of audit-user "
+                    + "into audit-password as key username");
+        });
+        TlsAuthentication auditTls = audit.workload().getSpec().getKafka().getAuthentication().getTls();
+        assertThat(auditTls.getClientSecretRef()).isNull();
+        assertThat(auditTls.getCaSecretRef()).isNull();
+        assertThat(audit.remarks()).anySatisfy(n -> assertThat(n.message()).contains("JVM's default trust"));
+        assertThat(audit.notCarried()).anySatisfy(n -> {
+            assertThat(n.field()).isEqualTo("TriggerAuthentication audit-split spec.secretTargetRef[2]");
+            assertThat(n.message()).contains("certificate is in Secret audit-cert and the key in Secret audit-key");
+        });
+        assertThat(audit.notCarried()).anySatisfy(n -> {
+            assertThat(n.field()).isEqualTo("TriggerAuthentication audit-split spec.secretTargetRef[4]");
+            assertThat(n.message()).contains("'keyPassword'").contains("unencrypted PKCS#8");
+        });
+
+        KedaImporter.Imported reports = only(r, "reports");
+        assertThat(reports.workload().getSpec().getKafka().getAuthentication()).isNull();
+        assertThat(reports.workload().getSpec().getKafka().getConfig()).isNull();
+        assertThat(reports.notCarried()).anySatisfy(n -> {
+            assertThat(n.field()).isEqualTo("spec.triggers[0].metadata.sasl");
+            assertThat(n.message()).contains("'gssapi' not carried").contains("allow-list refuses GSSAPI");
+        });
+        assertThat(reports.notCarried()).anySatisfy(n -> {
+            assertThat(n.field()).isEqualTo("TriggerAuthentication kerberos spec.secretTargetRef[1]");
+            assertThat(n.message()).contains("'keytab'").contains("allow-list");
+        });
+        assertThat(reports.secretSteps()).isEmpty();
     }
 
     @Test
@@ -138,12 +203,18 @@ class KedaImporterTest {
 
         KedaImporter.Imported payments = only(r, "payments");
         KafkaSpec kafka = payments.workload().getSpec().getKafka();
-        assertThat(kafka.getConfig()).containsEntry("security.protocol", "SASL_SSL")
-                .containsEntry("sasl.mechanism", "SCRAM-SHA-256");
+        SaslAuthentication sasl = kafka.getAuthentication().getSasl();
+        assertThat(sasl.getMechanism()).isEqualTo("SCRAM-SHA-256");
+        assertThat(sasl.getSecretRef().getName()).isEqualTo("payments-kafka");
+        assertThat(sasl.getUsernameKey()).isEqualTo("user");
+        assertThat(sasl.getPasswordKey()).isEqualTo("password");
+        assertThat(kafka.getAuthentication().getTls().getCaSecretRef().getName()).isEqualTo("payments-kafka");
+        assertThat(kafka.getAuthentication().getTls().getCaKey()).isEqualTo("ca.crt");
         assertThat(String.join("\n", payments.secretSteps()))
-                .contains("kubectl -n billing create secret generic payments-kafka-client")
-                .contains("kubectl -n keda get secret payments-kafka -o jsonpath='{.data.user}'")
-                .contains("jsonpath='{.data.ca\\.crt}'");
+                .contains("KEDA reads these Secrets in namespace keda")
+                .contains("kubectl -n keda get secret payments-kafka -o json | jq")
+                .contains("| kubectl -n billing apply -f -")
+                .contains("'get' on the Secret(s) payments-kafka in namespace billing");
         PolicySettings p = payments.workload().getSpec().getPolicy();
         assertThat(p.getLagThreshold()).as("KEDA's default, written out").isEqualTo(10L);
         assertThat(p.getMaxReplicas()).as("KEDA's default 100, not Ebb's 10").isEqualTo(100);
@@ -169,19 +240,32 @@ class KedaImporterTest {
                 .contains("not Jobs"));
     }
 
+    /** The scaler's own mapper, given the Secrets the workload names (as the scaler reads them in-cluster). */
+    private static CatalogEntry map(ScaledWorkload w, Map<String, Map<String, String>> secrets) {
+        Map<String, String> annotations = w.getMetadata().getAnnotations();
+        return WorkloadSpecMapper.mapWithSecrets(new WorkloadId(w.getMetadata().getNamespace(),
+                w.getMetadata().getName()), w.getSpec(), secrets, "", annotations == null ? Map.of() : annotations);
+    }
+
+    private static Workload valid(CatalogEntry entry) {
+        assertThat(entry).isInstanceOf(CatalogEntry.Valid.class);
+        return ((CatalogEntry.Valid) entry).workload();
+    }
+
     @Test
     void theOutputIsAcceptedByTheScalersOwnReaderAndMapper() {
         KedaImporter.Result r = convert(new KedaImporter.Overrides("scram_sha512", "enable"), "orders-sasl.yaml",
-                "payments-inline.yaml");
+                "payments-inline.yaml", "mtls-and-limits.yaml");
         String yaml = ImportKedaCommand.render(r);
+        TestCertificates certs = TestCertificates.generate("ledger");
 
         ScaledWorkloadFile.Parsed parsed = ScaledWorkloadFile.parse(yaml, "imported.yaml");
 
         assertThat(parsed.problems()).isEmpty();
-        assertThat(parsed.workloads()).hasSize(2);
-        CatalogEntry orders = WorkloadSpecMapper.map(parsed.workloads().get(0));
-        assertThat(orders).isInstanceOf(CatalogEntry.Valid.class);
-        Workload w = ((CatalogEntry.Valid) orders).workload();
+        assertThat(parsed.workloads()).extracting(w -> w.getMetadata().getName())
+                .containsExactly("orders-consumer", "payments", "ledger", "audit", "reports");
+        Workload w = valid(map(parsed.workloads().get(0), Map.of("keda-kafka-secrets", Map.of(
+                "username", "orders-app", "password", "s3cr3t", "ca", certs.caCertificate()))));
         PolicySpec policy = w.policy();
         assertThat(policy.mode()).isEqualTo(Mode.THRESHOLD);
         assertThat(policy.lagThreshold()).isEqualTo(250);
@@ -199,11 +283,30 @@ class KedaImporterTest {
         assertThat(policy.fallback().orElseThrow().replicas()).isEqualTo(6);
         assertThat(w.pollInterval()).isEqualTo(Duration.ofSeconds(15));
         assertThat(w.group().topics()).containsExactly("orders", "orders-retry");
-        assertThat(w.clientConfig()).containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+        assertThat(w.clientConfig()).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512").containsEntry("ssl.truststore.type", "PEM");
+        assertThat(String.valueOf(w.clientConfig().get("sasl.jaas.config"))).contains("ScramLoginModule required")
+                .contains("username=\"orders-app\"");
         assertThat(w.pause()).isInstanceOf(Pause.HoldAt.class);
-        CatalogEntry payments = WorkloadSpecMapper.map(parsed.workloads().get(1));
-        assertThat(payments).isInstanceOf(CatalogEntry.Valid.class);
-        assertThat(((CatalogEntry.Valid) payments).workload().pause()).isInstanceOf(Pause.Paused.class);
+
+        Workload payments = valid(map(parsed.workloads().get(1), Map.of("payments-kafka", Map.of(
+                "user", "payments-app", "password", "pw", "ca.crt", certs.caCertificate()))));
+        assertThat(payments.pause()).isInstanceOf(Pause.Paused.class);
+        assertThat(payments.clientConfig()).containsEntry("sasl.mechanism", "SCRAM-SHA-256")
+                .containsEntry("security.protocol", "SASL_SSL");
+
+        Workload ledger = valid(map(parsed.workloads().get(2), Map.of(
+                "my-cluster-cluster-ca-cert", Map.of("ca.crt", certs.caCertificate()),
+                "ledger-user", Map.of("user.crt", certs.clientCertificate(), "user.key", certs.clientKey()))));
+        assertThat(ledger.clientConfig()).containsEntry("security.protocol", "SSL")
+                .containsEntry("ssl.keystore.type", "PEM").containsEntry("ssl.truststore.type", "PEM");
+
+        Workload audit = valid(map(parsed.workloads().get(3), Map.of("audit-password", Map.of(
+                "value", "pw", "username", "audit-app"))));
+        assertThat(audit.clientConfig()).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "PLAIN");
+        assertThat(valid(map(parsed.workloads().get(4), Map.of())).clientConfig())
+                .doesNotContainKey("security.protocol");
     }
 
     @Test
