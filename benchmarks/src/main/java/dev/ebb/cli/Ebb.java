@@ -37,6 +37,7 @@ public final class Ebb {
                 "benchmark: lag-poll cost for 1,000 groups over 10,000 partitions"));
         COMMANDS.put("bench-sdk", new Command("dev.ebb.bench.sdk.SdkThroughputBenchmark",
                 "benchmark: SDK throughput vs a hand-written consumer loop"));
+        COMMANDS.put("bench-scale", new Command("dev.ebb.bench.scale.ScaleBenchmark", "benchmark: 3,000 ScaledWorkloads (mock API server) on one scaler: heap, poll time, API calls"));
         COMMANDS.put("bench-e2e", new Command("dev.ebb.bench.e2e.E2eBenchmark",
                 "benchmark: live burst on a real broker, Ebb drain mode vs KEDA-like settings"));
     }
