@@ -415,7 +415,10 @@ public final class E2eBenchmark {
                 (KEDA's formula: ceil(lag / lagThreshold), capped at the partitions). Real KEDA hands the metric to
                 the HPA, which acts every 15 s and limits scale-up (+100 % or +4 pods per 15 s); neither is modelled,
                 which flatters KEDA. "KEDA tuned" is one hand-picked setting, not the best of a sweep (the simulator
-                sweeps). The order alternates (ABCD, DCBA, ...) so that no configuration always runs on a warmer or
+                sweeps). The poll phase is not drawn at random: the loop starts with the load generator and the burst
+                starts 10 s later, so a 1 s or 5 s poll comes right after the burst starts and a 30 s poll 20 s after
+                it. That favours KEDA tuned (a 5 s poll waits 2.5 s on average, here ~0.2 s) and costs KEDA defaults
+                5 s against the average wait of 15 s. The order alternates (ABCD, DCBA, ...) so that no configuration always runs on a warmer or
                 quieter machine. Wall-clock numbers depend on the machine; the load averages are given above.
                 Re-run: `./ebb bench-e2e` (about 15 minutes per round with the defaults, most of it the 300 s
                 cooldowns of the two default configurations; `--help` for the options).
