@@ -470,8 +470,8 @@ public final class SdkThroughputBenchmark {
         default), so polling and processing overlap on two threads. The serial raw loop does everything on one
         thread; the pipelined raw loop is the fair comparison for the same shape (a queue of 4 batches between a
         poll thread and one processing thread, processed offsets committed from the poll thread every second). With
-        a no-op function almost all the time is in the Kafka client, so the rates are close to each other and the
-        CPU per record is the steadier overhead measure.
+        a no-op function the time goes to the Kafka client and to handing records between threads; single rounds
+        vary by up to 2-3x on a loaded machine, so read the medians and the CPU per record, not a single round.
 
         Every round, in the order run:
 
