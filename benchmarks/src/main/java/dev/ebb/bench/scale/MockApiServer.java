@@ -78,6 +78,20 @@ public final class MockApiServer {
         }, "mock-api-drain");
         drain.setDaemon(true);
         drain.start();
+        // If the benchmark dies without closing our standard input, do not outlive it.
+        ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
+        Thread orphan = new Thread(() -> {
+            while (parent != null && parent.isAlive()) {
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            Runtime.getRuntime().halt(0);
+        }, "mock-api-orphan-check");
+        orphan.setDaemon(true);
+        orphan.start();
         System.out.println("url http://" + server.getHostName() + ":" + server.getPort());
         System.out.flush();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {

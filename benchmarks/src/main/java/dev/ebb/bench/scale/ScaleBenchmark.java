@@ -96,7 +96,16 @@ public final class ScaleBenchmark {
 
     /** One sample a second: cumulative counters at that moment. */
     record Sample(double atSeconds, double decisions, double scaleChanges, long polls, double pollSeconds,
-                  long pollsWithinTick, Map<RequestKind, Long> requests, long heapUsed) {
+                  long pollsWithinTick, Map<RequestKind, Long> requests, long heapUsed, boolean leading) {
+    }
+
+    /** CPU seconds used while the scaler ran, by JVM. */
+    record CpuSplit(double scaler, double mockApi, double broker) {
+        static final CpuSplit UNKNOWN = new CpuSplit(Double.NaN, Double.NaN, Double.NaN);
+
+        CpuSplit minus(CpuSplit before) {
+            return new CpuSplit(scaler - before.scaler, mockApi - before.mockApi, broker - before.broker);
+        }
     }
 
     public static void main(String[] args) {
@@ -226,6 +235,7 @@ public final class ScaleBenchmark {
                     KubernetesScalerService.Settings.defaults("ebb-system", "bench-scale").withPort(-1)
                             .withTick(TICK));
             Instant start = Instant.now();
+            CpuSplit cpuBefore = cpu();
             service.start().await(60, TimeUnit.SECONDS);
             Duration firstPoll = null;
             List<Sample> samples = new ArrayList<>();
@@ -265,12 +275,13 @@ public final class ScaleBenchmark {
                 trickle.close();
             }
             long rss = rssBytes();
+            CpuSplit cpuUsed = cpu().minus(cpuBefore);
             int scaled = countScaled(client, o);
             service.close();
             client.close();
             vertx.close().await(10, TimeUnit.SECONDS);
             Result r = result(o, samples, heapBefore, heapAfterGcSamples, rss, firstPoll, scaled, beforeScaler,
-                    loadBefore, loadAverage(), Duration.between(began, Instant.now()));
+                    loadBefore, loadAverage(), Duration.between(began, Instant.now()), cpuUsed);
             Files.createDirectories(o.out());
             String md = markdown(r);
             Files.writeString(o.out().resolve("scale.md"), md);
@@ -293,12 +304,12 @@ public final class ScaleBenchmark {
                   double fractionWithinTick, double decisionsPerSecond, double scaleChangesTotal,
                   double apiRequestsPerSecond, Map<RequestKind, Double> apiPerSecondByKind,
                   Map<RequestKind, Long> setupRequests, int workloadsScaled, String loadBefore, String loadAfter,
-                  Duration wallClock) {
+                  Duration wallClock, double leadingFraction, CpuSplit cpu) {
     }
 
     static Result result(Options o, List<Sample> samples, long heapBefore, List<Long> heapAfterGc, long rss,
                          Duration firstPoll, int scaled, Map<RequestKind, Long> setupRequests, String loadBefore,
-                         String loadAfter, Duration wallClock) {
+                         String loadAfter, Duration wallClock, CpuSplit cpu) {
         double warm = o.warmup().toMillis() / 1000.0;
         List<Sample> steady = samples.stream().filter(s -> s.atSeconds() >= warm).toList();
         if (steady.size() < 2) {
@@ -333,7 +344,27 @@ public final class ScaleBenchmark {
                 polls == 0 ? Double.NaN : pollSeconds / polls, polls / span,
                 polls == 0 ? Double.NaN : (double) (last.pollsWithinTick() - first.pollsWithinTick()) / polls,
                 (last.decisions() - first.decisions()) / span, last.scaleChanges(), total, byKind, setupRequests,
-                scaled, loadBefore, loadAfter, wallClock);
+                scaled, loadBefore, loadAfter, wallClock,
+                steady.stream().filter(Sample::leading).count() / (double) steady.size(), cpu);
+    }
+
+    /** CPU seconds so far of this JVM, the mock API server's and the broker's (this JVM's child processes). */
+    static CpuSplit cpu() {
+        double self = ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() / 1e9 : Double.NaN;
+        double mock = 0;
+        double broker = 0;
+        for (ProcessHandle child : ProcessHandle.current().children().toList()) {
+            ProcessHandle.Info info = child.info();
+            double seconds = info.totalCpuDuration().map(d -> d.toMillis() / 1000.0).orElse(Double.NaN);
+            String command = info.commandLine().orElse("");
+            if (command.contains(MockApiServer.class.getName())) {
+                mock += seconds;
+            } else if (command.toLowerCase(Locale.ROOT).contains("kafka")) {
+                broker += seconds;
+            }
+        }
+        return new CpuSplit(self, mock, broker);
     }
 
     static double percentile(List<Double> sorted, double p) {
@@ -367,7 +398,7 @@ public final class ScaleBenchmark {
             }
         }
         return new Sample(at, decisions, changes, polls, pollSeconds, within, api.stats(),
-                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), service.leading());
     }
 
     /** Observations at or below {@code bound} (the buckets' counts are per bucket, not cumulative). */
@@ -671,8 +702,13 @@ public final class ScaleBenchmark {
                 100 * r.fractionWithinTick()));
         b.append(String.format(Locale.ROOT, "| first poll completed after | %s | |%n", r.firstPoll() == null
                 ? "not completed" : String.format(Locale.ROOT, "%.1f s", r.firstPoll().toMillis() / 1000.0)));
-        b.append(String.format(Locale.ROOT, "| decisions per second | %,.0f | one per workload per tick: %,d |%n",
-                r.decisionsPerSecond(), o.workloads()));
+        b.append(String.format(Locale.ROOT, "| decisions per second (on the leader) | %,.0f | one per workload per "
+                + "tick: %,d |%n", r.decisionsPerSecond(), o.workloads()));
+        b.append(String.format(Locale.ROOT, "| share of the steady state holding the lease (leader) | %.0f %% | 100 %% "
+                + "|%n", 100 * r.leadingFraction()));
+        b.append(String.format(Locale.ROOT, "| CPU seconds while the scaler ran: scaler JVM / mock API server / "
+                        + "broker | %,.0f / %,.0f / %,.0f s (of %,.0f s × %d cores) | |%n", r.cpu().scaler(),
+                r.cpu().mockApi(), r.cpu().broker(), o.minutes() * 60.0, Runtime.getRuntime().availableProcessors()));
         b.append(String.format(Locale.ROOT, "| API requests per second (steady state, all kinds) | %,.1f | none per "
                 + "tick once informers serve replicas |%n", r.apiRequestsPerSecond()));
         b.append(String.format(Locale.ROOT, "| workloads scaled up from 0 by the end | %,d of %,d | all |%n",
@@ -742,6 +778,10 @@ public final class ScaleBenchmark {
                 .put("setupRequests", setup)
                 .put("workloadsScaled", r.workloadsScaled())
                 .put("samples", r.samples())
+                .put("leadingFraction", round3(r.leadingFraction()))
+                .put("cpuSecondsScaler", round3(r.cpu().scaler()))
+                .put("cpuSecondsMockApi", round3(r.cpu().mockApi()))
+                .put("cpuSecondsBroker", round3(r.cpu().broker()))
                 .put("wallClockSeconds", r.wallClock().toSeconds())
                 .put("kedaReference", "about 35 GiB for about 3,000 Kafka ScaledObjects (KEDA issue #7453), "
                         + "KEDA's number, not measured here");
