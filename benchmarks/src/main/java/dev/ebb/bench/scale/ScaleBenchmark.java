@@ -241,6 +241,7 @@ public final class ScaleBenchmark {
             List<Sample> samples = new ArrayList<>();
             List<Long> heapAfterGcSamples = new ArrayList<>();
             Trickle trickle = new Trickle(broker, topics, o.arrivals());
+            String aborted = null;
             try {
                 trickle.start();
                 long runNanos = TimeUnit.MINUTES.toNanos(o.minutes());
@@ -256,7 +257,14 @@ public final class ScaleBenchmark {
                     if (firstPoll == null && service.loop().firstPollCompleted()) {
                         firstPoll = Duration.between(start, Instant.now());
                     }
-                    samples.add(sample(service, api, (System.nanoTime() - t0) / 1e9));
+                    try {
+                        samples.add(sample(service, api, (System.nanoTime() - t0) / 1e9));
+                    } catch (IOException e) {
+                        aborted = String.format(Locale.ROOT, "after %.0f s: %s", (System.nanoTime() - t0) / 1e9,
+                                e.getMessage());
+                        out.println("Stopping early " + aborted);
+                        break;
+                    }
                     if (System.nanoTime() >= nextGc) {
                         heapAfterGcSamples.add(heapAfterGc());
                         nextGc = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -276,12 +284,16 @@ public final class ScaleBenchmark {
             }
             long rss = rssBytes();
             CpuSplit cpuUsed = cpu().minus(cpuBefore);
-            int scaled = countScaled(client, o);
+            int scaled = aborted == null ? countScaled(client, o) : -1;
             service.close();
             client.close();
             vertx.close().await(10, TimeUnit.SECONDS);
+            if (samples.size() < 2) {
+                throw new IllegalStateException("no measurement: stopped " + aborted);
+            }
             Result r = result(o, samples, heapBefore, heapAfterGcSamples, rss, firstPoll, scaled, beforeScaler,
-                    loadBefore, loadAverage(), Duration.between(began, Instant.now()), cpuUsed);
+                    loadBefore, loadAverage(), Duration.between(began, Instant.now()), cpuUsed)
+                    .withAborted(aborted);
             Files.createDirectories(o.out());
             String md = markdown(r);
             Files.writeString(o.out().resolve("scale.md"), md);
@@ -304,7 +316,29 @@ public final class ScaleBenchmark {
                   double fractionWithinTick, double decisionsPerSecond, double scaleChangesTotal,
                   double apiRequestsPerSecond, Map<RequestKind, Double> apiPerSecondByKind,
                   Map<RequestKind, Long> setupRequests, int workloadsScaled, String loadBefore, String loadAfter,
-                  Duration wallClock, double leadingFraction, CpuSplit cpu) {
+                  Duration wallClock, double leadingFraction, CpuSplit cpu, String aborted) {
+
+        Result(Options options, int samples, Duration firstPoll, long heapBeforeScaler, long heapAfterGcMax,
+               long heapAfterGcLast, long rssBytes, double pollMedianSeconds, double pollP99Seconds,
+               double pollMaxSecondsPerSecond, double pollMeanSeconds, double pollsPerSecond,
+               double fractionWithinTick, double decisionsPerSecond, double scaleChangesTotal,
+               double apiRequestsPerSecond, Map<RequestKind, Double> apiPerSecondByKind,
+               Map<RequestKind, Long> setupRequests, int workloadsScaled, String loadBefore, String loadAfter,
+               Duration wallClock, double leadingFraction, CpuSplit cpu) {
+            this(options, samples, firstPoll, heapBeforeScaler, heapAfterGcMax, heapAfterGcLast, rssBytes,
+                    pollMedianSeconds, pollP99Seconds, pollMaxSecondsPerSecond, pollMeanSeconds, pollsPerSecond,
+                    fractionWithinTick, decisionsPerSecond, scaleChangesTotal, apiRequestsPerSecond,
+                    apiPerSecondByKind, setupRequests, workloadsScaled, loadBefore, loadAfter, wallClock,
+                    leadingFraction, cpu, null);
+        }
+
+        Result withAborted(String reason) {
+            return new Result(options, samples, firstPoll, heapBeforeScaler, heapAfterGcMax, heapAfterGcLast,
+                    rssBytes, pollMedianSeconds, pollP99Seconds, pollMaxSecondsPerSecond, pollMeanSeconds,
+                    pollsPerSecond, fractionWithinTick, decisionsPerSecond, scaleChangesTotal, apiRequestsPerSecond,
+                    apiPerSecondByKind, setupRequests, workloadsScaled, loadBefore, loadAfter, wallClock,
+                    leadingFraction, cpu, reason);
+        }
     }
 
     static Result result(Options o, List<Sample> samples, long heapBefore, List<Long> heapAfterGc, long rss,
@@ -602,9 +636,11 @@ public final class ScaleBenchmark {
         private final BufferedReader in;
         private final Writer toChild;
         private final String url;
+        private final Path log;
 
-        private MockApi(Process process) throws IOException {
+        private MockApi(Process process, Path log) throws IOException {
             this.process = process;
+            this.log = log;
             this.in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             this.toChild = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
             String line;
@@ -623,11 +659,12 @@ public final class ScaleBenchmark {
 
         static MockApi start() throws IOException {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder pb = new ProcessBuilder(java, "-Xmx2g", "-XX:+UseParallelGC",
+            ProcessBuilder pb = new ProcessBuilder(java, "-Xmx4g", "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError",
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
                     MockApiServer.class.getName());
-            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-            return new MockApi(pb.start());
+            Path log = Files.createTempFile("ebb-bench-scale-mock-api-", ".log");
+            pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            return new MockApi(pb.start(), log);
         }
 
         String url() {
@@ -643,7 +680,7 @@ public final class ScaleBenchmark {
                     return parseStats(line.substring(6));
                 }
             }
-            throw new IOException("the mock API server exited");
+            throw new IOException("the mock API server stopped answering (its log: " + log + ")");
         }
 
         @Override
@@ -688,6 +725,10 @@ public final class ScaleBenchmark {
                 o.namespaces(), o.workloads(), o.topics(), o.partitions(), o.arrivals(), o.minutes(),
                 o.warmup().toSeconds(), Runtime.getRuntime().availableProcessors(), r.loadBefore(), r.loadAfter(),
                 System.getProperty("java.version")));
+        if (r.aborted() != null) {
+            b.append("**The run stopped early, ").append(r.aborted()).append(".** The numbers below cover the "
+                    + "samples taken until then (").append(r.samples()).append(" s).\n\n");
+        }
         b.append("| measure | value | goal |\n|---|---|---|\n");
         b.append(String.format(Locale.ROOT, "| heap after GC, highest sample (scaler JVM) | %s | ≤ 256 MiB: %s |%n",
                 mib(r.heapAfterGcMax()), r.heapAfterGcMax() <= HEAP_GOAL_BYTES ? "met" : "NOT met"));
@@ -711,8 +752,9 @@ public final class ScaleBenchmark {
                 r.cpu().mockApi(), r.cpu().broker(), o.minutes() * 60.0, Runtime.getRuntime().availableProcessors()));
         b.append(String.format(Locale.ROOT, "| API requests per second (steady state, all kinds) | %,.1f | none per "
                 + "tick once informers serve replicas |%n", r.apiRequestsPerSecond()));
-        b.append(String.format(Locale.ROOT, "| workloads scaled up from 0 by the end | %,d of %,d | all |%n",
-                r.workloadsScaled(), o.workloads()));
+        b.append(String.format(Locale.ROOT, "| workloads scaled up from 0 by the end | %s of %,d | all |%n",
+                r.workloadsScaled() < 0 ? "not counted (API server gone)"
+                        : String.format(Locale.ROOT, "%,d", r.workloadsScaled()), o.workloads()));
         b.append(String.format(Locale.ROOT, "| scale changes sent (whole run) | %,.0f | |%n", r.scaleChangesTotal()));
         b.append("\nAPI requests per second by kind (steady state):\n\n| kind | requests/s |\n|---|---|\n");
         r.apiPerSecondByKind().forEach((k, v) -> {
@@ -778,6 +820,7 @@ public final class ScaleBenchmark {
                 .put("setupRequests", setup)
                 .put("workloadsScaled", r.workloadsScaled())
                 .put("samples", r.samples())
+                .put("aborted", r.aborted())
                 .put("leadingFraction", round3(r.leadingFraction()))
                 .put("cpuSecondsScaler", round3(r.cpu().scaler()))
                 .put("cpuSecondsMockApi", round3(r.cpu().mockApi()))

@@ -88,6 +88,8 @@ class ScaleBenchmarkTest {
                 .contains("| share of the steady state holding the lease (leader) | 91 % |")
                 .contains("| 10 / 20 / 5 s")
                 .contains("KEDA issue #7453");
+        assertThat(ScaleBenchmark.markdown(r.withAborted("after 90 s: the mock API server stopped answering")))
+                .contains("**The run stopped early, after 90 s: the mock API server stopped answering.**");
     }
 
     private static ScaleBenchmark.Sample sample(double at, double decisions, long polls, double pollSeconds,
