@@ -87,6 +87,7 @@ class ScaleBenchmarkTest {
                 .contains("load average 1 before and 2 after")
                 .contains("| share of the steady state holding the lease (leader) | 91 % |")
                 .contains("| 10 / 20 / 5 s")
+                .contains("loop's first lag poll done")
                 .contains("KEDA issue #7453");
         assertThat(ScaleBenchmark.markdown(r.withAborted("after 90 s: the mock API server stopped answering")))
                 .contains("**The run stopped early, after 90 s: the mock API server stopped answering.**");
