@@ -41,6 +41,7 @@ public final class Ebb {
                 "benchmark: SDK throughput vs a hand-written consumer loop"));
         COMMANDS.put("bench-api-rate", new Command("dev.ebb.bench.apirate.ApiRateBenchmark",
                 "benchmark: Kubernetes API requests/s of one scaler with 1,000 ScaledWorkloads (mock API server)"));
+        COMMANDS.put("bench-scale", new Command("dev.ebb.bench.scale.ScaleBenchmark", "benchmark: 3,000 ScaledWorkloads (mock API server) on one scaler: heap, poll time, API calls"));
         COMMANDS.put("bench-e2e", new Command("dev.ebb.bench.e2e.E2eBenchmark",
                 "benchmark: live burst on a real broker, Ebb drain mode vs KEDA-like settings"));
         COMMANDS.put("bench-soak", new Command("dev.ebb.bench.soak.SoakBenchmark", "soak: >= 10 min of bursts, worker SIGKILLs and a broker restart; 0 lost"));
