@@ -39,8 +39,8 @@ public final class SimulateCommand {
                                         fresh seeds, reported apart; with --trace all only (default 3, 0 = none)
               --verbose                 print every Ebb decision that changed the count, with its reason
               --share-group             instead: consumer group vs share group on the queue-burst trace (4
-                                        partitions, a burst needing 16 workers), Ebb drain mode for both;
-                                        writes <out>/simulation-share-group.md
+                                        partitions whatever --partitions says, a burst needing 16 workers),
+                                        Ebb drain mode for both; writes <out>/simulation-share-group.md
               --acquisition-overhead F  share group: per-record acquire/acknowledge cost as a fraction of a
                                         record's service time (default 0.05)
             Ebb's priors (what an operator states; the model settings below do not change them):
@@ -223,9 +223,10 @@ public final class SimulateCommand {
         for (ShareGroupComparison.Row row : result.rows()) {
             RunResult run = row.run();
             out.printf(Locale.ROOT, "  %-26s replica-s %9.0f  viol %6.1f s  max lag %7.1f s  peak %d"
-                            + "  at burst end %d  under SLO after %s  backlog at end %.0f%n", row.name(), run.replicaSeconds(), run.violationSeconds(),
+                            + "  at burst end %d  under SLO after %s  backlog at end %.0f%n", row.name(),
+                    run.replicaSeconds(), run.violationSeconds(),
                     run.maxTimeLag(), row.peakWorkers(), row.workersAtBurstEnd(), row.underSloAfter().isPresent()
-                            ? Goals.fmt(row.underSloAfter().getAsDouble()) + " s" : "never",
+                            ? Goals.fmt(row.underSloAfter().getAsDouble()) + " s" : "not by the end",
                     Math.max(0, run.backlog()));
             if (options.verbose) {
                 run.decisions().forEach(d -> out.println("      " + d));
@@ -367,6 +368,9 @@ public final class SimulateCommand {
                 } catch (IllegalArgumentException e) {
                     problems.add(e.getMessage());
                 }
+            }
+            if (o.shareGroup && (o.csv != null || !o.trace.equals("all"))) {
+                problems.add("Use --share-group without --trace or --csv: it runs its own trace, queue-burst");
             }
             if (o.csv != null && !o.trace.equals("all")) {
                 problems.add("Use either --trace or --csv, not both");

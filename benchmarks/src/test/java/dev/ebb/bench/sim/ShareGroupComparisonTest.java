@@ -51,6 +51,9 @@ class ShareGroupComparisonTest {
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("Invalid value -1 for acquisition-overhead: must be >= 0 and < 10");
 
+        assertThat(SimulateCommand.run(new String[] {"--share-group", "--trace", "spike"}, o, e)).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Use --share-group without --trace or --csv");
+
         assertThat(SimulateCommand.run(new String[] {"--share-group", "--runs", "1", "--acquisition-overhead", "0.1",
                 "--out", dir.toString()}, o, e)).isZero();
         String md = Files.readString(dir.resolve("simulation-share-group.md"));
