@@ -1,5 +1,6 @@
 package dev.ebb.bench.sim;
 
+import dev.ebb.scaler.policy.GroupKind;
 import dev.ebb.scaler.policy.Mode;
 import dev.ebb.scaler.policy.PolicySpec;
 
@@ -21,8 +22,14 @@ final class EbbPolicies {
     }
 
     static PolicySpec spec(Mode mode, SimSettings s) {
+        return spec(mode, s, GroupKind.CONSUMER);
+    }
+
+    /** The spec for a group of this kind: a share group's spec says so, and the policy does not cap at partitions. */
+    static PolicySpec spec(Mode mode, SimSettings s, GroupKind kind) {
         PolicySpec.Builder b = PolicySpec.builder()
                 .mode(mode)
+                .groupKind(kind)
                 .maxReplicas(s.maxReplicas())
                 .perReplicaRate(s.ebbPerReplicaRate())
                 .readyDelay(s.ebbReadyDelay())
@@ -38,5 +45,9 @@ final class EbbPolicies {
 
     static Controller controller(String name, Mode mode, SimSettings s) {
         return new EbbController(name, spec(mode, s), s);
+    }
+
+    static Controller controller(String name, Mode mode, SimSettings s, GroupKind kind) {
+        return new EbbController(name, spec(mode, s, kind), s);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ebb.bench.sim;
 
+import dev.ebb.scaler.policy.GroupKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,10 +16,51 @@ import java.util.List;
  * backlog); each partition commits its position every commit interval (staggered per partition, as each consumer's
  * auto-commit timer runs on its own). Offsets are fluid (fractional records) inside the model; observations round
  * them down, as Kafka offsets are whole.
+ *
+ * <p>As a share group ({@link Consumption#shareGroup}): every member takes records of every partition (the broker
+ * hands out records, not partitions), so members are not capped by the partition count; a membership change pauses
+ * nothing and commits nothing; each record costs its service time plus the acquisition overhead (acquire, acknowledge:
+ * a worker's rate is divided by {@code 1 + overhead}); a record is acknowledged as soon as it is processed, so the
+ * reported position (the share-partition start offset) is the processed position, whole records, every step.
  */
 final class GroupModel {
 
+    /**
+     * How the members consume the topic.
+     *
+     * @param kind a consumer group (one member per partition) or a share group (records, not partitions)
+     * @param acquisitionOverhead share groups: the extra cost of acquiring and acknowledging one record, as a fraction
+     *                            of its service time; 0 for consumer groups
+     */
+    record Consumption(GroupKind kind, double acquisitionOverhead) {
+
+        static final Consumption CONSUMER_GROUP = new Consumption(GroupKind.CONSUMER, 0);
+
+        Consumption {
+            if (kind == null) {
+                throw new IllegalArgumentException("Invalid value null for kind: must be CONSUMER or SHARE");
+            }
+            if (!(acquisitionOverhead >= 0 && acquisitionOverhead < 10)) {
+                throw new IllegalArgumentException("Invalid value " + acquisitionOverhead
+                        + " for acquisitionOverhead: must be >= 0 and < 10");
+            }
+            if (kind == GroupKind.CONSUMER && acquisitionOverhead != 0) {
+                throw new IllegalArgumentException("Invalid value " + acquisitionOverhead
+                        + " for acquisitionOverhead: must be 0 for a consumer group");
+            }
+        }
+
+        static Consumption shareGroup(double acquisitionOverhead) {
+            return new Consumption(GroupKind.SHARE, acquisitionOverhead);
+        }
+
+        boolean share() {
+            return kind == GroupKind.SHARE;
+        }
+    }
+
     private final SimSettings settings;
+    private final Consumption consumption;
     private final Trace trace;
     private final double[] cumulative;
     private final double dt;
@@ -49,7 +91,12 @@ final class GroupModel {
     }
 
     GroupModel(SimSettings settings, Trace trace) {
+        this(settings, trace, Consumption.CONSUMER_GROUP);
+    }
+
+    GroupModel(SimSettings settings, Trace trace, Consumption consumption) {
         this.settings = settings;
+        this.consumption = consumption;
         this.trace = trace;
         this.cumulative = trace.cumulative();
         this.dt = settings.stepSeconds();
@@ -84,6 +131,20 @@ final class GroupModel {
 
     int partitions() {
         return partitions;
+    }
+
+    Consumption consumption() {
+        return consumption;
+    }
+
+    /** The number of overhead-free workers {@code ready} members amount to: for a consumer group the busiest member
+     *  sets the pace ({@link SimSettings#effectiveReplicas}); a share group's members all work, each slowed by the
+     *  acquisition overhead. */
+    double effectiveWorkers(int ready) {
+        if (!consumption.share()) {
+            return settings.effectiveReplicas(ready);
+        }
+        return Math.max(0, ready) / (1 + consumption.acquisitionOverhead());
     }
 
     /** The Deployment's replica count (spec): every pod, starting or ready. */
@@ -163,11 +224,15 @@ final class GroupModel {
     void advance() {
         double end = partitionCumulative(step + 1);
         if (step >= pausedUntil && !members.isEmpty()) {
-            consume(end);
+            if (consumption.share()) {
+                consumeShared(end);
+            } else {
+                consume(end);
+            }
         }
         for (int p = 0; p < partitions; p++) {
-            // each partition's auto-commit timer has its own phase
-            if ((step + 1 + (long) p * commitSteps / partitions) % commitSteps == 0) {
+            // each partition's auto-commit timer has its own phase; a share group acknowledges every record
+            if (consumption.share() || (step + 1 + (long) p * commitSteps / partitions) % commitSteps == 0) {
                 commit(p);
             }
         }
@@ -190,15 +255,36 @@ final class GroupModel {
                 order[k] = p;
                 k++;
             }
-            sortByBacklog(k);
-            int left = k;
-            for (int j = 0; j < k; j++) {
-                int p = (int) order[j];
-                double take = Math.min(Math.max(0, backlogBuffer[j]), capacity / left);
-                consumed[p] += take;
-                capacity -= take;
-                left--;
-            }
+            waterFill(k, capacity);
+        }
+    }
+
+    /** A share group: the members' capacity together, net of the acquisition overhead, over every partition. */
+    private void consumeShared(double end) {
+        int second = (int) Math.floor(step * dt + 1e-9);
+        double capacity = 0;
+        for (Pod member : members) {
+            capacity += settings.perReplicaRate() * noise(member.id(), second) * dt;
+        }
+        capacity /= 1 + consumption.acquisitionOverhead();
+        for (int p = 0; p < partitions; p++) {
+            backlogBuffer[p] = end - consumed[p];
+            order[p] = p;
+        }
+        waterFill(partitions, capacity);
+    }
+
+    /** Spreads {@code capacity} over the first {@code k} buffered partitions: equal shares, leftovers of partitions
+     *  that run dry go to the others. */
+    private void waterFill(int k, double capacity) {
+        sortByBacklog(k);
+        int left = k;
+        for (int j = 0; j < k; j++) {
+            int p = (int) order[j];
+            double take = Math.min(Math.max(0, backlogBuffer[j]), capacity / left);
+            consumed[p] += take;
+            capacity -= take;
+            left--;
         }
     }
 
@@ -258,6 +344,9 @@ final class GroupModel {
 
     private void membershipChanged() {
         membershipChanges++;
+        if (consumption.share()) {
+            return; // no assignment to revoke: nothing to commit, nobody stops
+        }
         // the revoking members commit what they consumed before the rebalance
         for (int p = 0; p < partitions; p++) {
             commit(p);

@@ -111,14 +111,14 @@ record RunResult(String policy, float[] timeLag, short[] pods, short[] members, 
             double lead = settings.coldStart().toNanos() / 1e9 + 2 * settings.oracleWindow().toNanos() / 1e9;
             int from = Math.max(0, (int) Math.round((start - lead) / dt));
             double target = Math.min(trace.burstRate(),
-                    settings.perReplicaRate() * settings.effectiveReplicas(settings.maxReplicas()));
+                    settings.perReplicaRate() * model.effectiveWorkers(settings.maxReplicas()));
             for (int i = from; i < n; i++) {
                 int before = i == 0 ? trace.initialReplicas() : model.podCount[i - 1];
                 if (firstUp.isEmpty() && model.podCount[i] > before) {
                     firstUp = OptionalDouble.of(i * dt - start);
                 }
                 if (sufficient.isEmpty()
-                        && settings.perReplicaRate() * settings.effectiveReplicas(model.memberCount[i]) >= target - 1e-6) {
+                        && settings.perReplicaRate() * model.effectiveWorkers(model.memberCount[i]) >= target - 1e-6) {
                     sufficient = OptionalDouble.of(Math.max(0, i * dt - start));
                 }
             }
@@ -136,7 +136,7 @@ record RunResult(String policy, float[] timeLag, short[] pods, short[] members, 
         double waste = 0;
         for (short pods : model.podCount) {
             int useful = pods;
-            while (useful > 1 && settings.effectiveReplicas(useful - 1) >= settings.effectiveReplicas(pods)) {
+            while (useful > 1 && model.effectiveWorkers(useful - 1) >= model.effectiveWorkers(pods)) {
                 useful--;
             }
             waste += (pods - useful) * settings.stepSeconds();

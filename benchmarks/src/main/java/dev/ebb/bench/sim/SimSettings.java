@@ -163,6 +163,18 @@ public record SimSettings(Duration step, Duration coldStart, double perReplicaRa
                 kedaLagThreshold, seed, ebbPerReplicaRate, ebbReadyDelay, ebbCommitInterval, ebbScaleDownWindow);
     }
 
+    public SimSettings withNoise(double newNoise) {
+        return new SimSettings(step, coldStart, perReplicaRate, newNoise, partitions, protocol, classicPause,
+                consumerPause, commitInterval, ebbPoll, actuationDelay, slo, maxReplicas, oracleWindow,
+                kedaLagThreshold, seed, ebbPerReplicaRate, ebbReadyDelay, ebbCommitInterval, ebbScaleDownWindow);
+    }
+
+    public SimSettings withPartitions(int newPartitions) {
+        return new SimSettings(step, coldStart, perReplicaRate, noise, newPartitions, protocol, classicPause,
+                consumerPause, commitInterval, ebbPoll, actuationDelay, slo, maxReplicas, oracleWindow,
+                kedaLagThreshold, seed, ebbPerReplicaRate, ebbReadyDelay, ebbCommitInterval, ebbScaleDownWindow);
+    }
+
     /** Ebb's scaleDownWindow, leaving the model as it is. */
     public SimSettings withEbbScaleDownWindow(Duration window) {
         return new SimSettings(step, coldStart, perReplicaRate, noise, partitions, protocol, classicPause,

@@ -38,6 +38,11 @@ public final class SimulateCommand {
               --generated N             generated traces per family (random bursts, ramps, noisy diurnal) on
                                         fresh seeds, reported apart; with --trace all only (default 3, 0 = none)
               --verbose                 print every Ebb decision that changed the count, with its reason
+              --share-group             instead: consumer group vs share group on the queue-burst trace (4
+                                        partitions whatever --partitions says, a burst needing 16 workers),
+                                        Ebb drain mode for both; writes <out>/simulation-share-group.md
+              --acquisition-overhead F  share group: per-record acquire/acknowledge cost as a fraction of a
+                                        record's service time (default 0.05)
             Ebb's priors (what an operator states; the model settings below do not change them):
               --ebb-per-replica-rate N  drain mode's perReplicaRate prior (default 1000)
               --ebb-ready-delay D       readyDelay (default 12s)
@@ -84,6 +89,9 @@ public final class SimulateCommand {
         if (options.help) {
             out.print(USAGE);
             return 0;
+        }
+        if (options.shareGroup) {
+            return shareGroup(options, args, out, err);
         }
         List<Trace> traces = new ArrayList<>();
         try {
@@ -203,6 +211,40 @@ public final class SimulateCommand {
         return 0;
     }
 
+    private static int shareGroup(Options options, String[] args, PrintStream out, PrintStream err) {
+        long[] seeds = Simulation.seeds(options.settings.seed(), options.runs);
+        ShareGroupComparison.Result result;
+        try {
+            result = ShareGroupComparison.run(options.settings, options.acquisitionOverhead, seeds);
+        } catch (IllegalArgumentException e) {
+            err.println("ebb simulate: " + e.getMessage());
+            return 2;
+        }
+        for (ShareGroupComparison.Row row : result.rows()) {
+            RunResult run = row.run();
+            out.printf(Locale.ROOT, "  %-26s replica-s %9.0f  viol %6.1f s  max lag %7.1f s  peak %d"
+                            + "  at burst end %d  under SLO after %s  backlog at end %.0f%n", row.name(),
+                    run.replicaSeconds(), run.violationSeconds(),
+                    run.maxTimeLag(), row.peakWorkers(), row.workersAtBurstEnd(), row.underSloAfter().isPresent()
+                            ? Goals.fmt(row.underSloAfter().getAsDouble()) + " s" : "not by the end",
+                    Math.max(0, run.backlog()));
+            if (options.verbose) {
+                run.decisions().forEach(d -> out.println("      " + d));
+            }
+        }
+        try {
+            Files.createDirectories(options.out);
+            Path report = options.out.resolve("simulation-share-group.md");
+            Files.writeString(report, ShareGroupComparison.markdown(result,
+                    ("ebb simulate " + String.join(" ", args)).trim()), StandardCharsets.UTF_8);
+            out.println("wrote " + report);
+        } catch (IOException e) {
+            err.println("ebb simulate: cannot write results to " + options.out + ": " + e.getMessage());
+            return 1;
+        }
+        return 0;
+    }
+
     /** CPU time of the whole process (all threads, JIT and GC included), 0 where the JVM does not tell. */
     private static long processCpuNanos() {
         if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
@@ -216,6 +258,8 @@ public final class SimulateCommand {
     static final class Options {
         boolean help;
         boolean verbose;
+        boolean shareGroup;
+        double acquisitionOverhead = ShareGroupComparison.DEFAULT_OVERHEAD;
         int runs = 5;
         /** 0: every run's seed, so the sweep picks with hindsight on exactly the runs it reports. */
         int sweepSeeds = 0;
@@ -259,6 +303,10 @@ public final class SimulateCommand {
                     o.verbose = true;
                     continue;
                 }
+                if (arg.equals("--share-group")) {
+                    o.shareGroup = true;
+                    continue;
+                }
                 if (arg.equals("--no-sweep")) {
                     o.sweep = false;
                     continue;
@@ -292,6 +340,13 @@ public final class SimulateCommand {
                         case "--cold-start" -> coldStart = Durations.parse("cold-start", value);
                         case "--per-replica-rate" -> rate = parseDouble(name, value);
                         case "--noise" -> noise = parseDouble(name, value);
+                        case "--acquisition-overhead" -> {
+                            o.acquisitionOverhead = parseDouble(name, value);
+                            if (!(o.acquisitionOverhead >= 0 && o.acquisitionOverhead < 10)) {
+                                throw new IllegalArgumentException("Invalid value " + value
+                                        + " for acquisition-overhead: must be >= 0 and < 10");
+                            }
+                        }
                         case "--partitions" -> partitions = (int) parseLong(name, value);
                         case "--protocol" -> protocol = switch (value.toLowerCase(Locale.ROOT)) {
                             case "classic" -> SimSettings.Protocol.CLASSIC;
@@ -313,6 +368,9 @@ public final class SimulateCommand {
                 } catch (IllegalArgumentException e) {
                     problems.add(e.getMessage());
                 }
+            }
+            if (o.shareGroup && (o.csv != null || !o.trace.equals("all"))) {
+                problems.add("Use --share-group without --trace or --csv: it runs its own trace, queue-burst");
             }
             if (o.csv != null && !o.trace.equals("all")) {
                 problems.add("Use either --trace or --csv, not both");

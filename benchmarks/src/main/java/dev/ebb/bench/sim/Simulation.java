@@ -165,17 +165,27 @@ final class Simulation {
     }
 
     static RunResult median(Row row, SimSettings settings, Trace trace, long[] seeds) {
+        return median(row, settings, trace, seeds, GroupModel.Consumption.CONSUMER_GROUP);
+    }
+
+    static RunResult median(Row row, SimSettings settings, Trace trace, long[] seeds,
+                            GroupModel.Consumption consumption) {
         List<RunResult> runs = new ArrayList<>();
         for (long seed : seeds) {
             SimSettings s = row.model().apply(settings.withSeed(seed));
-            RunResult r = runOne(s, trace, row.controller().apply(s));
+            RunResult r = runOne(s, trace, row.controller().apply(s), consumption);
             runs.add(r.named(row.name()));
         }
         return RunResult.median(runs);
     }
 
     static RunResult runOne(SimSettings settings, Trace trace, Controller controller) {
-        GroupModel model = new GroupModel(settings, trace);
+        return runOne(settings, trace, controller, GroupModel.Consumption.CONSUMER_GROUP);
+    }
+
+    static RunResult runOne(SimSettings settings, Trace trace, Controller controller,
+                            GroupModel.Consumption consumption) {
+        GroupModel model = new GroupModel(settings, trace, consumption);
         for (int i = 0; i < trace.steps(); i++) {
             model.beginStep();
             controller.onStep(model);

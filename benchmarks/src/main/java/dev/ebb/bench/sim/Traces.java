@@ -55,6 +55,20 @@ public final class Traces {
         };
     }
 
+    /** The share-group comparison's topic: 4 partitions (set by the comparison, not by this trace). */
+    static final int QUEUE_PARTITIONS = 4;
+    /** The queue trace's burst: 15 workers' rate, 16 workers' once each record pays a 5 % acquisition overhead. */
+    static final double QUEUE_BURST_RATE = 15_000;
+    static final double QUEUE_BURST_START = 300;
+    static final double QUEUE_BURST_END = 900;
+
+    /** Not one of the standard traces: a queue on 4 partitions that needs 16 workers for 10 minutes. */
+    static Trace queueBurst(SimSettings s) {
+        return of("queue-burst", "4 partitions: 500/s for 5 min, 15,000/s for 10 min, 500/s for 15 min",
+                s.stepSeconds(), 1800, t -> t >= QUEUE_BURST_START && t < QUEUE_BURST_END ? QUEUE_BURST_RATE
+                        : BASELINE, 1, QUEUE_BURST_START, QUEUE_BURST_RATE);
+    }
+
     private static double ramp(double t) {
         if (t < 300) {
             return BASELINE;
