@@ -66,7 +66,16 @@ final class RecordingApiServer extends KubernetesCrudDispatcher {
     }
 
     void stop() {
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException e) {
+            // The mock's own Vert.x gives itself 10 s to close; on a loaded 2-core machine it sometimes needs more.
+            // That is the mock's teardown, not the behaviour under test, so it must not fail the test.
+            if (!(e.getCause() instanceof java.util.concurrent.TimeoutException)) {
+                throw e;
+            }
+            System.err.println("RecordingApiServer: mock API server still closing after its timeout: " + e);
+        }
     }
 
     /** Serves an {@code APIResourceList} at {@code /apis/<groupVersion>}. */
