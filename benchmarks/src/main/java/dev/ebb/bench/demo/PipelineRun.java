@@ -70,11 +70,12 @@ public final class PipelineRun {
 
         public String text() {
             StringBuilder b = new StringBuilder("Event pipeline summary\n");
-            b.append(String.format(java.util.Locale.ROOT, "  %-16s %-28s %6s %10s%n", "stage", "consumes",
-                    "peak", "processed"));
+            b.append(String.format(java.util.Locale.ROOT, "  %-16s %-28s %10s %6s %10s%n", "stage", "consumes",
+                    "first up", "peak", "processed"));
             for (StageResult s : stages) {
-                b.append(String.format(java.util.Locale.ROOT, "  %-16s %-28s %6d %,10d%n", s.stage().name(),
-                        s.stage().input(), s.peakReplicas(), s.processed()));
+                String up = s.firstScaleUp().map(t -> DemoSummary.seconds(Duration.between(start, t))).orElse("-");
+                b.append(String.format(java.util.Locale.ROOT, "  %-16s %-28s %10s %6d %,10d%n", s.stage().name(),
+                        s.stage().input(), up, s.peakReplicas(), s.processed()));
             }
             b.append(String.format(java.util.Locale.ROOT,
                     "  produced into orders-raw %,d, stored %,d, lost %,d, stored more than once %,d, failed sends %,d",
