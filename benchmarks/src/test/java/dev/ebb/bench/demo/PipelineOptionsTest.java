@@ -102,4 +102,19 @@ class PipelineOptionsTest {
                 "consumerGroup: order-enricher\n    topics: [orders]",
                 "consumerGroup: order-store\n    topics: [orders-enriched]");
     }
+
+    @Test
+    void theStoreSinkCountsEachOrderOnceAndWhatWasProducedButNeverStored() {
+        PipelineRun.Stored stored = new PipelineRun.Stored();
+        stored.accept(LoadGenerator.id(0) + " 12.5");
+        stored.accept(LoadGenerator.id(2));
+        stored.accept(LoadGenerator.id(2) + " 3");
+        stored.accept("not-an-order 1");
+        java.util.BitSet produced = new java.util.BitSet();
+        produced.set(0, 4);
+
+        assertThat(stored.count()).isEqualTo(2);
+        assertThat(stored.again()).isEqualTo(1);
+        assertThat(stored.missing(produced)).isEqualTo(2);
+    }
 }
