@@ -21,6 +21,7 @@ public final class Ebb {
     static {
         COMMANDS.put("demo", new Command("dev.ebb.bench.demo.DemoCommand",
                 "one machine, one command: Kafka, the scaler and workers, a live view and a report"));
+        COMMANDS.put("pipeline", new Command("dev.ebb.bench.demo.PipelineCommand", "an event pipeline (ingest -> enrich -> store): each stage scaled on its own backlog, live"));
         COMMANDS.put("lag", new Command("dev.ebb.scaler.cli.LagCommand",
                 "print consumer-group lag per partition (like kafka-consumer-groups --describe) plus rates"));
         COMMANDS.put("simulate", new Command("dev.ebb.bench.sim.SimulateCommand",

@@ -148,7 +148,7 @@ public final class DemoCommand {
         return new DemoRun.Policy(options.mode(), 0, options.maxReplicas(), settings);
     }
 
-    private static int listen(LiveWebServer server, int port, PrintStream out) {
+    static int listen(LiveWebServer server, int port, PrintStream out) {
         try {
             return server.listen("127.0.0.1", port).await();
         } catch (RuntimeException e) {
@@ -160,7 +160,7 @@ public final class DemoCommand {
         }
     }
 
-    private static void openBrowser(String url, PrintStream out) {
+    static void openBrowser(String url, PrintStream out) {
         boolean mac = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("mac");
         boolean display = System.getenv("DISPLAY") != null || System.getenv("WAYLAND_DISPLAY") != null;
         List<String> command = mac ? List.of("open", url) : display ? List.of("xdg-open", url) : List.of();

@@ -254,11 +254,17 @@ public final class DemoRun {
 
     static String workloadYaml(String label, String bootstrap, String topic, String group, Duration poll,
                                Policy policy) {
+        return namedWorkloadYaml(TARGET, bootstrap, topic, group, poll, policy);
+    }
+
+    /** A ScaledWorkload named {@code name} scaling the local pool of that name on {@code group}'s lag. */
+    static String namedWorkloadYaml(String name, String bootstrap, String topic, String group, Duration poll,
+                               Policy policy) {
         StringBuilder b = new StringBuilder();
         b.append("# Written by ebb demo: the same ScaledWorkload resource a cluster takes.\n")
                 .append("apiVersion: ebb.dev/v1alpha1\nkind: ScaledWorkload\nmetadata:\n  name: ")
-                .append(TARGET).append("\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n")
-                .append("    name: ").append(TARGET).append("\n  kafka:\n    bootstrapServers: ").append(bootstrap)
+                .append(name).append("\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n")
+                .append("    name: ").append(name).append("\n  kafka:\n    bootstrapServers: ").append(bootstrap)
                 .append("\n    consumerGroup: ").append(group).append("\n    topics: [").append(topic).append("]\n")
                 // The workers start new groups at the earliest offset, so that is how uncommitted lag counts.
                 .append("    offsetResetPolicy: earliest\n")
