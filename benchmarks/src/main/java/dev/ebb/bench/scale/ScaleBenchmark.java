@@ -784,9 +784,9 @@ public final class ScaleBenchmark {
                 `ebb_decisions_total`. API requests are counted by the mock API server as it receives them.
 
                 What this does not show: the mock answers from memory, without etcd, admission or API priority and
-                fairness, so a real API server answers slower and may throttle. The per-tick `GET …/scale` is what
-                the scaler on main does to read each target's replicas; replacing it with informers (in progress
-                in parallel) removes that line. KEDA's reference point, their number not ours: about 35 GiB of
+                fairness, so a real API server answers slower and may throttle. Current replicas come from
+                informers (one watch of Deployments per namespace), so no request is sent per workload per tick;
+                what remains are writes caused by changes (status, Events, scale). KEDA's reference point, their number not ours: about 35 GiB of
                 memory for about 3,000 Kafka ScaledObjects (KEDA issue #7453); it was not measured here.
                 Re-run: `./ebb bench-scale` (%d min by default; `--help` for the options). This run took %.0f min
                 in all, setup included.
