@@ -115,23 +115,40 @@ class AuthenticatedClustersIT {
 
     @Test
     void lagCommandConnectsWithACommandConfigFile(@TempDir Path dir) throws Exception {
+        String printed = lagWithCommandConfig(dir.resolve("sasl.properties"), broker.saslSslClientConfig("alice",
+                PASSWORD), broker.saslSslBootstrapServers());
+        assertThat(printed).contains("g-cli", "40").doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void lagCommandConnectsThroughMutualTls(@TempDir Path dir) throws Exception {
+        Map<String, Object> config = broker.mutualTlsClientConfig();
+        String key = config.get("ssl.keystore.key").toString();
+        String keyBody = key.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
+
+        String printed = lagWithCommandConfig(dir.resolve("mtls.properties"), config,
+                broker.mutualTlsBootstrapServers());
+
+        assertThat(printed).contains("g-cli", "40").doesNotContain(keyBody);
+    }
+
+    private String lagWithCommandConfig(Path file, Map<String, Object> config, String bootstrap) throws Exception {
         Properties props = new Properties();
-        broker.saslSslClientConfig("alice", PASSWORD).forEach((k, v) -> props.setProperty(k, v.toString()));
+        config.forEach((k, v) -> props.setProperty(k, v.toString()));
         props.remove("bootstrap.servers");
-        Path file = dir.resolve("client.properties");
         try (Writer w = Files.newBufferedWriter(file)) {
             props.store(w, null);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-        int exit = LagCommand.run(new String[] {"--bootstrap-server", broker.saslSslBootstrapServers(),
-            "--group", "g-cli", "--command-config", file.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int exit = LagCommand.run(new String[] {"--bootstrap-server", bootstrap, "--group", "g-cli",
+            "--command-config", file.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
 
         String printed = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(printed).isZero();
-        assertThat(printed).contains("g-cli", "40").doesNotContain(PASSWORD);
+        return printed;
     }
 
     @Test
