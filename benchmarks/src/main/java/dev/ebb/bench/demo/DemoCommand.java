@@ -36,29 +36,8 @@ public final class DemoCommand {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        quietLogs();
-        DemoOptions options;
-        try {
-            options = DemoOptions.parse(args);
-        } catch (DemoOptions.HelpRequested e) {
-            out.print(DemoOptions.USAGE);
-            return 0;
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            err.println("Run `ebb demo --help` for the options.");
-            return 2;
-        }
-        try {
-            Outcome outcome = execute(options, out);
-            return outcome.result().summary().lost() == 0 ? 0 : 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("Demo interrupted");
-            return 130;
-        } catch (Exception e) {
-            err.println("Demo failed: " + e);
-            return 1;
-        }
+        return CommandRunner.run("demo", DemoOptions.USAGE, args, out, err, DemoOptions::parse,
+                (options, o) -> execute(options, o).result().summary().lost() == 0 ? 0 : 1);
     }
 
     /** Runs the demo with these options; everything it started is stopped when it returns. */

@@ -28,28 +28,8 @@ public final class PipelineCommand {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        DemoCommand.quietLogs();
-        PipelineOptions options;
-        try {
-            options = PipelineOptions.parse(args);
-        } catch (DemoOptions.HelpRequested e) {
-            out.print(PipelineOptions.USAGE);
-            return 0;
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            err.println("Run `ebb pipeline --help` for the options.");
-            return 2;
-        }
-        try {
-            return execute(options, out).lost() == 0 ? 0 : 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("Pipeline interrupted");
-            return 130;
-        } catch (Exception e) {
-            err.println("Pipeline failed: " + e);
-            return 1;
-        }
+        return CommandRunner.run("pipeline", PipelineOptions.USAGE, args, out, err, PipelineOptions::parse,
+                (options, o) -> execute(options, o).lost() == 0 ? 0 : 1);
     }
 
     /** Runs the pipeline with these options; everything it started is stopped when it returns. */

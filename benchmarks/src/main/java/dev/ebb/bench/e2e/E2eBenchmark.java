@@ -1,6 +1,7 @@
 package dev.ebb.bench.e2e;
 
-import dev.ebb.bench.demo.DemoCommand;
+import dev.ebb.bench.demo.CommandRunner;
+
 import dev.ebb.bench.demo.DemoOptions;
 import dev.ebb.bench.demo.DemoRun;
 import dev.ebb.bench.demo.DemoSummary;
@@ -98,27 +99,7 @@ public final class E2eBenchmark {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Options options;
-        try {
-            options = parse(args);
-        } catch (DemoOptions.HelpRequested e) {
-            out.print(USAGE);
-            return 0;
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            err.println("Run with --help for the options.");
-            return 2;
-        }
-        DemoCommand.quietLogs();
-        try {
-            return execute(options, out);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 130;
-        } catch (Exception e) {
-            err.println("Benchmark failed: " + e);
-            return 1;
-        }
+        return CommandRunner.run("bench-e2e", USAGE, args, out, err, E2eBenchmark::parse, E2eBenchmark::execute);
     }
 
     static Options parse(String[] args) {

@@ -1,5 +1,7 @@
 package dev.ebb.bench.scale;
 
+import dev.ebb.bench.demo.CommandRunner;
+
 import dev.ebb.bench.demo.DemoOptions;
 import dev.ebb.scaler.k8s.KubernetesScalerService;
 import dev.ebb.scaler.lag.KafkaAdminLagSource;
@@ -117,27 +119,7 @@ public final class ScaleBenchmark {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Options options;
-        try {
-            options = parse(args);
-        } catch (DemoOptions.HelpRequested e) {
-            out.print(USAGE);
-            return 0;
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            err.println("Run with --help for the options.");
-            return 2;
-        }
-        dev.ebb.bench.demo.DemoCommand.quietLogs();
-        try {
-            return execute(options, out);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 130;
-        } catch (Exception e) {
-            err.println("Benchmark failed: " + e);
-            return 1;
-        }
+        return CommandRunner.run("bench-scale", USAGE, args, out, err, ScaleBenchmark::parse, ScaleBenchmark::execute);
     }
 
     static Options parse(String[] args) {
