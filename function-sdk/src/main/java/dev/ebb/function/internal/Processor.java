@@ -227,6 +227,7 @@ public final class Processor<I, O> {
     int attempts = config.retries() + 1;
     for (int attempt = 1; ; attempt++) {
       long t0 = System.nanoTime();
+      List<byte[]> encoded;
       try {
         List<Record<I>> in = inputs;
         if (attempt > 1) {
@@ -241,29 +242,10 @@ public final class Processor<I, O> {
         }
         // Encode every result before sending any: a failure half-way must not leave the first results sent (twice,
         // once the attempt is retried; inside an exactly-once transaction as well).
-        List<byte[]> encoded = new ArrayList<>(out.size());
+        encoded = new ArrayList<>(out.size());
         for (O o : out) {
           encoded.add(encode(o));
         }
-        sendLock.readLock().lock();
-        try {
-          if (stopped || live.get(0).segment().owner().abandoned()) {
-            for (Pending p : live) {
-              finish(p, Segment.ABANDONED);
-            }
-            return true;
-          }
-          for (int i = 0; i < live.size(); i++) {
-            send(live.get(i).record(), encoded.get(i));
-          }
-          metrics.processed.add(live.size());
-          for (Pending p : live) {
-            finish(p, Segment.SUCCEEDED);
-          }
-        } finally {
-          sendLock.readLock().unlock();
-        }
-        return true;
       } catch (Exception | Error e) {
         rethrowIfFatal(e);
         metrics.recordProcessing(System.nanoTime() - t0);
@@ -280,7 +262,25 @@ public final class Processor<I, O> {
           }
           return true;
         }
+        continue;
       }
+      // Outside the retry: a send that throws is not the function's failure and must not be retried (its first
+      // results would go out twice); it reaches process(), which stops the worker, as in processOne.
+      sendLock.readLock().lock();
+      try {
+        for (int i = 0; i < live.size(); i++) {
+          Pending p = live.get(i);
+          if (skip(p)) {
+            continue; // a lane batch mixes partitions: this one was given up while the function ran
+          }
+          send(p.record(), encoded.get(i));
+          metrics.processed.increment();
+          finish(p, Segment.SUCCEEDED);
+        }
+      } finally {
+        sendLock.readLock().unlock();
+      }
+      return true;
     }
   }
 
