@@ -89,7 +89,10 @@ class PipelineManifestsTest {
             assertThat(c.getImage()).startsWith("ghcr.io/ebb-dev/ebb-example-function:");
             String main = c.getCommand().get(c.getCommand().size() - 1);
             // The class the container runs exists and is a runnable main class.
-            assertThat(Class.forName(main).getMethod("main", String[].class)).isNotNull();
+            java.lang.reflect.Method entry = Class.forName(main).getMethod("main", String[].class);
+            assertThat(java.lang.reflect.Modifier.isStatic(entry.getModifiers())).as(main + ".main is static")
+                    .isTrue();
+            assertThat(entry.getReturnType()).isEqualTo(void.class);
         }
     }
 
