@@ -8,6 +8,7 @@ import dev.ebb.scaler.workload.WorkloadCatalog;
 import dev.ebb.scaler.workload.WorkloadId;
 import dev.ebb.scaler.workload.WorkloadSpecMapper;
 import dev.ebb.scaler.workload.spec.KafkaSpec;
+import dev.ebb.scaler.workload.spec.ScaleTargetRefRules;
 import dev.ebb.scaler.workload.spec.ScaledWorkload;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReference;
@@ -46,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * already driven by an HPA is paused with a condition rather than fought over.
  */
 public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoCloseable {
+
+    private static final java.util.regex.Pattern SECRET_NAME =
+            java.util.regex.Pattern.compile(ScaleTargetRefRules.DNS1123_SUBDOMAIN);
 
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesWorkloadCatalog.class);
     /** Reason prefix of a pause caused by another autoscaler, as opposed to an annotation. */
@@ -265,6 +269,13 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
         KafkaSpec kafka = sw.getSpec() == null ? null : sw.getSpec().getKafka();
         for (Map.Entry<String, String> ref : KafkaClientMapper.referencedSecrets(kafka).entrySet()) {
             if (secretData.containsKey(ref.getValue())) {
+                continue;
+            }
+            // The name goes into a request path: it must be a Secret name, checked before any request is made.
+            if (ref.getValue().length() > 253 || !SECRET_NAME.matcher(ref.getValue()).matches()) {
+                missing.add("Invalid value " + ScaleTargetRefRules.quote(ref.getValue()) + " for " + ref.getKey()
+                        + ".name: must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.'), at most 253 "
+                        + "characters");
                 continue;
             }
             CachedSecret cached = secret(id.namespace(), ref.getValue());

@@ -174,7 +174,7 @@ public final class ScalerLoop implements AutoCloseable {
         }
         for (Map.Entry<WorkloadId, List<String>> bad : nowInvalid.entrySet()) {
             if (!bad.getValue().equals(invalid.get(bad.getKey()))) {
-                LOG.warn("Workload {} is invalid: {}", bad.getKey(), String.join("; ", bad.getValue()));
+                LOG.warn("Workload {} is invalid: {}", bad.getKey(), printable(String.join("; ", bad.getValue())));
                 listener.onInvalid(bad.getKey(), bad.getValue());
             }
             // An invalid spec stops the workload: we must not act on a half-understood resource.
@@ -491,6 +491,19 @@ public final class ScalerLoop implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debug("Stopping the loop: {}", e.toString());
         }
+    }
+
+    /** Control characters escaped: a problem echoes tenant text, which must not forge log lines. */
+    static String printable(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            if (c < 0x20 || c == 0x7f) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -132,11 +132,13 @@ public final class WorkloadSpecMapper {
             if (bootstrap == null) {
                 problems.add("Invalid value '" + kafka.getBootstrapServers()
                         + "' for spec.kafka.bootstrapServers: must not be blank");
+            } else if (!BOOTSTRAP.matcher(bootstrap).matches()) {
+                problems.add("Invalid value " + dev.ebb.scaler.workload.spec.ScaleTargetRefRules.quote(bootstrap)
+                        + " for spec.kafka.bootstrapServers: must be a comma-separated list of host:port");
             } else {
                 clientConfig.putAll(KafkaClientMapper.clientConfig(kafka, secrets, problems));
+                String configIdentity = clientIdentity(clientConfig);
                 clientConfig.put("bootstrap.servers", bootstrap);
-                String configIdentity = kafka.getConfig() == null || kafka.getConfig().isEmpty() ? ""
-                        : "config:" + Integer.toHexString(new java.util.TreeMap<>(kafka.getConfig()).hashCode());
                 String identity = String.join(";", java.util.stream.Stream.of(credentialsIdentity, configIdentity)
                         .filter(s -> s != null && !s.isEmpty()).toList());
                 cluster = new ClusterKey(bootstrap, identity);
@@ -324,6 +326,38 @@ public final class WorkloadSpecMapper {
 
     private static String lower(String value, String dflt) {
         return value == null ? dflt : value.trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code host:port[,host:port...]}: a DNS name or IPv4 address, or an IPv6 address in brackets. */
+    private static final java.util.regex.Pattern BOOTSTRAP = java.util.regex.Pattern.compile(
+            "^(?:[A-Za-z0-9]([A-Za-z0-9.-]{0,252})|\\[[0-9A-Fa-f:.]+\\]):[0-9]{1,5}"
+                    + "(?:\\s*,\\s*(?:[A-Za-z0-9]([A-Za-z0-9.-]{0,252})|\\[[0-9A-Fa-f:.]+\\]):[0-9]{1,5})*$");
+
+    /** Per process: the identity below is a keyed hash, so a log line never carries an unsalted hash of a secret. */
+    private static final byte[] IDENTITY_KEY = new java.security.SecureRandom().generateSeed(32);
+
+    /**
+     * One identity for every client setting that reaches the Admin client (the config, the Secrets' keys and the
+     * authentication layout: mechanism, key names, TLS on or off), so that workloads share a client only when their
+     * settings are equal. A keyed SHA-256 of the sorted settings; their values never appear in it.
+     */
+    static String clientIdentity(Map<String, Object> clientConfig) {
+        if (clientConfig.isEmpty()) {
+            return "";
+        }
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(IDENTITY_KEY, "HmacSHA256"));
+            new java.util.TreeMap<>(clientConfig).forEach((k, v) -> {
+                mac.update(k.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                mac.update((byte) 0);
+                mac.update(String.valueOf(v).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                mac.update((byte) 0);
+            });
+            return "client:" + java.util.HexFormat.of().formatHex(mac.doFinal(), 0, 8);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
     }
 
     private static String blankToNull(String s) {

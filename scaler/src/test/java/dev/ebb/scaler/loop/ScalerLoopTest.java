@@ -347,4 +347,10 @@ class ScalerLoopTest {
         }
     }
 
+
+    @Test
+    void escapesControlCharactersOfTenantTextInItsLogLines() {
+        assertThat(ScalerLoop.printable("Invalid value 'a\nWARN forged' for x")).isEqualTo(
+                "Invalid value 'a\\u000aWARN forged' for x");
+    }
 }

@@ -184,9 +184,43 @@ class WorkloadSpecMapperTest {
                 "secret:shop/kafka@7", Map.of());
         Workload w = ((CatalogEntry.Valid) entry).workload();
         assertThat(w.clientConfig()).containsEntry("sasl.jaas.config", JAAS);
-        assertThat(w.cluster().credentials()).isEqualTo("secret:shop/kafka@7");
+        assertThat(w.cluster().credentials()).startsWith("secret:shop/kafka@7;client:");
         assertThat(w.toString()).doesNotContain("hunter2");
         assertThat(w.cluster().toString()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void refusesBootstrapServersThatAreNotHostPortLists() {
+        for (String bad : List.of("kafka:9092\nWARN forged line", "kafka", "http://kafka:9092", "kafka:9092/x")) {
+            ScaledWorkload sw = Serialization.unmarshal(MINIMAL, ScaledWorkload.class);
+            sw.getSpec().getKafka().setBootstrapServers(bad);
+            CatalogEntry entry = WorkloadSpecMapper.map(sw);
+            assertThat(entry).isInstanceOfSatisfying(CatalogEntry.Invalid.class, i -> assertThat(i.problems())
+                    .anySatisfy(p -> assertThat(p).contains("spec.kafka.bootstrapServers", "host:port")
+                            .doesNotContain("\n")));
+        }
+        ScaledWorkload ok = Serialization.unmarshal(MINIMAL, ScaledWorkload.class);
+        ok.getSpec().getKafka().setBootstrapServers("b-1.kafka.svc:9092, 10.0.0.7:9093,[::1]:9094");
+        assertThat(WorkloadSpecMapper.map(ok)).isInstanceOf(CatalogEntry.Valid.class);
+    }
+
+    @Test
+    void workloadsShareAKafkaClientOnlyWhenEveryClientSettingIsEqual() {
+        ScaledWorkload sw = Serialization.unmarshal(MINIMAL, ScaledWorkload.class);
+        sw.getSpec().getKafka().setSecuritySecretRef(new dev.ebb.scaler.workload.spec.SecretRefSpec("kafka"));
+        Map<String, String> scram512 = Map.of("sasl.jaas.config", JAAS, "security.protocol", "SASL_SSL",
+                "sasl.mechanism", "SCRAM-SHA-512");
+        Map<String, String> scram256 = Map.of("sasl.jaas.config", JAAS, "security.protocol", "SASL_SSL",
+                "sasl.mechanism", "SCRAM-SHA-256");
+        Workload a = ((CatalogEntry.Valid) WorkloadSpecMapper.map(new WorkloadId("shop", "a"), sw.getSpec(), scram512,
+                "secret:shop/kafka@7", Map.of())).workload();
+        Workload b = ((CatalogEntry.Valid) WorkloadSpecMapper.map(new WorkloadId("shop", "b"), sw.getSpec(), scram512,
+                "secret:shop/kafka@7", Map.of())).workload();
+        Workload c = ((CatalogEntry.Valid) WorkloadSpecMapper.map(new WorkloadId("shop", "c"), sw.getSpec(), scram256,
+                "secret:shop/kafka@7", Map.of())).workload();
+
+        assertThat(a.cluster()).isEqualTo(b.cluster());
+        assertThat(a.cluster()).as("same Secret version, other mechanism").isNotEqualTo(c.cluster());
     }
 
     @Test

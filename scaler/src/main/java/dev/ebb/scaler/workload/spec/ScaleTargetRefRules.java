@@ -92,7 +92,7 @@ public final class ScaleTargetRefRules {
     }
 
     /** Quoted, shortened and with control characters escaped, so a hostile value cannot forge a log line. */
-    private static String quote(String value) {
+    public static String quote(String value) {
         if (value == null) {
             return "null";
         }
