@@ -97,10 +97,8 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
         } else if (e.observation() instanceof Observation.Unavailable u) {
             set(s, condition("Active", "Unknown", "LagUnavailable", u.reason(), generation));
         }
-        boolean yields = w.pause() instanceof Pause.Paused p0
-                && (p0.reason().startsWith(KubernetesWorkloadCatalog.HPA_CONFLICT)
-                || p0.reason().startsWith(KubernetesWorkloadCatalog.OWNER_CONFLICT));
-        if (s.getOriginalReplicas() == null && !yields) {
+        String conflict = conflict(w);
+        if (s.getOriginalReplicas() == null && conflict == null) {
             // Not for a workload that yields to another owner: deleting it must not "restore" someone else's target.
             s.setOriginalReplicas(e.currentReplicas());
         }
@@ -111,11 +109,7 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
         set(s, condition("Fallback", fallback ? "True" : "False", fallback ? "LagUnavailable" : "LagObserved",
                 fallback ? e.decision().reason() : "lag observed", generation));
         String mode = w.policy().mode().name().toLowerCase(Locale.ROOT);
-        String conflict = null;
         if (w.pause() instanceof Pause.Paused p) {
-            conflict = p.reason().startsWith(KubernetesWorkloadCatalog.HPA_CONFLICT) ? "ConflictingAutoscaler"
-                    : p.reason().startsWith(KubernetesWorkloadCatalog.OWNER_CONFLICT) ? "ConflictingScaledWorkload"
-                    : null;
             set(s, condition("Paused", "True", conflict != null ? conflict : "PausedByAnnotation", p.reason(),
                     generation));
             mode = "paused";
@@ -362,4 +356,14 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
         executor.shutdownNow();
     }
 
+
+    /** The condition reason of a workload that yields its target to another owner, or null. */
+    private static String conflict(Workload w) {
+        if (!(w.pause() instanceof Pause.Paused p)) {
+            return null;
+        }
+        return p.reason().startsWith(KubernetesWorkloadCatalog.HPA_CONFLICT) ? "ConflictingAutoscaler"
+                : p.reason().startsWith(KubernetesWorkloadCatalog.OWNER_CONFLICT) ? "ConflictingScaledWorkload"
+                : null;
+    }
 }

@@ -139,15 +139,18 @@ public final class WorkloadFinalizer implements AutoCloseable {
     }
 
     /**
-     * Adds ours to the list as the informer saw it, without a resourceVersion precondition: the ScaledWorkload's
-     * status changes every few seconds, so a precondition would mostly fail, and what it protects (another
-     * controller's finalizer added to a ScaledWorkload within the same milliseconds) does not happen in practice.
+     * Adds ours without a resourceVersion precondition (the ScaledWorkload's status changes every few seconds, so a
+     * precondition would mostly fail). Onto an existing list it appends ({@code /metadata/finalizers/-}), so another
+     * controller's finalizer is never dropped; only a list that is still empty is created whole.
      */
     private void addFinalizer(ScaledWorkload sw, List<String> finalizers) {
-        List<String> with = new java.util.ArrayList<>(finalizers);
-        with.add(FINALIZER);
         ArrayNode ops = json.createArrayNode();
-        ops.addObject().put("op", "add").put("path", "/metadata/finalizers").set("value", json.valueToTree(with));
+        if (finalizers.isEmpty()) {
+            ops.addObject().put("op", "add").put("path", "/metadata/finalizers")
+                    .set("value", json.valueToTree(List.of(FINALIZER)));
+        } else {
+            ops.addObject().put("op", "add").put("path", "/metadata/finalizers/-").put("value", FINALIZER);
+        }
         patch(sw, ops);
     }
 
