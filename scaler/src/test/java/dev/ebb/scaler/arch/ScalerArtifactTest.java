@@ -54,14 +54,13 @@ class ScalerArtifactTest {
     }
 
     @Test
-    void scalerClassesCarryNoWebUiLocalModeOrLoggerConfiguration() throws IOException, URISyntaxException {
+    void scalerClassesCarryNoWebUiOrLocalMode() throws IOException, URISyntaxException {
         Path classes = Path.of(ScalerCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         assertThat(classes).as("ebb-scaler's classes, the jar's content").isDirectory();
         assertThat(classes.resolve("dev/ebb/scaler/cli/ScalerCommand.class")).isRegularFile();
 
         assertThat(classes.resolve("ebb-ui")).doesNotExist();
         assertThat(classes.resolve("dev/ebb/scaler/local")).doesNotExist();
-        assertThat(classes.resolve("simplelogger.properties")).doesNotExist();
         try (Stream<Path> files = Files.walk(classes)) {
             assertThat(files.map(p -> classes.relativize(p).toString().replace('\\', '/')))
                     .noneMatch(p -> p.startsWith("dev/ebb/function") || p.startsWith("dev/ebb/cli")
