@@ -74,9 +74,7 @@ final class Oracle {
             if (r <= 0) {
                 return 0;
             }
-            int members = Math.min(r, partitions);
-            int busiest = (partitions + members - 1) / members;
-            return perReplicaRate * ((double) partitions / busiest) * dt;
+            return perReplicaRate * SimSettings.effectiveReplicas(partitions, r) * dt;
         }
 
         /** A window may only have more members than the previous one if their pods could start at time >= 0. */

@@ -124,6 +124,15 @@ public record SimSettings(Duration step, Duration coldStart, double perReplicaRa
     /** The effective number of workers a group of {@code ready} members amounts to: the busiest member holds
      *  ceil(partitions / members) partitions, and with evenly loaded partitions it sets the pace for the group. */
     public double effectiveReplicas(int ready) {
+        return effectiveReplicas(partitions, ready);
+    }
+
+    /**
+     * The model's and the oracle's partition-aware parallelism, the same rule the policy plans with.
+     * BRIDGE(reconcile): still the simulator's own copy of the policy's rule; switches to
+     * {@code dev.ebb.scaler.policy.Parallelism#effective} once the policy's stage split is on main.
+     */
+    static double effectiveReplicas(int partitions, int ready) {
         if (ready <= 0) {
             return 0;
         }
