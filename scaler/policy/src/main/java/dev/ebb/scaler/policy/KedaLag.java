@@ -1,6 +1,6 @@
 package dev.ebb.scaler.policy;
 
-import dev.ebb.scaler.policy.WorkloadState.TopicPartition;
+import dev.ebb.scaler.policy.WorkloadState.PartitionKey;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -21,16 +21,16 @@ import java.util.OptionalLong;
  * @param committed committed offsets seen, for the next poll's {@code excludePersistentLag}
  */
 record KedaLag(long lag, long lagWithPersistent, int partitions, int partitionsWithLag, int uncommitted,
-               Map<TopicPartition, Long> committed) {
+               Map<PartitionKey, Long> committed) {
 
     static KedaLag of(PolicySpec spec, PartitionLimitation limitation, Observation.Lag obs,
-                      Map<TopicPartition, Long> previous) {
+                      Map<PartitionKey, Long> previous) {
         long lag = 0;
         long lagWithPersistent = 0;
         int partitions = 0;
         int withLag = 0;
         int uncommitted = 0;
-        Map<TopicPartition, Long> committed = new HashMap<>();
+        Map<PartitionKey, Long> committed = new HashMap<>();
         for (PartitionLag p : obs.partitions()) {
             if (!limitation.includes(p.partition())) {
                 continue;
@@ -53,7 +53,7 @@ record KedaLag(long lag, long lagWithPersistent, int partitions, int partitionsW
                 l = p.lag();
                 lp = l;
                 if (spec.excludePersistentLag()) {
-                    TopicPartition key = new TopicPartition(p.topic(), p.partition());
+                    PartitionKey key = new PartitionKey(p.topic(), p.partition());
                     Long before = previous.get(key);
                     if (before != null && before == c.getAsLong()) {
                         l = 0;

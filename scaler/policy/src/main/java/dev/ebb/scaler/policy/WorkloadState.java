@@ -26,7 +26,7 @@ import java.util.OptionalDouble;
 public record WorkloadState(int currentReplicas, OptionalDouble learnedRate, Optional<Instant> lastChangeAt,
                             List<Starting> starting, List<Desire> desires, Optional<Instant> quietSince,
                             int failures, Optional<Instant> lastObservationAt, List<Sample> samples,
-                            Map<TopicPartition, Long> committed, Optional<Instant> lastMembershipChangeAt) {
+                            Map<PartitionKey, Long> committed, Optional<Instant> lastMembershipChangeAt) {
 
     public WorkloadState {
         if (currentReplicas < 0) {
@@ -55,7 +55,8 @@ public record WorkloadState(int currentReplicas, OptionalDouble learnedRate, Opt
     public record Sample(Instant at, long lag, long endOffsets, int partitions) {
     }
 
-    public record TopicPartition(String topic, int partition) {
+    /** One partition of one topic (named apart from Kafka's {@code TopicPartition}: the policy imports only java.*). */
+    public record PartitionKey(String topic, int partition) {
     }
 
     /** The state of a workload the policy has not seen yet, which has {@code currentReplicas} replicas. */
