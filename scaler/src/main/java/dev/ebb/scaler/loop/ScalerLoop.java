@@ -6,6 +6,7 @@ import dev.ebb.scaler.policy.Decision;
 import dev.ebb.scaler.policy.Observation;
 import dev.ebb.scaler.policy.ScalingPolicy;
 import dev.ebb.scaler.policy.WorkloadState;
+import dev.ebb.scaler.target.FailureKind;
 import dev.ebb.scaler.target.ScaleOutcome;
 import dev.ebb.scaler.target.ScaleTarget;
 import dev.ebb.scaler.workload.CatalogEntry;
@@ -397,8 +398,8 @@ public final class ScalerLoop implements AutoCloseable {
             if (ar.failed()) {
                 Throwable cause = unwrap(ar.cause());
                 ScaleOutcome.Failed failure = cause instanceof ScaleTargetException ste ? ste.failure()
-                        : new ScaleOutcome.Failed("io", "Cannot read the replicas of " + w.target() + ": "
-                        + cause.getMessage(), true);
+                        : new ScaleOutcome.Failed(FailureKind.IO, "Cannot read the replicas of " + w.target() + ": "
+                        + cause.getMessage());
                 LOG.debug("Workload {}: {}", w.id(), failure.message());
                 listener.onTargetFailure(w, obs, failure);
                 return Future.succeededFuture();
@@ -440,8 +441,8 @@ public final class ScalerLoop implements AutoCloseable {
             } catch (RuntimeException e) {
                 scaled = Future.failedFuture(e);
             }
-            return scaled.recover(e -> Future.succeededFuture(new ScaleOutcome.Failed("io", "Cannot scale "
-                    + w.target() + ": " + unwrap(e).getMessage(), true))).map(outcome -> {
+            return scaled.recover(e -> Future.succeededFuture(new ScaleOutcome.Failed(FailureKind.IO, "Cannot scale "
+                    + w.target() + ": " + unwrap(e).getMessage()))).map(outcome -> {
                 if (outcome instanceof ScaleOutcome.Scaled s) {
                     LOG.info("{}: scaled {} from {} to {}: {}", w.id(),
                             w.target().kind() + "/" + w.target().name(), s.from(), s.to(), reason);

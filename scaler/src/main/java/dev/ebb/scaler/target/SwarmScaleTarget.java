@@ -172,14 +172,14 @@ public final class SwarmScaleTarget implements ScaleTarget, AutoCloseable {
     public CompletionStage<ScaleOutcome> scale(TargetRef target, int replicas, String reason) {
         String service = services.get(target.name());
         if (service == null) {
-            return CompletableFuture.completedFuture(new ScaleOutcome.Failed("not_found", missing(target), false));
+            return CompletableFuture.completedFuture(new ScaleOutcome.Failed(FailureKind.NOT_FOUND, missing(target)));
         }
         if (replicas < 0) {
-            return CompletableFuture.completedFuture(new ScaleOutcome.Failed("invalid", "Invalid value " + replicas
-                    + " for replicas: must be >= 0", false));
+            return CompletableFuture.completedFuture(new ScaleOutcome.Failed(FailureKind.INVALID, "Invalid value " + replicas
+                    + " for replicas: must be >= 0"));
         }
-        return submit(() -> scaleNow(service, replicas)).exceptionally(e -> new ScaleOutcome.Failed("io",
-                "Swarm service " + service + " at " + endpoint + ": " + rootMessage(e), true));
+        return submit(() -> scaleNow(service, replicas)).exceptionally(e -> new ScaleOutcome.Failed(FailureKind.IO,
+                "Swarm service " + service + " at " + endpoint + ": " + rootMessage(e)));
     }
 
     private ScaleOutcome scaleNow(String service, int replicas) {
@@ -202,9 +202,9 @@ public final class SwarmScaleTarget implements ScaleTarget, AutoCloseable {
                 if (attempt < MAX_ATTEMPTS) {
                     continue; // someone else updated the service since we read it: read it again
                 }
-                return new ScaleOutcome.Failed("conflict", "Swarm service " + service + " at " + endpoint
+                return new ScaleOutcome.Failed(FailureKind.CONFLICT, "Swarm service " + service + " at " + endpoint
                         + ": update out of sequence " + MAX_ATTEMPTS + " times in a row (another writer keeps "
-                        + "updating it); will retry on the next tick", true);
+                        + "updating it); will retry on the next tick");
             }
             return failure(service, r);
         }
@@ -223,20 +223,20 @@ public final class SwarmScaleTarget implements ScaleTarget, AutoCloseable {
         try {
             root = JSON.readTree(r.body());
         } catch (JacksonException e) {
-            return new Service(null, 0, 0, new ScaleOutcome.Failed("server_error", "Swarm service " + service + " at "
-                    + endpoint + ": the engine's answer is not JSON", true));
+            return new Service(null, 0, 0, new ScaleOutcome.Failed(FailureKind.SERVER_ERROR, "Swarm service " + service + " at "
+                    + endpoint + ": the engine's answer is not JSON"));
         }
         JsonNode version = root.path("Version").path("Index");
         JsonNode spec = root.path("Spec");
         JsonNode replicated = spec.path("Mode").path("Replicated");
         if (!version.canConvertToLong() || !(spec instanceof ObjectNode objectSpec)) {
-            return new Service(null, 0, 0, new ScaleOutcome.Failed("server_error", "Swarm service " + service
-                    + " at " + endpoint + ": the engine's answer has no Version.Index or Spec", true));
+            return new Service(null, 0, 0, new ScaleOutcome.Failed(FailureKind.SERVER_ERROR, "Swarm service " + service
+                    + " at " + endpoint + ": the engine's answer has no Version.Index or Spec"));
         }
         if (!replicated.isObject()) {
             String mode = spec.path("Mode").propertyNames().stream().findFirst().orElse("unknown");
-            return new Service(null, 0, 0, new ScaleOutcome.Failed("invalid", "Swarm service " + service + " is in "
-                    + mode + " mode: only replicated services can be scaled", false));
+            return new Service(null, 0, 0, new ScaleOutcome.Failed(FailureKind.INVALID, "Swarm service " + service + " is in "
+                    + mode + " mode: only replicated services can be scaled"));
         }
         JsonNode replicas = replicated.path("Replicas");
         return new Service(objectSpec, version.asLong(), replicas.isMissingNode() ? 1 : replicas.asInt(), null);
@@ -252,13 +252,13 @@ public final class SwarmScaleTarget implements ScaleTarget, AutoCloseable {
         String where = "Swarm service " + service + " at " + endpoint + ": ";
         String message = engineMessage(r);
         return switch (r.status()) {
-            case 404 -> new ScaleOutcome.Failed("not_found", where + "not found (" + message + ")", false);
-            case 401, 403 -> new ScaleOutcome.Failed("forbidden", where + "refused (" + message + ")", false);
-            case 409 -> new ScaleOutcome.Failed("conflict", where + message, true);
-            case 503 -> new ScaleOutcome.Failed("server_error", where + message
-                    + " (is this node a swarm manager?)", true);
-            default -> new ScaleOutcome.Failed(r.status() >= 500 ? "server_error" : "invalid", where + "HTTP "
-                    + r.status() + " (" + message + ")", r.status() >= 500);
+            case 404 -> new ScaleOutcome.Failed(FailureKind.NOT_FOUND, where + "not found (" + message + ")");
+            case 401, 403 -> new ScaleOutcome.Failed(FailureKind.FORBIDDEN, where + "refused (" + message + ")");
+            case 409 -> new ScaleOutcome.Failed(FailureKind.CONFLICT, where + message);
+            case 503 -> new ScaleOutcome.Failed(FailureKind.SERVER_ERROR, where + message
+                    + " (is this node a swarm manager?)");
+            default -> new ScaleOutcome.Failed(r.status() >= 500 ? FailureKind.SERVER_ERROR : FailureKind.INVALID, where + "HTTP "
+                    + r.status() + " (" + message + ")");
         };
     }
 
