@@ -312,7 +312,8 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
             }
             CrossVersionObjectReference ref = h.getSpec().getScaleTargetRef();
             if (ref != null && w.target().name().equals(ref.getName()) && w.target().kind().equals(ref.getKind())
-                    && ScaleTargetRefRules.group(w.target().apiVersion()).equals(ScaleTargetRefRules.group(ref.getApiVersion()))) {
+                    && ScaleTargetRefRules.group(w.target().apiVersion())
+                            .equals(ScaleTargetRefRules.group(ref.getApiVersion()))) {
                 return Optional.of(h.getMetadata().getName());
             }
         }
