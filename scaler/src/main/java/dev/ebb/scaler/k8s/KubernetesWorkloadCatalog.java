@@ -50,9 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoCloseable {
 
-    private static final java.util.regex.Pattern SECRET_NAME =
-            java.util.regex.Pattern.compile(ScaleTargetRefRules.DNS1123_SUBDOMAIN);
-
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesWorkloadCatalog.class);
 
     private final KubernetesClient client;
@@ -269,10 +266,9 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
                 continue;
             }
             // The name goes into a request path: it must be a Secret name, checked before any request is made.
-            if (ref.getValue().length() > 253 || !SECRET_NAME.matcher(ref.getValue()).matches()) {
-                missing.add("Invalid value " + ScaleTargetRefRules.quote(ref.getValue()) + " for " + ref.getKey()
-                        + ".name: must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.'), at most 253 "
-                        + "characters");
+            Optional<String> badName = KafkaClientMapper.secretNameProblem(ref.getKey(), ref.getValue());
+            if (badName.isPresent()) {
+                missing.add(badName.get());
                 continue;
             }
             CachedSecret cached = secret(id.namespace(), ref.getValue());
