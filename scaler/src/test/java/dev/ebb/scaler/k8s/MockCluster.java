@@ -1,5 +1,6 @@
 package dev.ebb.scaler.k8s;
 
+import dev.ebb.scaler.crd.ScaledWorkloadCrd;
 import dev.ebb.scaler.lag.KafkaAdminLagSource;
 import dev.ebb.scaler.workload.spec.KafkaSpec;
 import dev.ebb.scaler.workload.spec.PolicySettings;
