@@ -13,25 +13,24 @@ import java.util.regex.Pattern;
  *
  * <p>The grammar is Go's {@code time.ParseDuration} (what Kubernetes users write: {@code 500ms}, {@code 90s},
  * {@code 1.5s}, {@code 1h30m}) without a sign: one or more {@code <number><unit>} parts, a number being digits with an
- * optional fraction ({@code 1.5}, not {@code .5} or {@code 5.}), a unit one of {@code ns}, {@code us} ({@code µs}),
- * {@code ms}, {@code s}, {@code m}, {@code h}; or the bare {@code 0}. No spaces, no ISO-8601 ({@code PT5S}), at most
+ * optional fraction ({@code 1.5}, not {@code .5} or {@code 5.}), a unit one of {@code ns}, {@code us}, {@code ms},
+ * {@code s}, {@code m}, {@code h} (ASCII only: Go's {@code µs} is not read); or the bare {@code 0}. No spaces, no ISO-8601 ({@code PT5S}), at most
  * Go's longest duration (2^63-1 ns, about 292 years). Fractions finer than a nanosecond are dropped, as Go does.
  * Each field adds its own bounds (a policy duration is at most 24h, for example).
  */
 public final class Durations {
 
-    /** The grammar in a person's words, for error messages and help texts. */
-    public static final String GRAMMAR = "a duration such as 500ms, 30s, 1.5s, 5m or 1h30m "
-            + "(units ns, us, ms, s, m, h; no sign, no spaces)";
+    /** The grammar in a person's words, for error messages (the class comment has every rule; docs list the units). */
+    public static final String GRAMMAR = "a duration such as 500ms, 30s, 5m or 1h30m";
 
     /**
      * The grammar as a regular expression, for schemas ({@code pattern:} in the CRD). Accepts exactly what
      * {@link #parse} reads, except durations beyond the longest one, which {@link #parse} refuses.
      */
-    public static final String PATTERN = "^(0|([0-9]+(\\.[0-9]+)?(ns|us|µs|μs|ms|s|m|h))+)$";
+    public static final String PATTERN = "^(0|([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+)$";
 
     private static final Pattern WHOLE = Pattern.compile(PATTERN);
-    private static final Pattern PART = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ns|us|µs|μs|ms|s|m|h)");
+    private static final Pattern PART = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ns|us|ms|s|m|h)");
     private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(Long.MAX_VALUE);
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
@@ -123,7 +122,7 @@ public final class Durations {
     private static long unitNanos(String unit) {
         return switch (unit) {
             case "ns" -> 1L;
-            case "us", "µs", "μs" -> 1_000L;
+            case "us" -> 1_000L;
             case "ms" -> 1_000_000L;
             case "s" -> NANOS_PER_SECOND;
             case "m" -> 60 * NANOS_PER_SECOND;

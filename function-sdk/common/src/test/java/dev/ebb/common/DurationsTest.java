@@ -27,8 +27,6 @@ class DurationsTest {
                 new Accepted("0ms", Duration.ZERO),
                 new Accepted("1ns", Duration.ofNanos(1)),
                 new Accepted("250us", Duration.ofNanos(250_000)),
-                new Accepted("250µs", Duration.ofNanos(250_000)),
-                new Accepted("250μs", Duration.ofNanos(250_000)),
                 new Accepted("500ms", Duration.ofMillis(500)),
                 new Accepted("1.5ms", Duration.ofNanos(1_500_000)),
                 new Accepted("1s", Duration.ofSeconds(1)),
@@ -47,7 +45,7 @@ class DurationsTest {
     static Stream<String> refused() {
         return Stream.of("", " ", "5", "12", "s", "-5s", "+5s", ".5s", "5.s", "5 s", " 5s", "5s ", "5S", "5M", "1d",
                 "1w", "5sec", "5 minutes", "PT5S", "pt1h", "P1D", "1h-30m", "1e3s", "1,5s", "0x10s", "5s\n",
-                "2562047h47m16.854775808s", "9999999999h", "00");
+                "2562047h47m16.854775808s", "9999999999h", "00", "250µs");
     }
 
     @ParameterizedTest
@@ -64,7 +62,7 @@ class DurationsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("Invalid value '")
                 .hasMessageContaining(" for EBB_COMMIT_INTERVAL: must be")
-                .hasMessageContaining("500ms, 30s, 1.5s, 5m or 1h30m");
+                .hasMessageContaining("a duration such as 500ms, 30s, 5m or 1h30m");
     }
 
     @Test

@@ -254,6 +254,45 @@ class WorkloadSpecMapperTest {
         assertThat(Durations.format(Duration.ZERO)).isEqualTo("0s");
     }
 
+    @Test
+    void readsEveryDurationInTheOneGrammarAndRefusesOthersNamingTheField() {
+        Workload w = valid(MINIMAL + """
+                  pollInterval: 1.5s
+                  policy:
+                    cooldown: "0"
+                    scaleDownWindow: 1h30m
+                    readyDelay: 2500ms
+                """);
+        assertThat(w.pollInterval()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(w.policy().cooldown()).isZero();
+        assertThat(w.policy().scaleDownWindow()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(w.policy().readyDelay()).isEqualTo(Duration.ofMillis(2500));
+        CatalogEntry bad = map(MINIMAL + """
+                  policy:
+                    cooldown: PT5M
+                    drainWithin: " 30s"
+                """);
+        assertThat(bad).isInstanceOfSatisfying(CatalogEntry.Invalid.class, e -> assertThat(e.problems())
+                .containsExactlyInAnyOrder(
+                        "Invalid value 'PT5M' for spec.policy.cooldown: must be a duration such as 500ms, 30s, 5m or 1h30m",
+                        "Invalid value ' 30s' for spec.policy.drainWithin: must be a duration such as 500ms, 30s, 5m or 1h30m"));
+    }
+
+    @Test
+    void boundsComeFromThePolicysDeclarationPrefixedWithTheResourcePath() {
+        CatalogEntry bad = map(MINIMAL + """
+                  policy:
+                    cooldown: 25h
+                    maxReplicas: 10001
+                    scaleDownMaxStep: 0
+                """);
+        assertThat(bad).isInstanceOfSatisfying(CatalogEntry.Invalid.class, e -> assertThat(e.problems())
+                .containsExactlyInAnyOrder(
+                        "Invalid value 25h for spec.policy.cooldown: must be <= 24h",
+                        "Invalid value 10001 for spec.policy.maxReplicas: must be <= 10000",
+                        "Invalid value 0 for spec.policy.scaleDownMaxStep: must be >= 1"));
+    }
+
     private static Workload valid(String yaml) {
         CatalogEntry entry = map(yaml);
         assertThat(entry).isInstanceOf(CatalogEntry.Valid.class);
