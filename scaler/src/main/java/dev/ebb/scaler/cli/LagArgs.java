@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +67,6 @@ record LagArgs(String bootstrapServers, List<String> groups, List<String> topics
             """;
 
     private static final Pattern HOST_PORT = Pattern.compile("^[^\\s:,]+:(\\d{1,5})$");
-    private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
 
     /** Thrown for arguments that cannot run; the message lists every problem, one per line. */
     static final class BadArguments extends Exception {
@@ -235,24 +233,13 @@ record LagArgs(String bootstrapServers, List<String> groups, List<String> topics
     }
 
     static Duration duration(List<String> problems, String name, String value, Duration fallback) {
-        Duration d = null;
-        Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            d = switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-        } else {
-            try {
-                d = Duration.parse(value);
-            } catch (DateTimeParseException e) {
-                d = null;
-            }
+        Duration d;
+        try {
+            d = dev.ebb.common.Durations.parse(name, value.trim());
+        } catch (IllegalArgumentException e) {
+            d = null;
         }
-        if (d == null || d.isZero() || d.isNegative()) {
+        if (d == null || d.isZero()) {
             problems.add("Invalid value '" + value + "' for " + name + ": must be a positive duration such as "
                     + "500ms, 2s or 1m");
             return fallback;
