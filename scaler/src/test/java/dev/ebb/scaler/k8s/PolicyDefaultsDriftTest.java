@@ -3,6 +3,7 @@ package dev.ebb.scaler.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ebb.common.CommitIntervals;
+import dev.ebb.scaler.crd.ScaledWorkloadCrd;
 import dev.ebb.scaler.policy.Fallback;
 import dev.ebb.scaler.policy.PolicyDefaults;
 import dev.ebb.scaler.policy.PolicyField;
