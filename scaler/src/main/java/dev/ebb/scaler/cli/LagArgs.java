@@ -1,9 +1,9 @@
 package dev.ebb.scaler.cli;
 
+import dev.ebb.scaler.policy.GroupKind;
+import dev.ebb.scaler.policy.OffsetResetPolicy;
 import dev.ebb.scaler.lag.GroupQuery;
-import dev.ebb.scaler.lag.GroupQuery.GroupKind;
 import dev.ebb.scaler.lag.GroupQuery.Isolation;
-import dev.ebb.scaler.lag.GroupQuery.OffsetReset;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * The parsed arguments of {@code ebb lag}. {@link #parse} reports every problem at once.
  */
 record LagArgs(String bootstrapServers, List<String> groups, List<String> topics, GroupKind kind,
-               Isolation isolation, OffsetReset reset, LagArgs.Mode mode, Duration interval, OptionalLong count,
+               Isolation isolation, OffsetResetPolicy reset, LagArgs.Mode mode, Duration interval, OptionalLong count,
                LagArgs.Output output, Map<String, Object> clientConfig, Duration timeout) {
 
     enum Mode { ONCE, WATCH }
@@ -111,7 +111,7 @@ record LagArgs(String bootstrapServers, List<String> groups, List<String> topics
         List<String> topics = new ArrayList<>();
         GroupKind kind = GroupKind.CONSUMER;
         Isolation isolation = Isolation.READ_UNCOMMITTED;
-        OffsetReset reset = OffsetReset.LATEST;
+        OffsetResetPolicy reset = OffsetResetPolicy.LATEST;
         Mode mode = Mode.ONCE;
         Duration interval = Duration.ofSeconds(2);
         OptionalLong count = OptionalLong.empty();
@@ -171,7 +171,7 @@ record LagArgs(String bootstrapServers, List<String> groups, List<String> topics
                         }
                         case "--kind" -> kind = choice(problems, name, value, GroupKind.class, kind);
                         case "--isolation" -> isolation = choice(problems, name, value, Isolation.class, isolation);
-                        case "--reset" -> reset = choice(problems, name, value, OffsetReset.class, reset);
+                        case "--reset" -> reset = choice(problems, name, value, OffsetResetPolicy.class, reset);
                         case "--output" -> output = choice(problems, name, value, Output.class, output);
                         case "--interval" -> {
                             intervalGiven = true;

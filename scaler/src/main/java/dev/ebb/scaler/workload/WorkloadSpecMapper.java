@@ -142,12 +142,7 @@ public final class WorkloadSpecMapper {
                 cluster = new ClusterKey(bootstrap, identity);
             }
             if (problems.isEmpty()) {
-                GroupQuery.GroupKind queryKind = kind == GroupKind.SHARE ? GroupQuery.GroupKind.SHARE
-                        : GroupQuery.GroupKind.CONSUMER;
-                GroupQuery.OffsetReset queryReset = reset == OffsetResetPolicy.EARLIEST
-                        ? GroupQuery.OffsetReset.EARLIEST : GroupQuery.OffsetReset.LATEST;
-                group = new GroupQuery(kind == GroupKind.SHARE ? share : consumer, topics, queryKind, isolation,
-                        queryReset);
+                group = new GroupQuery(kind == GroupKind.SHARE ? share : consumer, topics, kind, isolation, reset);
             }
         }
         PolicySpec policy = policy(spec.getPolicy(), kind, reset, problems);

@@ -2,6 +2,7 @@ package dev.ebb.scaler.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ebb.scaler.policy.OffsetResetPolicy;
 import dev.ebb.scaler.lag.GroupQuery;
 import dev.ebb.scaler.policy.GroupKind;
 import dev.ebb.scaler.policy.Mode;
@@ -105,7 +106,7 @@ class WorkloadSpecMapperTest {
         assertThat(p.offsetResetPolicy().name()).isEqualTo("EARLIEST");
         assertThat(w.group().topics()).containsExactly("orders", "returns");
         assertThat(w.group().isolation()).isEqualTo(GroupQuery.Isolation.READ_COMMITTED);
-        assertThat(w.group().offsetReset()).isEqualTo(GroupQuery.OffsetReset.EARLIEST);
+        assertThat(w.group().offsetReset()).isEqualTo(OffsetResetPolicy.EARLIEST);
         assertThat(w.pollInterval()).isEqualTo(Duration.ofSeconds(5));
     }
 
@@ -151,7 +152,7 @@ class WorkloadSpecMapperTest {
     @Test
     void mapsAShareGroupUncappedByPartitions() {
         Workload w = valid(MINIMAL.replace("consumerGroup: orders", "shareGroup: orders-queue"));
-        assertThat(w.group().kind()).isEqualTo(GroupQuery.GroupKind.SHARE);
+        assertThat(w.group().kind()).isEqualTo(GroupKind.SHARE);
         assertThat(w.group().groupId()).isEqualTo("orders-queue");
         assertThat(w.policy().groupKind()).isEqualTo(GroupKind.SHARE);
     }
