@@ -176,6 +176,11 @@ public enum PolicyField {
     private final String doc;
     private final Function<PolicySpec, Object> getter;
     private final List<String> choices;
+    /** The range's bounds read once (the policy validates its spec on every decision). */
+    private final Duration minDuration;
+    private final Duration maxDuration;
+    private final double minNumber;
+    private final double maxNumber;
 
     PolicyField(String yamlName, Type type, String defaultText, Range range, String crossRule, String doc,
                 Function<PolicySpec, Object> getter) {
@@ -192,6 +197,11 @@ public enum PolicyField {
         this.doc = doc;
         this.getter = getter;
         this.choices = choices;
+        boolean duration = type == Type.DURATION;
+        this.minDuration = duration && range.min() != null ? PolicyDefaults.duration(range.min()) : null;
+        this.maxDuration = duration && range.max() != null ? PolicyDefaults.duration(range.max()) : null;
+        this.minNumber = !duration && range.min() != null ? Double.parseDouble(range.min()) : Double.NaN;
+        this.maxNumber = !duration && range.max() != null ? Double.parseDouble(range.max()) : Double.NaN;
     }
 
     /** The name in YAML and in messages: {@code drainWithin}, {@code fallback.replicas}. */
@@ -251,13 +261,13 @@ public enum PolicyField {
         Object shown;
         if (type == Type.DURATION) {
             Duration d = (Duration) v;
-            aboveMin = range.min() == null || compare(d, range.min(), range.minInclusive(), 1);
-            belowMax = range.max() == null || compare(d, range.max(), range.maxInclusive(), -1);
+            aboveMin = minDuration == null || compare(d, minDuration, range.minInclusive(), 1);
+            belowMax = maxDuration == null || compare(d, maxDuration, range.maxInclusive(), -1);
             shown = Text.duration(d);
         } else if (v instanceof Number n) {
             double x = n.doubleValue();
-            aboveMin = range.min() == null || compare(x, range.min(), range.minInclusive(), 1);
-            belowMax = (range.max() == null || compare(x, range.max(), range.maxInclusive(), -1))
+            aboveMin = range.min() == null || compare(x, minNumber, range.minInclusive(), 1);
+            belowMax = (range.max() == null || compare(x, maxNumber, range.maxInclusive(), -1))
                     && !(type == Type.DECIMAL && Double.isInfinite(x));
             shown = v;
         } else {
@@ -348,13 +358,13 @@ public enum PolicyField {
     }
 
     /** Whether {@code d} is on the allowed side of {@code bound}: {@code side} 1 above a minimum, -1 below a maximum. */
-    private static boolean compare(Duration d, String bound, boolean inclusive, int side) {
-        int c = Integer.signum(d.compareTo(PolicyDefaults.duration(bound)));
+    private static boolean compare(Duration d, Duration bound, boolean inclusive, int side) {
+        int c = Integer.signum(d.compareTo(bound));
         return c == side || (inclusive && c == 0);
     }
 
-    private static boolean compare(double x, String bound, boolean inclusive, int side) {
-        int c = Integer.signum(Double.compare(x, Double.parseDouble(bound)));
+    private static boolean compare(double x, double bound, boolean inclusive, int side) {
+        int c = Integer.signum(Double.compare(x, bound));
         // NaN compares above everything with Double.compare: refuse it on both sides.
         return !Double.isNaN(x) && (c == side || (inclusive && c == 0));
     }
