@@ -379,7 +379,7 @@ public final class LocalCommand {
             if (!workload.group().topics().isEmpty()) {
                 settings.put(WorkerConfig.TOPICS, String.join(",", workload.group().topics()));
             }
-            settings.put(workload.group().kind() == dev.ebb.scaler.lag.GroupQuery.GroupKind.SHARE
+            settings.put(workload.group().kind() == dev.ebb.scaler.policy.GroupKind.SHARE
                     ? WorkerConfig.SHARE_GROUP : WorkerConfig.GROUP, workload.group().groupId());
         }
         settings.put(WorkerConfig.WORKER_ID, name + "-{index}");
