@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,6 +22,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.FencedMemberEpochException;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.IllegalGenerationException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -36,7 +38,8 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  * one transaction (exactly-once).
  */
 public final class ConsumerGroupWorker extends WorkerRuntime {
-  private final KafkaConsumer<byte[], byte[]> consumer;
+  private KafkaConsumer<byte[], byte[]> consumer;
+  private final GroupRejoin rejoin = new GroupRejoin();
   private final GroupProtocol protocol;
   private final boolean exactlyOnce;
   private final Map<TopicPartition, PartitionTracker> trackers = new HashMap<>();
@@ -94,6 +97,9 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
       } catch (RetriableException | UnknownMemberIdException | FencedMemberEpochException
                | RebalanceInProgressException | IllegalGenerationException e) {
         transientPollFailure(e);
+        continue;
+      } catch (GroupIdNotFoundException e) {
+        recreateConsumer(e);
         continue;
       } catch (UnsupportedVersionException e) {
         throw new IllegalStateException("The cluster at " + config.bootstrapServers() + " does not support group"
@@ -475,6 +481,41 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
     Thread.sleep(100);
   }
 
+  /**
+   * The coordinator said the group is not a consumer group (see {@link GroupRejoin}): the consumer is in a FATAL state
+   * and never rejoins. Its partitions are treated as lost (an open transaction is aborted, nothing is committed; their
+   * in-flight records are delivered again to whoever owns them next), the consumer is closed without leaving the group,
+   * and after a backoff a fresh one with the same settings subscribes again. Logged once per episode; gives up with a
+   * clear error if fresh consumers keep getting the answer without joining (a classic group with active members).
+   */
+  private void recreateConsumer(GroupIdNotFoundException e) throws InterruptedException {
+    Optional<Duration> delay = rejoin.onNotAConsumerGroup(java.util.concurrent.ThreadLocalRandom.current()::nextDouble);
+    if (delay.isEmpty()) {
+      throw new IllegalStateException("Group " + config.groupId() + " is not a consumer group for the broker after "
+          + GroupRejoin.MAX_ATTEMPTS + " fresh consumers in a row (" + e.getMessage() + "): it is probably a classic"
+          + " group with active members; set " + WorkerConfig.GROUP_PROTOCOL + "=classic or use another group", e);
+    }
+    if (rejoin.firstOfEpisode()) {
+      LOG.log(Level.WARNING, "Worker {0} dropped from group {1} ({2}); giving up its {3} partition(s) uncommitted and"
+          + " rejoining with a fresh consumer", config.workerId(), config.groupId(), e.getMessage(), trackers.size());
+    } else {
+      LOG.log(Level.DEBUG, "Group {0} still not a consumer group, attempt {1}", config.groupId(), rejoin.attempts());
+    }
+    if (exactlyOnce && txOpen) {
+      abortTransaction("worker " + config.workerId() + " was dropped from the group");
+    }
+    trackers.values().forEach(PartitionTracker::abandon);
+    trackers.clear();
+    metrics.assignedPartitions.set(0);
+    closeConsumerAbruptly();
+    long until = System.nanoTime() + delay.get().toNanos();
+    while (!stopRequested && !aborted && System.nanoTime() < until) {
+      Thread.sleep(Math.max(1, Math.min(100, (until - System.nanoTime()) / 1_000_000)));
+    }
+    consumer = new KafkaConsumer<>(ClientConfigs.consumer(config, protocol));
+    consumer.subscribe(config.topics(), new Listener());
+  }
+
   /** A poll that returns no records (everything is paused) but keeps the membership and runs rebalance callbacks. */
   private void keepAlive() throws InterruptedException {
     pauseAll();
@@ -484,6 +525,9 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
     } catch (RetriableException | UnknownMemberIdException | FencedMemberEpochException
              | RebalanceInProgressException | IllegalGenerationException e) {
       transientPollFailure(e);
+      return;
+    } catch (GroupIdNotFoundException e) {
+      recreateConsumer(e);
       return;
     }
     for (TopicPartition tp : stray.partitions()) {
@@ -608,6 +652,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      rejoin.onJoined();
       for (TopicPartition tp : partitions) {
         trackers.computeIfAbsent(tp, k -> new PartitionTracker());
       }
