@@ -496,8 +496,8 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
           + " group with active members; set " + WorkerConfig.GROUP_PROTOCOL + "=classic or use another group", e);
     }
     if (rejoin.firstOfEpisode()) {
-      LOG.log(Level.WARNING, "Worker {0} dropped from group {1} ({2}); giving up its {3} partition(s) uncommitted and"
-          + " rejoining with a fresh consumer", config.workerId(), config.groupId(), e.getMessage(), trackers.size());
+      LOG.log(Level.WARNING, "Worker {0} dropped from group {1} ({2}); giving up its partitions uncommitted and rejoining"
+          + " with a fresh consumer", config.workerId(), config.groupId(), e.getMessage());
     } else {
       LOG.log(Level.DEBUG, "Group {0} still not a consumer group, attempt {1}", config.groupId(), rejoin.attempts());
     }

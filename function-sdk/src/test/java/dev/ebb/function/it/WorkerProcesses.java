@@ -40,6 +40,11 @@ final class WorkerProcesses implements AutoCloseable {
     return p;
   }
 
+  /** The output (stdout and stderr) of the worker started as {@code name}. */
+  Path log(String name) {
+    return logs.resolve(name + ".log");
+  }
+
   @Override
   public void close() throws InterruptedException {
     synchronized (processes) {
