@@ -1,4 +1,4 @@
-package dev.ebb.scaler.workload;
+package dev.ebb.scaler.reconcile;
 
 /**
  * A reason not to follow the policy: KEDA-style pause annotations, or another autoscaler owning the target.
