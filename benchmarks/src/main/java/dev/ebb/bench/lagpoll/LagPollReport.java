@@ -73,7 +73,11 @@ final class LagPollReport {
                 + "`log.flush.interval.messages` set back to Kafka's default for this run (the testkit flushes "
                 + "every message, which only slows down the setup). Setup (topics, records, commits) took %.0f s. Measured %s.%n%n", r.cpus(),
                 r.javaVersion(), r.setup().toMillis() / 1000.0, r.at()));
-        md.append("Reproduce: `./ebb bench-lag-poll` (defaults above).\n");
+        md.append(String.format(Locale.ROOT, "Reproduce: `./ebb bench-lag-poll --polls %d --warmup %d` (other "
+                + "settings as above). The warm-up decides what the timed polls see: log-start offsets are first "
+                + "re-read 15-30 s after the first poll and descriptions 5-10 s after, so timed polls that start "
+                + "earlier than 30 s in miss part of the steady-state work, and the JIT compiler is still busy in "
+                + "the first seconds.%n", o.polls(), o.warmup()));
         return md.toString();
     }
 
