@@ -55,6 +55,9 @@ public final class Processor<I, O> {
     this.fatal = fatal;
     this.maxRequestSize = producer == null ? Integer.MAX_VALUE : ClientConfigs.maxRequestSize(config);
     this.sendCallback = (meta, e) -> {
+      if (e instanceof org.apache.kafka.common.errors.TransactionAbortedException) {
+        return; // exactly-once: its transaction was aborted on purpose; the outputs are discarded, the records come again
+      }
       if (e != null) {
         // A lost output or dead letter must not be committed over: stop the worker, the records come back.
         fatal.compareAndSet(null, new IllegalStateException("Send to the output or dead-letter topic failed: " + e, e));

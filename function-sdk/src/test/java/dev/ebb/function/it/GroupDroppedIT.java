@@ -17,7 +17,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -36,8 +37,10 @@ class GroupDroppedIT {
     this.broker = broker;
   }
 
-  @Test
-  void workerDroppedFromItsGroupRejoinsWithAFreshConsumerAndLosesNothing() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"at_least_once", "exactly_once"})
+  void workerDroppedFromItsGroupRejoinsWithAFreshConsumerAndLosesNothing(String guarantee) throws Exception {
+    boolean exactlyOnce = guarantee.equals("exactly_once");
     String in = Records.unique("dropped-in");
     String out = Records.unique("dropped-out");
     String other = Records.unique("dropped-other");
@@ -60,9 +63,11 @@ class GroupDroppedIT {
       env.put("EBB_COMMIT_INTERVAL", "200ms");
       env.put("EBB_HTTP_PORT", "off");
       env.put("TEST_WORK", "1ms");
+      env.put("EBB_PROCESSING_GUARANTEE", guarantee);
       Process worker = procs.start("dropped-a", env);
       List<String> ids = new ArrayList<>(Records.produce(producer, in, "k", 0, 200));
-      Records.readUntil(broker.bootstrapServers(), out, false, WAIT, o -> Records.distinctCovering(o, ids) == 200);
+      Records.readUntil(broker.bootstrapServers(), out, exactlyOnce, WAIT,
+          o -> Records.distinctCovering(o, ids) == 200);
 
       // A classic member in the same group (online upgrade keeps the group a consumer group while the worker is in it).
       AtomicBoolean classicJoined = new AtomicBoolean();
@@ -90,9 +95,13 @@ class GroupDroppedIT {
       signal(worker, "CONT");
       ids.addAll(Records.produce(producer, in, "k", 400, 600));
 
-      List<ConsumerRecord<String, String>> outputs = Records.readUntil(broker.bootstrapServers(), out, false, WAIT,
-          o -> Records.distinctCovering(o, ids) == ids.size());
-      assertThat(Records.countIds(outputs).keySet()).as("nothing lost").containsAll(ids);
+      List<ConsumerRecord<String, String>> outputs = Records.readUntil(broker.bootstrapServers(), out, exactlyOnce,
+          WAIT, o -> Records.distinctCovering(o, ids) == ids.size());
+      Map<String, Integer> counts = Records.countIds(outputs);
+      assertThat(counts.keySet()).as("nothing lost").containsAll(ids);
+      if (exactlyOnce) {
+        assertThat(outputs).as("read_committed sees each result once").hasSize(counts.size());
+      }
       String log = Files.readString(procs.log("dropped-a"));
       assertThat(log).as("the broker said the group is not a consumer group").contains("is not a consumer group");
       assertThat(worker.isAlive()).as("worker still running").isTrue();
