@@ -21,9 +21,13 @@ record Desired(int replicas, double need, Optional<Cap> cap, boolean keepingUp, 
         notes = List.copyOf(notes);
     }
 
-    /** The desire of {@code spec}'s mode for the estimate {@code e}. */
+    /** The desire of {@code spec}'s mode for the estimate {@code e}: each mode reads its own settings. */
     static Desired of(PolicySpec spec, Estimate e) {
-        return spec.mode() == Mode.THRESHOLD ? ThresholdDesire.of(spec, e) : DrainDesire.of(spec, e);
+        ModeSpec mode = spec.modeSpec();
+        if (mode instanceof ModeSpec.Threshold threshold) {
+            return ThresholdDesire.of(spec, threshold, e);
+        }
+        return DrainDesire.of(spec, (ModeSpec.Drain) mode, e);
     }
 
     /** A partition cap that lowered the count: to {@code replicas} {@code what} ("partitions", "partitions with lag"). */
