@@ -253,23 +253,29 @@ public enum PolicyField {
      */
     public Optional<String> problemIn(PolicySpec spec) {
         Object v = valueIn(spec);
+        return v == null ? Optional.empty() : problemWith(v, v instanceof Duration d ? Text.duration(d) : v);
+    }
+
+    /**
+     * The problem with {@code value} for this field, showing the value as {@code shown} (where a spec enters, the
+     * text the user wrote: {@code 86400001ms}, not a rounded {@code 86400s}); empty when it is within range.
+     */
+    public Optional<String> problemWith(Object value, Object shown) {
+        Object v = value;
         if (v == null || range.equals(Range.NONE)) {
             return Optional.empty();
         }
         boolean aboveMin;
         boolean belowMax;
-        Object shown;
         if (type == Type.DURATION) {
             Duration d = (Duration) v;
             aboveMin = minDuration == null || compare(d, minDuration, range.minInclusive(), 1);
             belowMax = maxDuration == null || compare(d, maxDuration, range.maxInclusive(), -1);
-            shown = Text.duration(d);
         } else if (v instanceof Number n) {
             double x = n.doubleValue();
             aboveMin = range.min() == null || compare(x, minNumber, range.minInclusive(), 1);
             belowMax = (range.max() == null || compare(x, maxNumber, range.maxInclusive(), -1))
                     && !(type == Type.DECIMAL && Double.isInfinite(x));
-            shown = v;
         } else {
             return Optional.empty();
         }
