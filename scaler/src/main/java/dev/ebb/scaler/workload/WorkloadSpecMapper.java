@@ -191,8 +191,8 @@ public final class WorkloadSpecMapper {
             problems.add("Invalid value null for spec.scaleTargetRef: must be set");
             return null;
         }
-        String apiVersion = ref.getApiVersion() == null ? "apps/v1" : ref.getApiVersion();
-        String kind = ref.getKind() == null ? "Deployment" : ref.getKind();
+        String apiVersion = ScaleTargetRefRules.apiVersionOrDefault(ref.getApiVersion());
+        String kind = ScaleTargetRefRules.kindOrDefault(ref.getKind());
         // Kubernetes' rules for each field: no tenant text can become more than one segment of a request path.
         List<String> bad = ScaleTargetRefRules.problems("spec.scaleTargetRef", apiVersion, kind, ref.getName());
         problems.addAll(bad);
