@@ -99,12 +99,10 @@ public final class DemoCommand {
 
     /**
      * The live view tells the story; Kafka's and the workers' INFO logs would drown it. Warnings still show. A user's
-     * own {@code -Dorg.slf4j.simpleLogger.defaultLogLevel} wins.
+     * own {@code EBB_LOG_LEVEL} (or {@code -Debb.log.level}) wins.
      */
     public static void quietLogs() {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        }
+        dev.ebb.logging.EbbLogging.onlyWarnings();
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         java.util.logging.Logger.getLogger("dev.ebb.function").setLevel(java.util.logging.Level.WARNING);
     }

@@ -370,7 +370,7 @@ public final class LagPollBenchmark {
         Files.writeString(file, lines);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx2g", "-Xss256k", "-XX:+UseSerialGC",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+                "-Debb.log.level=warn", "-cp", System.getProperty("java.class.path"),
                 LiveMembers.class.getName(), broker.bootstrapServers(), file.toString());
         pb.redirectErrorStream(true);
         Process process = pb.start();

@@ -647,7 +647,7 @@ public final class ScaleBenchmark {
         static MockApi start() throws IOException {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             ProcessBuilder pb = new ProcessBuilder(java, "-Xmx4g", "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError",
-                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+                    "-Debb.log.level=warn", "-cp", System.getProperty("java.class.path"),
                     MockApiServer.class.getName());
             Path log = Files.createTempFile("ebb-bench-scale-mock-api-", ".log");
             pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -82,10 +82,7 @@ public final class SdkThroughputBenchmark {
       """;
 
   public static int run(String[] args) {
-    // Kafka clients log every config at INFO; keep the console to the results (only effective before slf4j starts).
-    if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka") == null) {
-      System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
-    }
+    // Kafka clients log every config at INFO; ebb-logging keeps them to warnings, so the console shows the results.
     Options o;
     try {
       o = parse(args);

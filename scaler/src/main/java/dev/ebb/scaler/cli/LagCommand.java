@@ -196,13 +196,8 @@ public final class LagCommand {
         }
     }
 
-    /**
-     * The Kafka client logs every failed reconnect as a warning; the command reports failures itself, in one line.
-     * Only takes effect if nothing in this JVM logged before (slf4j-simple reads its settings once).
-     */
+    /** The Kafka client logs every failed reconnect as a warning; the command reports failures itself, in one line. */
     private static void quietKafkaLogs() {
-        if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka") == null) {
-            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "off");
-        }
+        dev.ebb.logging.EbbLogging.silence("org.apache.kafka");
     }
 }
