@@ -126,9 +126,22 @@ public final class Cli {
     /** Prints each problem as {@code ebb COMMAND: problem}, then where the options are described. */
     public static void usage(String command, String problems, PrintStream err) {
         for (String problem : problems.split("\n")) {
-            err.println("ebb " + command + ": " + problem);
+            err.println("ebb " + command + ": " + printable(problem));
         }
         err.println("Run 'ebb " + command + " --help' for usage.");
+    }
+
+    /** Control characters a user typed (or pasted) are shown escaped: they cannot rewrite the terminal. */
+    static String printable(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.toString();
     }
 
     /** The version of this build, as {@code --version} prints it. */

@@ -60,6 +60,32 @@ class LocalCommandTest {
     }
 
     @Test
+    void unknownOptionIsAUsageErrorAndVersionSucceeds(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("w.yaml"), "# empty\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code = LocalCommand.run(new String[] {"--workloads=" + file, "--example-threads=a", "--frobnicate"},
+                new PrintStream(out), new PrintStream(err));
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("ebb local: Unknown option --frobnicate");
+        assertThat(LocalCommand.run(new String[] {"--version"}, new PrintStream(out), new PrintStream(err))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("ebb local ");
+    }
+
+    @Test
+    void takesTheLogFormatAndRefusesOneItDoesNotKnow(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("w.yaml"), "# empty\n");
+
+        assertThat(LocalCommand.parse(new String[] {"--workloads", file.toString(), "--example-threads", "a",
+            "--log-format=json"}).logFormat()).contains(dev.ebb.logging.LogFormat.JSON);
+        assertThatThrownBy(() -> LocalCommand.parse(new String[] {"--workloads", file.toString(),
+            "--example-threads", "a", "--log-format", "yaml"}))
+                .hasMessageContaining("Invalid value 'yaml' for --log-format: must be text or json");
+    }
+
+    @Test
     void helpPrintsUsageAndSucceeds() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
