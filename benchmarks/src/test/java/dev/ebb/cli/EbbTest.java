@@ -45,6 +45,14 @@ class EbbTest {
     }
 
     @Test
+    void versionAndUnknownOptionsFollowTheConventions() {
+        assertThat(ebb("--version")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("ebb ");
+        assertThat(ebb("--frobnicate")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("ebb: Unknown option --frobnicate");
+    }
+
+    @Test
     void commandHelpIsRoutedToTheCommand() {
         assertThat(ebb("lag", "--help")).isZero();
     }

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code ebb demo}: one command that shows the whole loop on one machine. See {@link DemoOptions#USAGE}.
+ * {@code ebb demo}: one command that shows the whole loop on one machine. See {@code ebb demo --help}.
  */
 public final class DemoCommand {
 
@@ -36,7 +36,7 @@ public final class DemoCommand {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return CommandRunner.run("demo", DemoOptions.USAGE, args, out, err, DemoOptions::parse,
+        return CommandRunner.run("demo", args, out, err, DemoOptions::parse,
                 (options, o) -> execute(options, o).result().summary().lost() == 0 ? 0 : 1);
     }
 

@@ -77,6 +77,9 @@ public final class Cli {
             throw new Shown(text.toString());
         }
         List<String> problems = new ArrayList<>();
+        for (Exception e : parsed.errors()) {
+            problems.add(e.getMessage());
+        }
         for (String arg : parsed.unmatched()) {
             problems.add(arg.startsWith("-") && arg.length() > 1 ? "Unknown option " + arg.split("=", 2)[0]
                     : "Unexpected argument '" + arg + "'");
@@ -115,20 +118,24 @@ public final class Cli {
             return body.execute(options);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            err.println("ebb " + command + " interrupted");
+            err.println(("ebb " + command).trim() + " interrupted");
             return INTERRUPTED;
         } catch (Exception e) {
-            err.println("ebb " + command + " failed: " + e);
+            err.println(("ebb " + command).trim() + " failed: " + e);
             return FAILED;
         }
     }
 
-    /** Prints each problem as {@code ebb COMMAND: problem}, then where the options are described. */
+    /**
+     * Prints each problem as {@code ebb COMMAND: problem}, then where the options are described. An empty
+     * {@code command} is the launcher itself.
+     */
     public static void usage(String command, String problems, PrintStream err) {
+        String who = command.isEmpty() ? "ebb" : "ebb " + command;
         for (String problem : problems.split("\n")) {
-            err.println("ebb " + command + ": " + printable(problem));
+            err.println(who + ": " + printable(problem));
         }
-        err.println("Run 'ebb " + command + " --help' for usage.");
+        err.println("Run '" + who + " --help' for usage.");
     }
 
     /** Control characters a user typed (or pasted) are shown escaped: they cannot rewrite the terminal. */
@@ -167,6 +174,8 @@ public final class Cli {
         line.setUnmatchedArgumentsAllowed(true);
         line.setCaseInsensitiveEnumValuesAllowed(true);
         line.setOverwrittenOptionsAllowed(true);
+        // A value picocli cannot convert is reported with the other problems, not alone.
+        command.parser().collectErrors(true);
         return line;
     }
 }
