@@ -60,8 +60,8 @@ public final class Ebb {
     }
 
     /** The launcher's own command line: {@code ebb [-hV] COMMAND [ARGS...]}; a command parses its own ARGS. */
-    @picocli.CommandLine.Command(name = "ebb", customSynopsis = {"Usage: ebb <command> [options]   (ebb <command> --help for a command's "
-        + "options)", ""})
+    @picocli.CommandLine.Command(name = "ebb", customSynopsis = {
+        "ebb <command> [options]   (ebb <command> --help for a command's options)", ""})
     static final class Spec {
         @Parameters(index = "0", arity = "0..1", paramLabel = "COMMAND", description = "one of the commands below")
         String command;

@@ -43,7 +43,7 @@ record LagArgs(LagArgs.Scope scope, String bootstrapServers, List<String> groups
 
     /** What was typed, as picocli reads it. */
     @Command(name = "ebb lag", customSynopsis = {
-        "Usage: ebb lag --bootstrap-server HOST:PORT --group GROUP [--group GROUP ...] [options]",
+        "ebb lag --bootstrap-server HOST:PORT --group GROUP [--group GROUP ...] [options]",
         "       ebb lag --bootstrap-server HOST:PORT --all-groups [options]",
         "       ebb lag --bootstrap-server HOST:PORT --list [--kind consumer|share]", ""},
             description = {"Prints the lag of consumer groups per partition (committed offset, end offset, lag; the "

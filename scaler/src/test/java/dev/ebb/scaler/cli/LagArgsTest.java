@@ -140,7 +140,7 @@ class LagArgsTest {
                 System.err);
 
         assertThat(exit).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: ebb lag --bootstrap-server HOST:PORT",
-                "--watch", "--output=table|json", "Exit codes");
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: ebb lag --bootstrap-server HOST:PORT")
+                .contains("--watch", "--output=table|json", "Exit codes");
     }
 }

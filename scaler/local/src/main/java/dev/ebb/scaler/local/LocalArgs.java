@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** What {@code ebb local} was given, as picocli reads it; {@link #options()} checks it, naming every problem. */
-@Command(name = "ebb local", customSynopsis = {"Usage: ebb local --workloads FILE.yaml [pools] [options]", ""},
+@Command(name = "ebb local", customSynopsis = {"ebb local --workloads FILE.yaml [pools] [options]", ""},
         description = {"Runs the Ebb scaler on this machine against any Kafka broker. FILE holds ScaledWorkload "
             + "resources (the same YAML kubectl applies); it is re-read when it changes. Each workload's "
             + "spec.scaleTargetRef.name names a local worker pool (at least one): --process, --example-processes, "
