@@ -108,4 +108,28 @@ class EbbLogConfiguratorTest {
         assertThat(context.getProperty(EbbLogConfigurator.MARK)).isEqualTo("TEXT");
         assertThat(context.getLogger("org.apache.kafka").getEffectiveLevel().toString()).isEqualTo("WARN");
     }
+
+    @Test
+    void logFormatSwitchReconfiguresTheRunningContextAndSilenceTurnsALoggerOff() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        try {
+            EbbLogging.use(LogFormat.JSON);
+
+            assertThat(context.getProperty(EbbLogConfigurator.MARK)).isEqualTo("JSON");
+            assertThat(System.getProperty(LogFormat.PROPERTY)).isEqualTo("json");
+            var appender = (ch.qos.logback.core.OutputStreamAppender<ILoggingEvent>) context
+                    .getLogger(Logger.ROOT_LOGGER_NAME).getAppender("json");
+            assertThat(appender.getEncoder()).isInstanceOf(JsonLineEncoder.class);
+            assertThat(context.getLogger("org.apache.kafka").getEffectiveLevel().toString()).isEqualTo("WARN");
+
+            EbbLogging.silence("org.apache.kafka");
+            assertThat(context.getLogger("org.apache.kafka.clients.admin.KafkaAdminClient").isWarnEnabled())
+                    .isFalse();
+        } finally {
+            EbbLogging.use(LogFormat.TEXT);
+            System.clearProperty(LogFormat.PROPERTY);
+        }
+        assertThat(context.getProperty(EbbLogConfigurator.MARK)).isEqualTo("TEXT");
+        assertThat(context.getLogger("org.apache.kafka").getEffectiveLevel().toString()).isEqualTo("WARN");
+    }
 }
