@@ -146,7 +146,8 @@ public final class LagPollBenchmark {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return Cli.run("bench-lag-poll", args, out, err, LagPollBenchmark::parse, options -> execute(options, out, err));
+        return Cli.run("bench-lag-poll", args, out, err, LagPollBenchmark::parse,
+                options -> execute(options, out, err));
     }
 
     private static int execute(Options options, PrintStream out, PrintStream err) {

@@ -111,7 +111,8 @@ record LagArgs(LagArgs.Scope scope, String bootstrapServers, List<String> groups
     /** As the record's, with secret client settings (JAAS, passwords, keys) shown as {@code [hidden]}. */
     @Override
     public String toString() {
-        return "LagArgs[scope=" + scope + ", bootstrapServers=" + bootstrapServers + ", groups=" + groups + ", topics=" + topics + ", kind="
+        return "LagArgs[scope=" + scope + ", bootstrapServers=" + bootstrapServers + ", groups=" + groups
+                + ", topics=" + topics + ", kind="
                 + kind + ", isolation=" + isolation + ", reset=" + reset + ", mode=" + mode + ", interval=" + interval
                 + ", count=" + count + ", output=" + output + ", clientConfig="
                 + dev.ebb.scaler.lag.KafkaClientSettings.redacted(clientConfig) + ", timeout=" + timeout + "]";
