@@ -168,7 +168,7 @@ public final class LocalCommand {
                         System.getProperty("java.class.path"), OrderEnricher.class.getName()));
             }
             commands.forEach((name, command) -> {
-                Map<String, String> env = workerSettings(name, byTarget.get(name), options.env());
+                Map<String, String> env = processEnvironment(name, byTarget.get(name), options);
                 processes.register(name, new ProcessSpec(command, env, Optional.empty(), options.logs()));
                 routes.put(name, processes);
             });
@@ -217,6 +217,16 @@ public final class LocalCommand {
         out.printf(Locale.ROOT, "Scaling %d workload(s) from %s; pools: %s. Ctrl-C stops and drains the workers.%n",
                 byTarget.size(), options.workloads(), String.join(", ", routes.keySet()));
         return new Running(vertx, loop, catalog, closers, server, detach, log);
+    }
+
+    /**
+     * The environment of pool {@code name}'s processes: {@link #workerSettings}, and the scaler's {@code --log-format}
+     * as {@code EBB_LOG_FORMAT} unless the pool's {@code --env} sets it.
+     */
+    static Map<String, String> processEnvironment(String name, Workload workload, Options options) {
+        Map<String, String> env = new LinkedHashMap<>(workerSettings(name, workload, options.env()));
+        options.logFormat().ifPresent(f -> env.putIfAbsent(LogFormat.ENV, f.name().toLowerCase(Locale.ROOT)));
+        return env;
     }
 
     /** What workers of pool {@code name} get: the workload's broker, topics and group, then --env overrides. */

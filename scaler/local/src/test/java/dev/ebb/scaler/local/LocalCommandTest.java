@@ -86,6 +86,20 @@ class LocalCommandTest {
     }
 
     @Test
+    void workerProcessesLogInTheScalersFormatUnlessTheirPoolSaysOtherwise(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("w.yaml"), "# empty\n");
+        LocalCommand.Options json = LocalCommand.parse(new String[] {"--workloads", file.toString(),
+            "--process", "a=worker", "--process", "b=worker", "--env", "b:EBB_LOG_FORMAT=text", "--log-format=json"});
+        LocalCommand.Options plain = LocalCommand.parse(new String[] {"--workloads", file.toString(),
+            "--process", "a=worker"});
+
+        assertThat(LocalCommand.processEnvironment("a", null, json)).containsEntry("EBB_LOG_FORMAT", "json")
+                .containsEntry("EBB_WORKER_ID", "a-{index}");
+        assertThat(LocalCommand.processEnvironment("b", null, json)).containsEntry("EBB_LOG_FORMAT", "text");
+        assertThat(LocalCommand.processEnvironment("a", null, plain)).doesNotContainKey("EBB_LOG_FORMAT");
+    }
+
+    @Test
     void helpPrintsUsageAndSucceeds() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
