@@ -1,16 +1,15 @@
 package dev.ebb.scaler.cli;
 
 import dev.ebb.scaler.lag.GroupQuery;
-import dev.ebb.scaler.lag.GroupQuery.GroupKind;
 import dev.ebb.scaler.lag.GroupQuery.Isolation;
-import dev.ebb.scaler.lag.GroupQuery.OffsetReset;
+import dev.ebb.scaler.policy.GroupKind;
+import dev.ebb.scaler.policy.OffsetResetPolicy;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Option;
  * into a {@link Spec}, {@link Spec#check()} validates it.
  */
 record LagArgs(LagArgs.Scope scope, String bootstrapServers, List<String> groups, List<String> topics,
-               GroupKind kind, Isolation isolation, OffsetReset reset, LagArgs.Mode mode, Duration interval,
+               GroupKind kind, Isolation isolation, OffsetResetPolicy reset, LagArgs.Mode mode, Duration interval,
                OptionalLong count, LagArgs.Output output, Map<String, Object> clientConfig, Duration timeout) {
 
     /**
@@ -98,7 +97,6 @@ record LagArgs(LagArgs.Scope scope, String bootstrapServers, List<String> groups
     }
 
     private static final Pattern HOST_PORT = Pattern.compile("^[^\\s:,]+:(\\d{1,5})$");
-    private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
 
     List<GroupQuery> queries() {
         List<GroupQuery> queries = new ArrayList<>();
@@ -156,8 +154,8 @@ record LagArgs(LagArgs.Scope scope, String bootstrapServers, List<String> groups
                 : choice(problems, "--kind", spec.kind, GroupKind.class, GroupKind.CONSUMER);
         Isolation isolation = spec.isolation == null ? Isolation.READ_UNCOMMITTED
                 : choice(problems, "--isolation", spec.isolation, Isolation.class, Isolation.READ_UNCOMMITTED);
-        OffsetReset reset = spec.reset == null ? OffsetReset.LATEST
-                : choice(problems, "--reset", spec.reset, OffsetReset.class, OffsetReset.LATEST);
+        OffsetResetPolicy reset = spec.reset == null ? OffsetResetPolicy.LATEST
+                : choice(problems, "--reset", spec.reset, OffsetResetPolicy.class, OffsetResetPolicy.LATEST);
         Output output = spec.output == null ? Output.TABLE
                 : choice(problems, "--output", spec.output, Output.class, Output.TABLE);
         Mode mode = spec.watch ? Mode.WATCH : Mode.ONCE;
@@ -230,24 +228,13 @@ record LagArgs(LagArgs.Scope scope, String bootstrapServers, List<String> groups
     }
 
     static Duration duration(List<String> problems, String name, String value, Duration fallback) {
-        Duration d = null;
-        Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            d = switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-        } else {
-            try {
-                d = Duration.parse(value);
-            } catch (DateTimeParseException e) {
-                d = null;
-            }
+        Duration d;
+        try {
+            d = dev.ebb.common.Durations.parse(name, value.trim());
+        } catch (IllegalArgumentException e) {
+            d = null;
         }
-        if (d == null || d.isZero() || d.isNegative()) {
+        if (d == null || d.isZero()) {
             problems.add("Invalid value '" + value + "' for " + name + ": must be a positive duration such as "
                     + "500ms, 2s or 1m");
             return fallback;

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ebb.scaler.lag.GroupQuery;
 import dev.ebb.scaler.lag.GroupQuery.Isolation;
-import dev.ebb.scaler.lag.GroupQuery.OffsetReset;
+import dev.ebb.scaler.policy.GroupKind;
+import dev.ebb.scaler.policy.OffsetResetPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -30,10 +31,10 @@ class LagArgsTest {
 
         assertThat(args.bootstrapServers()).isEqualTo("kafka:9092,kafka2:9093");
         assertThat(args.queries()).containsExactly(
-                new GroupQuery("a", List.of("orders"), GroupQuery.GroupKind.CONSUMER, Isolation.READ_COMMITTED,
-                        OffsetReset.EARLIEST),
-                new GroupQuery("b", List.of("orders"), GroupQuery.GroupKind.CONSUMER, Isolation.READ_COMMITTED,
-                        OffsetReset.EARLIEST));
+                new GroupQuery("a", List.of("orders"), GroupKind.CONSUMER, Isolation.READ_COMMITTED,
+                        OffsetResetPolicy.EARLIEST),
+                new GroupQuery("b", List.of("orders"), GroupKind.CONSUMER, Isolation.READ_COMMITTED,
+                        OffsetResetPolicy.EARLIEST));
         assertThat(args.mode()).isEqualTo(LagArgs.Mode.WATCH);
         assertThat(args.interval()).isEqualTo(Duration.ofMillis(500));
         assertThat(args.count()).hasValue(3);
@@ -86,7 +87,7 @@ class LagArgsTest {
                 .isEqualTo(LagArgs.Scope.ALL_GROUPS);
         assertThat(LagArgs.parse(new String[] {"--bootstrap-server=k:9092", "--list", "--kind=share"}))
                 .satisfies(a -> assertThat(a.scope()).isEqualTo(LagArgs.Scope.LIST))
-                .satisfies(a -> assertThat(a.kind()).isEqualTo(GroupQuery.GroupKind.SHARE));
+                .satisfies(a -> assertThat(a.kind()).isEqualTo(GroupKind.SHARE));
         assertThatThrownBy(() -> LagArgs.parse(new String[] {"--bootstrap-server=k:9092", "--list", "--all-groups",
             "--group", "g"})).hasMessageContaining("--all-groups and --list cannot be combined")
                 .hasMessageContaining("--group cannot be combined with --all-groups or --list");

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ebb.scaler.rbac.RbacPolicy;
 import dev.ebb.scaler.rbac.RbacRecorder;
+import dev.ebb.scaler.reconcile.Pause;
 import dev.ebb.scaler.workload.CatalogEntry;
-import dev.ebb.scaler.workload.Pause;
 import dev.ebb.scaler.workload.Workload;
 import dev.ebb.scaler.workload.spec.KafkaSpec;
 import dev.ebb.scaler.workload.spec.PolicySettings;
@@ -115,8 +115,9 @@ class KubernetesWorkloadCatalogIT {
         catalog.start();
 
         Workload orders = awaitWorkload("orders", w -> w.pause() instanceof Pause.Paused);
+        assertThat(((Pause.Paused) orders.pause()).cause()).isEqualTo(Pause.Cause.CONFLICTING_AUTOSCALER);
         assertThat(((Pause.Paused) orders.pause()).reason())
-                .startsWith(KubernetesWorkloadCatalog.HPA_CONFLICT + "orders-cpu")
+                .startsWith("HorizontalPodAutoscaler orders-cpu")
                 .contains("Deployment/orders-fn");
         assertThat(awaitWorkload("other", w -> true).pause()).isEqualTo(Pause.none());
 

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ebb.scaler.lag.GroupQuery;
 import dev.ebb.scaler.policy.Mode;
 import dev.ebb.scaler.policy.PolicySpec;
+import dev.ebb.scaler.reconcile.Pause;
 import dev.ebb.scaler.target.ScaleOutcome;
 import dev.ebb.scaler.target.TargetRef;
 import dev.ebb.scaler.workload.CatalogEntry;
 import dev.ebb.scaler.workload.ClusterKey;
-import dev.ebb.scaler.workload.Pause;
 import dev.ebb.scaler.workload.Workload;
 import dev.ebb.scaler.workload.WorkloadCatalog;
 import dev.ebb.scaler.workload.WorkloadId;
@@ -63,7 +63,7 @@ class ScalerLoopTest {
             @Override
             public void onTargetFailure(Workload workload, dev.ebb.scaler.policy.Observation observation,
                                         ScaleOutcome.Failed failure) {
-                events.add("target-failure " + workload.id() + " " + failure.kind());
+                events.add("target-failure " + workload.id() + " " + failure.kind().label());
             }
 
             @Override

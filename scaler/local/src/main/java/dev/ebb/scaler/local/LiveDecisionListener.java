@@ -27,15 +27,15 @@ public final class LiveDecisionListener implements DecisionListener {
     public void onDecision(DecisionEvent event) {
         LiveSample.Change change = event.outcome() instanceof ScaleOutcome.Scaled ? LiveSample.Change.SCALED
                 : event.outcome() instanceof ScaleOutcome.Failed ? LiveSample.Change.FAILED : LiveSample.Change.NONE;
-        log.record(sample(event.workload(), event.observation(), event.decision().desiredReplicas(),
-                event.replicasAfter(), event.decision().kind().name(), event.decision().reason(),
-                outcome(event.outcome()), change));
+        log.record(sample(event.workload(), event.observation(), event.decision().arrivalRate(),
+                event.decision().desiredReplicas(), event.replicasAfter(), event.decision().kind().name(),
+                event.decision().reason(), outcome(event.outcome()), change));
     }
 
     @Override
     public void onTargetFailure(Workload workload, Observation observation, ScaleOutcome.Failed failure) {
-        log.record(sample(workload, observation, 0, 0, "TARGET_FAILURE", failure.message(), outcome(failure),
-                LiveSample.Change.FAILED));
+        log.record(sample(workload, observation, OptionalDouble.empty(), 0, 0, "TARGET_FAILURE", failure.message(),
+                outcome(failure), LiveSample.Change.FAILED));
     }
 
     @Override
@@ -53,10 +53,12 @@ public final class LiveDecisionListener implements DecisionListener {
         log.annotate(clock.instant(), id.name() + " removed");
     }
 
-    private static LiveSample sample(Workload workload, Observation observation, int desired, int current,
-                                     String kind, String reason, String outcome, LiveSample.Change change) {
+    /** {@code arrivals}: the decision's arrival rate (the one estimator), never the observation's own. */
+    private static LiveSample sample(Workload workload, Observation observation, OptionalDouble arrivals, int desired,
+                                     int current, String kind, String reason, String outcome,
+                                     LiveSample.Change change) {
         if (observation instanceof Observation.Lag lag) {
-            return new LiveSample(lag.at(), workload.id().name(), OptionalLong.of(lag.totalLag()), lag.arrivalRate(),
+            return new LiveSample(lag.at(), workload.id().name(), OptionalLong.of(lag.totalLag()), arrivals,
                     lag.consumptionRate(), lag.timeLag(), desired, current, kind, reason, outcome, change);
         }
         return new LiveSample(observation.at(), workload.id().name(), OptionalLong.empty(), OptionalDouble.empty(),
@@ -68,7 +70,7 @@ public final class LiveDecisionListener implements DecisionListener {
             return "scaled " + s.from() + " -> " + s.to();
         }
         if (outcome instanceof ScaleOutcome.Failed f) {
-            return "failed (" + f.kind() + "): " + f.message();
+            return "failed (" + f.kind().label() + "): " + f.message();
         }
         return "unchanged";
     }

@@ -60,40 +60,41 @@ public final class ScalingPolicy {
     /** The stages on a usable observation, estimated as {@code e}. */
     private static Decision pipeline(PolicySpec spec, Estimate e, WorkloadState state, Instant now) {
         Activity activity = Activity.of(spec, e, state, now);
+        // Every stage is pure: the desire is computed once, whether or not the idle rules below use it.
+        Desired desired = Desired.of(spec, e);
+        Bounded bounded = Bounds.bounded(spec, Bounds.partitions(spec, e), desired.replicas());
+        Tick tick = new Tick(spec, e, state, now, activity, Inputs.of(spec, e, desired));
         int current = e.current();
         int idle = spec.idleCount();
-        int partitions = Bounds.partitions(spec, e);
+        Desire desire = new Desire(now, desired.replicas());
         if (current <= idle && current < spec.activeFloor()) {
             if (!activity.active()) {
                 DecisionKind kind = idle == current ? DecisionKind.HOLD
                         : idle > current ? DecisionKind.SCALE_UP : DecisionKind.TO_ZERO;
-                return finish(spec, e, state, now, activity, idle, kind, Explain.idle(spec, activity, idle),
-                        Optional.empty());
+                return tick.decision(idle, kind, Explain.idle(spec, activity, idle), Optional.empty());
             }
-            Desired desired = Desired.of(spec, e);
-            Bounded bounded = Bounds.bounded(spec, partitions, desired.replicas());
-            return finish(spec, e, state, now, activity, bounded.replicas(), DecisionKind.ACTIVATE,
-                    Explain.activating(spec, activity, desired, bounded),
-                    Optional.of(new Desire(now, desired.replicas())));
+            return tick.decision(bounded.replicas(), DecisionKind.ACTIVATE,
+                    Explain.activating(spec, activity, desired, bounded), Optional.of(desire));
         }
         if (idle < current && activity.cooledDown(spec, now)) {
-            return finish(spec, e, state, now, activity, idle, DecisionKind.TO_ZERO,
-                    Explain.cooledDown(spec, activity, now, idle), Optional.empty());
+            return tick.decision(idle, DecisionKind.TO_ZERO, Explain.cooledDown(spec, activity, now, idle),
+                    Optional.empty());
         }
-        Desired desired = Desired.of(spec, e);
-        Bounded bounded = Bounds.bounded(spec, partitions, desired.replicas());
         Damped damped = Damping.damp(spec, e, state, desired, bounded.replicas(), now);
-        return finish(spec, e, state, now, activity, damped.target(), damped.kind(),
-                Explain.damped(desired, bounded, damped, current),
-                damped.recordsDesire() ? Optional.of(new Desire(now, desired.replicas())) : Optional.empty());
+        return tick.decision(damped.target(), damped.kind(), Explain.damped(desired, bounded, damped, current),
+                damped.recordsDesire() ? Optional.of(desire) : Optional.empty());
     }
 
-    private static Decision finish(PolicySpec spec, Estimate e, WorkloadState state, Instant now, Activity activity,
-                                   int target, DecisionKind kind, String reason, Optional<Desire> desire) {
-        WorkloadState base = NextState.observed(spec, e, state, activity.quietSince(), desire, now);
-        int current = e.current();
-        DecisionKind finalKind = target == current && kind != DecisionKind.HOLD ? DecisionKind.HOLD : kind;
-        return new Decision(target, reason, NextState.changed(base, spec, target, now), finalKind, current);
+    /** What every decision on a usable observation shares; {@link #decision} builds one. */
+    private record Tick(PolicySpec spec, Estimate e, WorkloadState state, Instant now, Activity activity,
+                        Inputs inputs) {
+        Decision decision(int target, DecisionKind kind, String reason, Optional<Desire> desire) {
+            WorkloadState base = NextState.observed(spec, e, state, activity.quietSince(), desire, now);
+            int current = e.current();
+            DecisionKind finalKind = target == current && kind != DecisionKind.HOLD ? DecisionKind.HOLD : kind;
+            return new Decision(target, reason, NextState.changed(base, spec, target, now), finalKind, current,
+                    Optional.of(inputs));
+        }
     }
 
     private static Decision unavailable(PolicySpec spec, WorkloadState state, Instant now, String why) {
