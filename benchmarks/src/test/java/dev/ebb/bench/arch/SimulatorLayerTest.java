@@ -20,7 +20,7 @@ class SimulatorLayerTest {
     private static final JavaClasses BENCH = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             // this module's own classes (a reactor dependency is a classes directory under `mvn test`)
-            .importUrl(dev.ebb.bench.sim.Controller.class.getProtectionDomain().getCodeSource().getLocation());
+            .importUrl(dev.ebb.bench.sim.SimulateCommand.class.getProtectionDomain().getCodeSource().getLocation());
 
     @Test
     void simulatorUsesOnlyThePureScalerCode() {
