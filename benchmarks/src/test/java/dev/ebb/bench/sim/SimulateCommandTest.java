@@ -23,7 +23,7 @@ class SimulateCommandTest {
     @Test
     void printsHelp() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--trace NAME|all", "--csv FILE", "--seed N");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--trace=NAME|all", "--csv=FILE", "--seed=N");
     }
 
     @Test
