@@ -47,7 +47,7 @@ public final class SimulateCommand {
               --ebb-per-replica-rate N  drain mode's perReplicaRate prior (default 1000)
               --ebb-ready-delay D       readyDelay (default 12s)
               --ebb-commit-interval D   commitInterval (default 5s)
-              --ebb-scale-down-window D scaleDownWindow (default: the policy's, 30s)
+              --ebb-scale-down-window D scaleDownWindow (default: the policy's, 10s)
             Model settings (defaults are the standard settings every published number uses):
               --cold-start D            pod start until it can consume (default 10s)
               --per-replica-rate N      mean records/s per replica (default 1000)

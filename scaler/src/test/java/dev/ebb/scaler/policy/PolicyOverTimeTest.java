@@ -39,8 +39,8 @@ class PolicyOverTimeTest {
         int keepingUp = keepingUp(load.perSecond());
         if (ridesTheSlo(load.perSecond())) {
             // One capacity level below arrivals while the time lag allows it (SloBudgetTest): 3 members do 2,909/s,
-            // 4 do 4,000/s, 21 % above 3,300/s. The count alternates between the two, a few times in 12 minutes.
-            assertThat(model.changes - changesBefore).as("changes after warm-up").isBetween(1, 12);
+            // 4 do 4,000/s, 21 % above 3,300/s. The count alternates between the two, about once a minute.
+            assertThat(model.changes - changesBefore).as("changes after warm-up").isBetween(1, 16);
             assertThat(model.replicas()).isBetween(keepingUpBelow(keepingUp), keepingUp);
             assertThat(model.maxTrueAge).as("oldest record age, s").isLessThan(30);
             return;
@@ -115,7 +115,7 @@ class PolicyOverTimeTest {
         model.run(GroupModel.standardSpec(), 450);
         assertThat(model.maxTrueAge).isLessThan(30);
         // Riding the SLO one capacity level below arrivals (SloBudgetTest) on the way up: a few reversals.
-        assertThat(model.reversals).isLessThanOrEqualTo(6);
+        assertThat(model.reversals).isLessThanOrEqualTo(10);
         // 20,000/s needs every partition to have its own member: 17 to 31 members do the work of 16.
         assertThat(model.replicas()).isEqualTo(keepingUp(20000));
     }
