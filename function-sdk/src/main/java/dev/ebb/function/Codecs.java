@@ -1,5 +1,6 @@
 package dev.ebb.function;
 
+import dev.ebb.function.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.function.Function;

@@ -1,7 +1,7 @@
 package dev.ebb.bench.apirate;
 
 import dev.ebb.scaler.k8s.KubernetesScalerService;
-import dev.ebb.scaler.k8s.ScaledWorkloadCrd;
+import dev.ebb.scaler.crd.ScaledWorkloadCrd;
 import dev.ebb.scaler.lag.GroupQuery;
 import dev.ebb.scaler.lag.LagSource;
 import dev.ebb.scaler.policy.Observation;

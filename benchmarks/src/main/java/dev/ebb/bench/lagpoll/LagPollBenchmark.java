@@ -78,10 +78,29 @@ public final class LagPollBenchmark {
                   int unavailable, long totalLag, long expectedTotalLag, Duration setup, String javaVersion,
                   int cpus, Instant at, Map<String, Double> breakdownMs, double uncachedMedianMs,
                   double uncachedP99Ms, int uncachedPolls, double loadBefore, double loadAfter,
-                  int groupsWithMembersBefore, int groupsWithMembersInLastPoll, int overruns, Duration joinTime) {
+                  int groupsWithMembersBefore, int groupsWithMembersInLastPoll, int overruns, Duration joinTime,
+                  List<PollSample> polls, double gcMsDuringPolls, int gcCountDuringPolls) {
         boolean goalMet() {
             return medianMs <= GOAL_MS && p99Ms <= GOAL_P99_MS;
         }
+    }
+
+    /**
+     * One timed poll, to tell where the slow ones spend their time.
+     *
+     * @param groupsDescribed groups described in this poll (the others' descriptions were cached)
+     * @param logStartsRead partitions whose log-start offset was read in this poll
+     * @param gcMs garbage-collection time of this JVM during the poll (all collectors)
+     * @param load the 1-minute system load average when the poll ended
+     */
+    record PollSample(int index, double ms, double groupMs, double offsetMs, double computeMs, int groupsDescribed,
+                      int logStartsRead, double gcMs, double load) {
+    }
+
+    /** The slowest polls first. */
+    static List<PollSample> slowest(List<PollSample> polls, int n) {
+        return polls.stream().sorted(java.util.Comparator.comparingDouble(PollSample::ms).reversed()).limit(n)
+                .toList();
     }
 
     public static void main(String[] args) {
@@ -250,10 +269,13 @@ public final class LagPollBenchmark {
                 double[] groupMs = new double[o.polls()];
                 double[] offsetMs = new double[o.polls()];
                 double[] computeMs = new double[o.polls()];
+                List<PollSample> samples = new ArrayList<>();
+                long[] gcBefore = gc();
                 Map<GroupQuery, Observation> last = Map.of();
                 for (int i = 0; i < o.polls(); i++) {
                     cadence.awaitNext();
                     long before = allocatedBytes();
+                    long[] gcStart = gc();
                     long start = System.nanoTime();
                     last = poll(source, queries);
                     ms[i] = (System.nanoTime() - start) / 1e6;
@@ -262,7 +284,11 @@ public final class LagPollBenchmark {
                     groupMs[i] = t.groupCalls().toNanos() / 1e6;
                     offsetMs[i] = t.offsetCalls().toNanos() / 1e6;
                     computeMs[i] = t.compute().toNanos() / 1e6;
+                    samples.add(new PollSample(i, ms[i], groupMs[i], offsetMs[i], computeMs[i],
+                            t.groupsDescribed(), t.logStartsRead(), gc()[1] - gcStart[1],
+                            ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
                 }
+                long[] gcAfter = gc();
                 double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
                 long afterGc = usedAfterGc(memory);
                 int unavailable = 0;
@@ -294,7 +320,8 @@ public final class LagPollBenchmark {
                         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
                         Instant.now(), breakdown, percentile(uncachedSorted, 50), percentile(uncachedSorted, 99),
                         uncached.length, loadBefore, loadAfter, withMembers, withMembersLast,
-                        cadence.overruns(), joinTime);
+                        cadence.overruns(), joinTime, samples, gcAfter[1] - gcBefore[1],
+                        (int) (gcAfter[0] - gcBefore[0]));
             }
             } finally {
                 if (members != null) {
@@ -594,6 +621,17 @@ public final class LagPollBenchmark {
         return expected;
     }
 
+    /** Collections and milliseconds of garbage collection of this JVM so far, all collectors. */
+    private static long[] gc() {
+        long count = 0;
+        long ms = 0;
+        for (var bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, bean.getCollectionCount());
+            ms += Math.max(0, bean.getCollectionTime());
+        }
+        return new long[] {count, ms};
+    }
+
     private static long usedAfterGc(MemoryMXBean memory) throws InterruptedException {
         for (int i = 0; i < 3; i++) {
             System.gc();
@@ -675,9 +713,11 @@ public final class LagPollBenchmark {
         md.append(String.format(Locale.ROOT, "| total lag found / expected | %,d / %,d |%n", r.totalLag(),
                 r.expectedTotalLag()));
         md.append("\nRequests per poll (default settings): one batched `listConsumerGroupOffsets` for all groups, "
-                + "`describeConsumerGroups` for the groups whose description is older than 5-10 s, then "
-                + "`listOffsets` latest for all partitions and earliest for the partitions whose log-start offset "
-                + "is older than 15-30 s (at most 1,000 partitions per call, calls in parallel).\n\n");
+                + "`describeConsumerGroups` for the groups whose description expired (each refresh draws an expiry "
+                + "in 5-10 s), then `listOffsets` latest for all partitions and earliest for the partitions whose "
+                + "log-start offset expired (15-30 s, drawn the same way) — at most 1,000 partitions per call, calls "
+                + "in parallel.\n\n");
+        md.append(slowPolls(r));
         md.append(String.format(Locale.ROOT, "Without those caches (every poll describes every group and reads "
                 + "every log-start offset, as `ebb lag` does), at the same cadence: median %.1f ms, p99 %.1f ms over %d polls.%n%n",
                 r.uncachedMedianMs(), r.uncachedP99Ms(), r.uncachedPolls()));
@@ -697,6 +737,41 @@ public final class LagPollBenchmark {
         return md.toString();
     }
 
+    /** The slowest polls next to the median one: what they did more of, and whether GC or load explains them. */
+    static String slowPolls(Result r) {
+        if (r.polls().isEmpty()) {
+            return "";
+        }
+        List<PollSample> byTime = new ArrayList<>(r.polls());
+        byTime.sort(java.util.Comparator.comparingDouble(PollSample::ms));
+        PollSample median = byTime.get((byTime.size() - 1) / 2);
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "Where the tail comes from — the slowest polls next to the median one "
+                + "(GC: %d collections, %.0f ms in all during the %d timed polls):%n%n", r.gcCountDuringPolls(),
+                r.gcMsDuringPolls(), r.polls().size()));
+        md.append("| poll | ms | group calls | offset calls | compute | groups described | log starts read | GC ms "
+                + "| load (1 min) |\n|---|---|---|---|---|---|---|---|---|\n");
+        List<PollSample> rows = new ArrayList<>(slowest(r.polls(), 3));
+        rows.add(median);
+        for (PollSample p : rows) {
+            md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %,d | %,d | %.0f | %.1f |%n",
+                    p == median ? "median (#" + p.index() + ")" : "#" + p.index(), p.ms(), p.groupMs(),
+                    p.offsetMs(), p.computeMs(), p.groupsDescribed(), p.logStartsRead(), p.gcMs(), p.load()));
+        }
+        IntSummary described = summary(r.polls().stream().mapToInt(PollSample::groupsDescribed).toArray());
+        IntSummary starts = summary(r.polls().stream().mapToInt(PollSample::logStartsRead).toArray());
+        md.append(String.format(Locale.ROOT, "%nPer poll, groups described: mean %.0f, max %,d; log-start offsets "
+                + "read: mean %.0f, max %,d.%n%n", described.mean(), described.max(), starts.mean(), starts.max()));
+        return md.toString();
+    }
+
+    record IntSummary(double mean, int max) {
+    }
+
+    static IntSummary summary(int[] values) {
+        return new IntSummary(Arrays.stream(values).average().orElse(0), Arrays.stream(values).max().orElse(0));
+    }
+
     static String json(Result r) {
         Options o = r.options();
         return String.format(Locale.ROOT, "{\"benchmark\":\"lag-poll\",\"at\":\"%s\",\"groups\":%d,\"topics\":%d,"
@@ -708,7 +783,8 @@ public final class LagPollBenchmark {
                 + "\"uncachedMedianMs\":%.3f,\"uncachedP99Ms\":%.3f,\"loadAverageBefore\":%.2f,"
                 + "\"loadAverageAfter\":%.2f,\"goalP99Ms\":%.0f,\"cadenceMs\":%d,\"liveMembers\":%b,"
                 + "\"groupsWithMembersBefore\":%d,\"groupsWithMembersInLastPoll\":%d,\"overruns\":%d,"
-                + "\"joinSeconds\":%.1f}%n",
+                + "\"joinSeconds\":%.1f,\"gcMsDuringPolls\":%.0f,\"gcCountDuringPolls\":%d,"
+                + "\"slowestPolls\":[%s]}%n",
                 r.at(), o.groups(), o.topics(), o.partitions(), r.totalPartitions(), o.partitionsPerGroup(),
                 o.polls(), o.warmup(), r.medianMs(), r.p99Ms(), r.minMs(), r.meanMs(), r.maxMs(), GOAL_MS,
                 r.goalMet(), r.retainedHeapBytes(), r.heapUsedAfterGcBytes(), r.allocatedPerPollBytes(),
@@ -716,7 +792,19 @@ public final class LagPollBenchmark {
                 r.javaVersion(), breakdownJson(r.breakdownMs()), r.uncachedMedianMs(), r.uncachedP99Ms(),
                 r.loadBefore(), r.loadAfter(), GOAL_P99_MS, o.cadence().toMillis(), o.members(),
                 r.groupsWithMembersBefore(), r.groupsWithMembersInLastPoll(), r.overruns(),
-                r.joinTime().toMillis() / 1000.0);
+                r.joinTime().toMillis() / 1000.0, r.gcMsDuringPolls(), r.gcCountDuringPolls(),
+                pollsJson(slowest(r.polls(), 3)));
+    }
+
+    private static String pollsJson(List<PollSample> polls) {
+        List<String> parts = new ArrayList<>();
+        for (PollSample p : polls) {
+            parts.add(String.format(Locale.ROOT, "{\"index\":%d,\"ms\":%.3f,\"groupCallsMs\":%.3f,"
+                    + "\"offsetCallsMs\":%.3f,\"computeMs\":%.3f,\"groupsDescribed\":%d,\"logStartsRead\":%d,"
+                    + "\"gcMs\":%.0f,\"load\":%.2f}", p.index(), p.ms(), p.groupMs(), p.offsetMs(), p.computeMs(),
+                    p.groupsDescribed(), p.logStartsRead(), p.gcMs(), p.load()));
+        }
+        return String.join(",", parts);
     }
 
     private static String breakdownJson(Map<String, Double> breakdown) {

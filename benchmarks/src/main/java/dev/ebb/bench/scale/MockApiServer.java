@@ -1,6 +1,6 @@
 package dev.ebb.bench.scale;
 
-import dev.ebb.scaler.k8s.ScaledWorkloadCrd;
+import dev.ebb.scaler.crd.ScaledWorkloadCrd;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;

@@ -1,5 +1,7 @@
 package dev.ebb.bench.sim;
 
+import dev.ebb.scaler.policy.GroupKind;
+import dev.ebb.scaler.policy.Parallelism;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -74,9 +76,7 @@ final class Oracle {
             if (r <= 0) {
                 return 0;
             }
-            int members = Math.min(r, partitions);
-            int busiest = (partitions + members - 1) / members;
-            return perReplicaRate * ((double) partitions / busiest) * dt;
+            return perReplicaRate * new Parallelism(GroupKind.CONSUMER, partitions).effective(r) * dt;
         }
 
         /** A window may only have more members than the previous one if their pods could start at time >= 0. */

@@ -1,5 +1,7 @@
 package dev.ebb.bench.sim;
 
+import dev.ebb.scaler.policy.GroupKind;
+import dev.ebb.scaler.policy.Parallelism;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,14 +124,10 @@ public record SimSettings(Duration step, Duration coldStart, double perReplicaRa
     }
 
     /** The effective number of workers a group of {@code ready} members amounts to: the busiest member holds
-     *  ceil(partitions / members) partitions, and with evenly loaded partitions it sets the pace for the group. */
+     *  ceil(partitions / members) partitions, and with evenly loaded partitions it sets the pace for the group. The
+     *  policy's own rule ({@link Parallelism#effective}), so the model and the policy cannot drift apart. */
     public double effectiveReplicas(int ready) {
-        if (ready <= 0) {
-            return 0;
-        }
-        int members = Math.min(ready, partitions);
-        int busiest = (partitions + members - 1) / members;
-        return (double) partitions / busiest;
+        return new Parallelism(GroupKind.CONSUMER, partitions).effective(ready);
     }
 
     private void wholeSteps(List<String> p, String name, Duration d) {

@@ -69,4 +69,19 @@ class LagPollBenchmarkTest {
         assertThat(sleeps).containsExactly(70_000_000L, 90_000_000L);
         assertThat(cadence.overruns()).isEqualTo(1);
     }
+
+    @Test
+    void slowestPollsComeFirstAndTheTableShowsWhatTheyReadNextToTheMedianPoll() {
+        List<LagPollBenchmark.PollSample> polls = List.of(
+                new LagPollBenchmark.PollSample(0, 200, 40, 150, 10, 130, 400, 0, 3.0),
+                new LagPollBenchmark.PollSample(1, 650, 90, 540, 20, 660, 2300, 35, 9.0),
+                new LagPollBenchmark.PollSample(2, 210, 45, 155, 10, 120, 450, 0, 3.5));
+
+        assertThat(LagPollBenchmark.slowest(polls, 2)).extracting(LagPollBenchmark.PollSample::index)
+                .containsExactly(1, 2);
+        assertThat(LagPollBenchmark.summary(new int[] {130, 660, 120})).satisfies(s -> {
+            assertThat(s.max()).isEqualTo(660);
+            assertThat(s.mean()).isCloseTo(303.3, org.assertj.core.data.Offset.offset(0.1));
+        });
+    }
 }

@@ -5,8 +5,8 @@ import dev.ebb.scaler.loop.DecisionListener;
 import dev.ebb.scaler.loop.LeaderGate;
 import dev.ebb.scaler.policy.DecisionKind;
 import dev.ebb.scaler.policy.Observation;
+import dev.ebb.scaler.reconcile.Pause;
 import dev.ebb.scaler.target.ScaleOutcome;
-import dev.ebb.scaler.workload.Pause;
 import dev.ebb.scaler.workload.Workload;
 import dev.ebb.scaler.workload.WorkloadId;
 import dev.ebb.scaler.workload.spec.Durations;
@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -87,10 +88,12 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
         if (e.observation() instanceof Observation.Lag lag) {
             s.setLag(lag.totalLag());
             s.setTimeLag(lag.timeLag().map(Durations::format).orElse(null));
-            s.setArrivalRate(round(lag.arrivalRate().isPresent() ? lag.arrivalRate().getAsDouble() : null));
+            // The rate the decision used (one estimator, policy.ArrivalEstimator), never one of our own.
+            OptionalDouble arrivals = e.decision().arrivalRate();
+            s.setArrivalRate(round(arrivals.isPresent() ? arrivals.getAsDouble() : null));
             s.setConsumptionRate(round(lag.consumptionRate().isPresent() ? lag.consumptionRate().getAsDouble() : null));
             boolean active = lag.totalLag() > w.policy().activationLagThreshold()
-                    || lag.arrivalRate().orElse(0) > 0;
+                    || arrivals.orElse(0) > 0;
             set(s, condition("Active", active ? "True" : "False", active ? "BacklogAboveActivation" : "Idle",
                     "lag " + lag.totalLag() + ", activation threshold " + w.policy().activationLagThreshold(),
                     generation));

@@ -1,8 +1,8 @@
 package dev.ebb.scaler.k8s;
 
+import dev.ebb.scaler.reconcile.Pause;
 import dev.ebb.scaler.workload.CatalogEntry;
 import dev.ebb.scaler.workload.KafkaClientMapper;
-import dev.ebb.scaler.workload.Pause;
 import dev.ebb.scaler.workload.Workload;
 import dev.ebb.scaler.workload.WorkloadCatalog;
 import dev.ebb.scaler.workload.WorkloadId;

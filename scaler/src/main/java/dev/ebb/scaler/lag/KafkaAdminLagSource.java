@@ -1,68 +1,54 @@
 package dev.ebb.scaler.lag;
 
-import dev.ebb.scaler.lag.GroupQuery.GroupKind;
+import dev.ebb.scaler.lag.AdminLagReader.GroupAnswers;
+import dev.ebb.scaler.lag.AdminLagReader.GroupRequest;
+import dev.ebb.scaler.lag.AdminLagReader.OffsetKind;
 import dev.ebb.scaler.lag.GroupQuery.Isolation;
 import dev.ebb.scaler.lag.GroupReport.Presence;
+import dev.ebb.scaler.lag.LagAssembler.Assembled;
+import dev.ebb.scaler.lag.LagAssembler.GroupFacts;
+import dev.ebb.scaler.lag.LagAssembler.PartitionOffsets;
+import dev.ebb.scaler.lag.LagAssembler.Scope;
 import dev.ebb.scaler.policy.Observation;
-import dev.ebb.scaler.policy.PartitionLag;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
-import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.ShareGroupDescription;
-import org.apache.kafka.clients.admin.ShareMemberDescription;
-import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.GroupState;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Exact lag of many groups of one Kafka cluster, with one {@link Admin} client and a fixed number of requests per
- * poll whatever the number of groups:
+ * poll whatever the number of groups. Three parts, each testable alone:
  * <ol>
- *   <li>in parallel: committed offsets of every consumer group in one batched {@code listConsumerGroupOffsets}, share
- *       partition start offsets of every share group in one {@code listShareGroupOffsets}, one
- *       {@code describeConsumerGroups} / {@code describeShareGroups} (members, existence, assigned partitions not yet
- *       committed), and {@code describeTopics} for explicitly listed topics whose partition list is not cached;</li>
- *   <li>then one {@code listOffsets} for the end offsets of every partition involved (one more for
- *       {@code read_committed} groups, which use the last stable offset) and one for every log-start offset —
- *       each split into calls of at most {@link Settings#listOffsetsChunk()} partitions, sent concurrently.</li>
+ *   <li>{@link AdminLagReader} — the Admin I/O: in one first round trip, in parallel, the committed offsets of every
+ *       consumer group in one batched {@code listConsumerGroupOffsets}, the share-partition start offsets of every
+ *       share group in one {@code listShareGroupOffsets}, one {@code describeConsumerGroups} /
+ *       {@code describeShareGroups} for the groups whose description expired, and {@code describeTopics} for listed
+ *       topics whose partition list is not cached; then one {@code listOffsets} for the end offsets of every
+ *       partition involved (one more for {@code read_committed} groups, which use the last stable offset) and one
+ *       for the expired log-start offsets — each split into calls of at most {@link Settings#listOffsetsChunk()}
+ *       partitions, sent concurrently;</li>
+ *   <li>{@link LagAssembler} — pure: each group's scope and lag from those answers;</li>
+ *   <li>{@link LagCache} — what is kept between polls (descriptions, log starts, partition lists, histories).</li>
  * </ol>
- * Each group's result is computed from its own parts of those answers: a failure of one group's offsets or of one
- * partition marks only the groups that need it {@link Observation.Unavailable}.
+ * This class only sequences them. Each group's result is computed from its own parts of the answers: a failure of
+ * one group's offsets or of one partition marks only the groups that need it {@link Observation.Unavailable}.
  *
  * <p>Threading: nothing blocks. Kafka futures are chained with {@code whenComplete}; the returned stage completes on
  * the Admin client's network thread, never on the caller's (a Vert.x event loop adapts it with
@@ -87,9 +73,9 @@ public final class KafkaAdminLagSource implements LagSource {
      *                         close hash codes (topics named {@code orders-001 … orders-100}): one call of 10,000
      *                         such partitions costs about a second of CPU, ten calls of 1,000 a few milliseconds
      * @param logStartMaxAge log-start offsets are re-read after at most this age (0: every poll). They only move
-     *                       when retention or {@code deleteRecords} deletes records, so most polls skip the second
-     *                       {@code listOffsets}; each partition's refresh is spread over half to all of this age so
-     *                       that refreshes do not all land in one poll
+     *                       when retention or {@code deleteRecords} deletes records, so most polls skip most of the
+     *                       second {@code listOffsets}; each refresh picks a random expiry in half to all of this age
+     *                       so that refreshes spread evenly over the polls
      * @param describeMaxAge group descriptions (members, state, assigned partitions) are re-read after at most this
      *                       age (0: every poll), spread the same way; a group not yet described is described at once
      */
@@ -156,7 +142,9 @@ public final class KafkaAdminLagSource implements LagSource {
         }
     }
 
-    private final Admin admin;
+    private final AdminLagReader reader;
+    private final LagAssembler assembler;
+    private final LagCache cache;
     private final Settings settings;
     private final Clock clock;
     private final String bootstrap;
@@ -165,20 +153,20 @@ public final class KafkaAdminLagSource implements LagSource {
     private volatile String pollAuthFailure;
     /** The authentication failure last logged; null while authenticated. */
     private volatile String loggedAuthFailure;
-    private final Map<String, CachedTopic> topics = new ConcurrentHashMap<>();
-    private final Map<GroupQuery, TrackedHistory> histories = new ConcurrentHashMap<>();
-    private final Map<TopicPartition, Cached<Long>> logStarts = new ConcurrentHashMap<>();
-    private final Map<String, Cached<Described>> descriptions = new ConcurrentHashMap<>();
-    private volatile PollTimings lastPoll = new PollTimings(Duration.ZERO, Duration.ZERO, Duration.ZERO);
+    private volatile PollTimings lastPoll = new PollTimings(Duration.ZERO, Duration.ZERO, Duration.ZERO, 0, 0, 0);
 
     /**
-     * Where the last completed poll spent its time, for metrics and benchmarks.
+     * Where the last completed poll spent its time and how much it read, for metrics and benchmarks.
      *
      * @param groupCalls committed offsets and descriptions of the groups (first round trip)
      * @param offsetCalls end and log-start offsets of the partitions (second round trip)
      * @param compute lag, rates and time lag of every group, on the Admin client's thread
+     * @param groupsDescribed groups described in this poll (the others' descriptions were cached)
+     * @param endOffsetsRead partitions whose end offset was read (every partition of every group)
+     * @param logStartsRead partitions whose log-start offset was read (the others' were cached)
      */
-    public record PollTimings(Duration groupCalls, Duration offsetCalls, Duration compute) {
+    public record PollTimings(Duration groupCalls, Duration offsetCalls, Duration compute, int groupsDescribed,
+                              int endOffsetsRead, int logStartsRead) {
     }
 
     public PollTimings lastPollTimings() {
@@ -200,7 +188,9 @@ public final class KafkaAdminLagSource implements LagSource {
         }
         this.bootstrap = servers.toString();
         this.security = AdminFailures.security(config);
-        this.admin = Admin.create(config);
+        this.cache = new LagCache(settings, new Random());
+        this.assembler = new LagAssembler(bootstrap, this::unavailable);
+        this.reader = new AdminLagReader(Admin.create(config), settings.listOffsetsChunk());
     }
 
     public KafkaAdminLagSource(Map<String, Object> clientConfig) {
@@ -273,6 +263,87 @@ public final class KafkaAdminLagSource implements LagSource {
         }
     }
 
+    @Override
+    public void close() {
+        reader.close();
+    }
+
+    /** One poll: the reader's two round trips, the assembler's reading of them, the cache kept up to date. */
+    private final class Poll {
+        private final List<GroupQuery> queries;
+        private final long started = System.nanoTime();
+        private long groupsDone;
+        private long offsetsDone;
+        private int described;
+        private int logStartsRead;
+        private int endsRead;
+
+        Poll(List<GroupQuery> queries) {
+            this.queries = queries;
+        }
+
+        CompletionStage<Map<GroupQuery, GroupReport>> run() {
+            Instant now = clock.instant();
+            Set<GroupKey> groups = new LinkedHashSet<>();
+            queries.forEach(q -> groups.add(GroupKey.of(q)));
+            GroupRequest request = new GroupRequest(groups, cache.staleDescriptions(groups, now),
+                    cache.staleTopics(queries, now));
+            described = request.describe().size();
+            return reader.readGroups(request).thenCompose(this::readOffsets);
+        }
+
+        private CompletionStage<Map<GroupQuery, GroupReport>> readOffsets(GroupAnswers answers) {
+            groupsDone = System.nanoTime();
+            Instant now = clock.instant();
+            Map<GroupKey, GroupDescription> descriptions = new HashMap<>();
+            for (GroupQuery q : queries) {
+                GroupKey g = GroupKey.of(q);
+                descriptions.computeIfAbsent(g, k -> cache.description(k, answers.descriptions().get(k), now));
+            }
+            GroupFacts facts = new GroupFacts(answers.offsets(), descriptions,
+                    cache.topics(LagAssembler.listedTopics(queries), answers.topics(), now));
+            Map<GroupQuery, Scope> scopes = new LinkedHashMap<>();
+            Set<TopicPartition> uncommitted = new LinkedHashSet<>();
+            Set<TopicPartition> stable = new LinkedHashSet<>();
+            Set<TopicPartition> all = new LinkedHashSet<>();
+            for (GroupQuery q : queries) {
+                Scope scope = assembler.scope(q, facts, now);
+                scopes.put(q, scope);
+                (q.isolation() == Isolation.READ_COMMITTED ? stable : uncommitted).addAll(scope.partitions());
+                all.addAll(scope.partitions());
+            }
+            Set<TopicPartition> staleStarts = cache.staleLogStarts(all, now);
+            endsRead = uncommitted.size() + stable.size();
+            logStartsRead = staleStarts.size();
+            var latest = reader.offsets(uncommitted, OffsetKind.LATEST);
+            var lastStable = reader.offsets(stable, OffsetKind.STABLE);
+            var earliest = reader.offsets(staleStarts, OffsetKind.EARLIEST);
+            return CompletableFuture.allOf(latest, lastStable, earliest).thenApply(ignored -> {
+                offsetsDone = System.nanoTime();
+                Instant at = clock.instant();
+                return combine(facts, scopes, new PartitionOffsets(latest.join(), lastStable.join(),
+                        cache.logStarts(all, earliest.join(), at)), at);
+            });
+        }
+
+        private Map<GroupQuery, GroupReport> combine(GroupFacts facts, Map<GroupQuery, Scope> scopes,
+                                                     PartitionOffsets offsets, Instant now) {
+            Map<GroupQuery, GroupReport> result = new LinkedHashMap<>();
+            for (GroupQuery q : queries) {
+                Assembled a = assembler.assemble(q, facts, scopes.get(q), offsets, now);
+                cache.forget(a);
+                Observation observation = a.unavailable() != null ? a.unavailable()
+                        : cache.record(q, now, a.partitions(), a.description().members());
+                result.put(q, new GroupReport(observation, a.description().presence(), a.description().state()));
+            }
+            cache.expire(now);
+            lastPoll = new PollTimings(Duration.ofNanos(groupsDone - started),
+                    Duration.ofNanos(offsetsDone - groupsDone), Duration.ofNanos(System.nanoTime() - offsetsDone),
+                    described, endsRead, logStartsRead);
+            return result;
+        }
+    }
+
     /** An Unavailable for one subject; notes authentication failures for {@link #logAuthenticationChange}. */
     private Observation.Unavailable unavailable(Instant now, Throwable failure, String subject) {
         Throwable cause = AdminFailures.unwrap(failure);
@@ -286,508 +357,9 @@ public final class KafkaAdminLagSource implements LagSource {
         Instant now = clock.instant();
         Map<GroupQuery, GroupReport> result = new LinkedHashMap<>();
         for (GroupQuery q : queries) {
-            result.put(q, new GroupReport(unavailable(now, t, subject(q)), Presence.UNKNOWN, Optional.empty()));
+            result.put(q, new GroupReport(unavailable(now, t, GroupKey.of(q).subject()), Presence.UNKNOWN,
+                    Optional.empty()));
         }
         return result;
-    }
-
-    @Override
-    public void close() {
-        admin.close(Duration.ofSeconds(5));
-    }
-
-    private static String subject(GroupQuery q) {
-        return (q.kind() == GroupKind.SHARE ? "share group '" : "consumer group '") + q.groupId() + "'";
-    }
-
-    /** A KafkaFuture as a CompletableFuture completed by the Kafka thread that completes it; never blocks. */
-    private static <T> CompletableFuture<T> stage(KafkaFuture<T> future) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        future.whenComplete((value, error) -> {
-            if (error != null) {
-                result.completeExceptionally(AdminFailures.unwrap(error));
-            } else {
-                result.complete(value);
-            }
-        });
-        return result;
-    }
-
-    private static <T> Outcome<T> outcome(CompletableFuture<T> done) {
-        try {
-            return new Outcome<>(done.getNow(null), null);
-        } catch (RuntimeException e) {
-            return new Outcome<>(null, AdminFailures.unwrap(e));
-        }
-    }
-
-    /** A completed call: a value or a failure. */
-    private record Outcome<T>(T value, Throwable failure) {
-        boolean failed() {
-            return failure != null;
-        }
-    }
-
-    private record CachedTopic(List<Integer> partitions, Instant fetchedAt) {
-    }
-
-    /** A value read earlier, good until {@code expires}. */
-    private record Cached<T>(T value, Instant expires) {
-        boolean fresh(Instant now) {
-            return now.isBefore(expires);
-        }
-    }
-
-    /** Expiry spread over [maxAge / 2, maxAge) by key, so that refreshes of many keys spread over many polls. */
-    private static Instant expiry(Instant now, Duration maxAge, Object key) {
-        double spread = 0.5 + (key.hashCode() & 0x3ff) / 2048.0;
-        return now.plusNanos((long) (maxAge.toNanos() * spread));
-    }
-
-    private static String describeKey(GroupKind kind, String groupId) {
-        return kind + "/" + groupId;
-    }
-
-    private static final class TrackedHistory {
-        final ObservationHistory history;
-        volatile Instant lastUsed;
-
-        TrackedHistory(ObservationHistory history, Instant lastUsed) {
-            this.history = history;
-            this.lastUsed = lastUsed;
-        }
-    }
-
-    /** What one group's description said. */
-    private record Described(Presence presence, Optional<String> state, OptionalInt members,
-                             Set<TopicPartition> assigned) {
-        static final Described UNKNOWN = new Described(Presence.UNKNOWN, Optional.empty(), OptionalInt.empty(),
-                Set.of());
-    }
-
-    /** The partitions one query covers, or why they are unknown. */
-    private record Scope(List<TopicPartition> partitions, Observation.Unavailable unavailable) {
-    }
-
-    /** One poll: the state of the calls of one {@link #report} invocation. */
-    private final class Poll {
-        final List<GroupQuery> queries;
-        final Map<String, CompletableFuture<Map<TopicPartition, OffsetAndMetadata>>> committed = new HashMap<>();
-        final Map<String, CompletableFuture<ConsumerGroupDescription>> consumerDescriptions = new HashMap<>();
-        final Map<String, CompletableFuture<Map<TopicPartition, SharePartitionOffsetInfo>>> shareOffsets =
-                new HashMap<>();
-        final Map<String, CompletableFuture<ShareGroupDescription>> shareDescriptions = new HashMap<>();
-        final Map<String, CompletableFuture<TopicDescription>> topicDescriptions = new HashMap<>();
-
-        Poll(List<GroupQuery> queries) {
-            this.queries = queries;
-        }
-
-        private long started;
-        private long groupsDone;
-        private long offsetsDone;
-
-        CompletionStage<Map<GroupQuery, GroupReport>> run() {
-            started = System.nanoTime();
-            Set<String> consumerGroups = new LinkedHashSet<>();
-            Set<String> shareGroups = new LinkedHashSet<>();
-            Set<String> staleTopics = new LinkedHashSet<>();
-            Instant now = clock.instant();
-            for (GroupQuery q : queries) {
-                (q.kind() == GroupKind.SHARE ? shareGroups : consumerGroups).add(q.groupId());
-                for (String topic : q.topics()) {
-                    CachedTopic cached = topics.get(topic);
-                    if (cached == null || cached.fetchedAt().plus(settings.topicMetadataMaxAge()).isBefore(now)) {
-                        staleTopics.add(topic);
-                    }
-                }
-            }
-            List<CompletableFuture<?>> calls = new ArrayList<>();
-            if (!consumerGroups.isEmpty()) {
-                Map<String, ListConsumerGroupOffsetsSpec> specs = new LinkedHashMap<>();
-                consumerGroups.forEach(g -> specs.put(g, new ListConsumerGroupOffsetsSpec()));
-                var offsets = admin.listConsumerGroupOffsets(specs);
-                for (String g : consumerGroups) {
-                    committed.put(g, stage(offsets.partitionsToOffsetAndMetadata(g)));
-                }
-                List<String> stale = staleDescriptions(GroupKind.CONSUMER, consumerGroups, now);
-                if (!stale.isEmpty()) {
-                    var described = admin.describeConsumerGroups(stale).describedGroups();
-                    stale.forEach(g -> consumerDescriptions.put(g, stage(described.get(g))));
-                }
-            }
-            if (!shareGroups.isEmpty()) {
-                Map<String, ListShareGroupOffsetsSpec> specs = new LinkedHashMap<>();
-                shareGroups.forEach(g -> specs.put(g, new ListShareGroupOffsetsSpec()));
-                var offsets = admin.listShareGroupOffsets(specs);
-                for (String g : shareGroups) {
-                    shareOffsets.put(g, stage(offsets.partitionsToOffsetInfo(g)));
-                }
-                List<String> stale = staleDescriptions(GroupKind.SHARE, shareGroups, now);
-                if (!stale.isEmpty()) {
-                    var described = admin.describeShareGroups(stale).describedGroups();
-                    stale.forEach(g -> shareDescriptions.put(g, stage(described.get(g))));
-                }
-            }
-            if (!staleTopics.isEmpty()) {
-                var described = admin.describeTopics(staleTopics).topicNameValues();
-                for (String t : staleTopics) {
-                    topicDescriptions.put(t, stage(described.get(t)));
-                }
-            }
-            calls.addAll(committed.values());
-            calls.addAll(consumerDescriptions.values());
-            calls.addAll(shareOffsets.values());
-            calls.addAll(shareDescriptions.values());
-            calls.addAll(topicDescriptions.values());
-            return settled(calls).thenCompose(ignored -> listOffsets());
-        }
-
-        private List<String> staleDescriptions(GroupKind kind, Set<String> groups, Instant now) {
-            List<String> stale = new ArrayList<>();
-            for (String g : groups) {
-                Cached<Described> cached = descriptions.get(describeKey(kind, g));
-                if (cached == null || !cached.fresh(now)) {
-                    stale.add(g);
-                }
-            }
-            return stale;
-        }
-
-        /** Completes when every call completed, successfully or not. */
-        private CompletableFuture<Void> settled(List<? extends CompletableFuture<?>> calls) {
-            CompletableFuture<?>[] tolerant = calls.stream()
-                    .map(c -> c.handle((v, t) -> null))
-                    .toArray(CompletableFuture[]::new);
-            return CompletableFuture.allOf(tolerant);
-        }
-
-        private CompletionStage<Map<GroupQuery, GroupReport>> listOffsets() {
-            groupsDone = System.nanoTime();
-            Instant now = clock.instant();
-            updateTopicCache(now);
-            Map<GroupQuery, Described> described = new HashMap<>();
-            Map<GroupQuery, Scope> scopes = new LinkedHashMap<>();
-            Set<TopicPartition> uncommittedEnds = new LinkedHashSet<>();
-            Set<TopicPartition> committedEnds = new LinkedHashSet<>();
-            Set<TopicPartition> all = new LinkedHashSet<>();
-            for (GroupQuery q : queries) {
-                Described d = describe(q, now);
-                described.put(q, d);
-                Scope scope = scope(q, d, now);
-                scopes.put(q, scope);
-                if (scope.unavailable() == null) {
-                    (q.isolation() == Isolation.READ_COMMITTED ? committedEnds : uncommittedEnds)
-                            .addAll(scope.partitions());
-                    all.addAll(scope.partitions());
-                }
-            }
-            var latest = offsets(uncommittedEnds, OffsetSpec.latest(), IsolationLevel.READ_UNCOMMITTED);
-            var stable = offsets(committedEnds, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
-            Set<TopicPartition> staleStarts = new LinkedHashSet<>();
-            for (TopicPartition tp : all) {
-                Cached<Long> cached = logStarts.get(tp);
-                if (cached == null || !cached.fresh(now)) {
-                    staleStarts.add(tp);
-                }
-            }
-            var earliest = offsets(staleStarts, OffsetSpec.earliest(), IsolationLevel.READ_UNCOMMITTED);
-            return CompletableFuture.allOf(latest, stable, earliest)
-                    .thenApply(ignored -> offsetsDone = System.nanoTime())
-                    .thenApply(ignored -> combine(described, scopes, latest.join(), stable.join(),
-                            logStarts(all, earliest.join())));
-        }
-
-        /**
-         * Offsets of every partition, in calls of at most {@code listOffsetsChunk} partitions (see {@link Settings});
-         * completes normally with each partition's own outcome.
-         */
-        private CompletableFuture<Map<TopicPartition, Outcome<Long>>> offsets(Set<TopicPartition> partitions,
-                                                                             OffsetSpec spec,
-                                                                             IsolationLevel isolation) {
-            if (partitions.isEmpty()) {
-                return CompletableFuture.completedFuture(Map.of());
-            }
-            int chunk = settings.listOffsetsChunk();
-            if (partitions.size() <= chunk) {
-                return offsetsCall(partitions, spec, isolation);
-            }
-            List<CompletableFuture<Map<TopicPartition, Outcome<Long>>>> calls = new ArrayList<>();
-            Set<TopicPartition> part = new LinkedHashSet<>();
-            for (TopicPartition tp : partitions) {
-                part.add(tp);
-                if (part.size() == chunk) {
-                    calls.add(offsetsCall(part, spec, isolation));
-                    part = new LinkedHashSet<>();
-                }
-            }
-            if (!part.isEmpty()) {
-                calls.add(offsetsCall(part, spec, isolation));
-            }
-            return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
-                Map<TopicPartition, Outcome<Long>> all = new HashMap<>(partitions.size() * 2);
-                calls.forEach(c -> all.putAll(c.join()));
-                return all;
-            });
-        }
-
-        private CompletableFuture<Map<TopicPartition, Outcome<Long>>> offsetsCall(Set<TopicPartition> partitions,
-                                                                                 OffsetSpec spec,
-                                                                                 IsolationLevel isolation) {
-            Map<TopicPartition, OffsetSpec> request = new LinkedHashMap<>();
-            partitions.forEach(tp -> request.put(tp, spec));
-            ListOffsetsResult result = admin.listOffsets(request, new ListOffsetsOptions(isolation));
-            return stage(result.all()).handle((values, error) -> {
-                Map<TopicPartition, Outcome<Long>> outcomes = new HashMap<>(partitions.size() * 2);
-                if (error == null) {
-                    values.forEach((tp, info) -> outcomes.put(tp, new Outcome<>(info.offset(), null)));
-                    return outcomes;
-                }
-                // all() completes after every partition did: read each partition's own outcome.
-                for (TopicPartition tp : partitions) {
-                    KafkaFuture<ListOffsetsResult.ListOffsetsResultInfo> f = result.partitionResult(tp);
-                    try {
-                        ListOffsetsResult.ListOffsetsResultInfo info = f.isDone() ? f.getNow(null) : null;
-                        outcomes.put(tp, info == null ? new Outcome<>(null, error) : new Outcome<>(info.offset(), null));
-                    } catch (ExecutionException e) {
-                        outcomes.put(tp, new Outcome<>(null, AdminFailures.unwrap(e)));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        outcomes.put(tp, new Outcome<>(null, e));
-                    }
-                }
-                return outcomes;
-            });
-        }
-
-        /** Log-start offsets of every partition: just read, or cached; caches what was just read. */
-        private Map<TopicPartition, Outcome<Long>> logStarts(Set<TopicPartition> all,
-                                                             Map<TopicPartition, Outcome<Long>> read) {
-            Instant now = clock.instant();
-            Map<TopicPartition, Outcome<Long>> starts = new HashMap<>(all.size() * 2);
-            for (TopicPartition tp : all) {
-                Outcome<Long> fresh = read.get(tp);
-                if (fresh != null) {
-                    starts.put(tp, fresh);
-                    if (!fresh.failed() && !settings.logStartMaxAge().isZero()) {
-                        logStarts.put(tp, new Cached<>(fresh.value(), expiry(now, settings.logStartMaxAge(), tp)));
-                    }
-                } else {
-                    Cached<Long> cached = logStarts.get(tp);
-                    starts.put(tp, cached == null ? new Outcome<>(null, new IllegalStateException(
-                            "no log-start offset for " + tp)) : new Outcome<>(cached.value(), null));
-                }
-            }
-            return starts;
-        }
-
-        private void updateTopicCache(Instant now) {
-            topicDescriptions.forEach((topic, future) -> {
-                Outcome<TopicDescription> o = outcome(future);
-                if (!o.failed()) {
-                    List<Integer> partitions = o.value().partitions().stream().map(p -> p.partition()).toList();
-                    topics.put(topic, new CachedTopic(partitions, now));
-                } else if (o.failure() instanceof UnknownTopicOrPartitionException) {
-                    topics.remove(topic);
-                }
-            });
-        }
-
-        /** This poll's description of the group if it was described, else the cached one. */
-        private Described describe(GroupQuery q, Instant now) {
-            String key = describeKey(q.kind(), q.groupId());
-            CompletableFuture<?> call = q.kind() == GroupKind.SHARE
-                    ? shareDescriptions.get(q.groupId()) : consumerDescriptions.get(q.groupId());
-            Cached<Described> cached = descriptions.get(key);
-            if (call == null) {
-                return cached == null ? Described.UNKNOWN : cached.value();
-            }
-            Described d = describeNow(q);
-            if (d.presence() != Presence.UNKNOWN) {
-                descriptions.put(key, new Cached<>(d, settings.describeMaxAge().isZero() ? now
-                        : expiry(now, settings.describeMaxAge(), key)));
-                return d;
-            }
-            // Describing failed this time: an earlier answer is better than none.
-            return cached == null ? d : cached.value();
-        }
-
-        private Described describeNow(GroupQuery q) {
-            if (q.kind() == GroupKind.SHARE) {
-                Outcome<ShareGroupDescription> o = outcome(shareDescriptions.get(q.groupId()));
-                if (o.failed()) {
-                    return o.failure() instanceof GroupIdNotFoundException
-                            ? new Described(Presence.MISSING, Optional.empty(), OptionalInt.of(0), Set.of())
-                            : Described.UNKNOWN;
-                }
-                ShareGroupDescription d = o.value();
-                Set<TopicPartition> assigned = new HashSet<>();
-                for (ShareMemberDescription m : d.members()) {
-                    assigned.addAll(m.assignment().topicPartitions());
-                }
-                return described(d.groupState(), d.members().size(), assigned);
-            }
-            Outcome<ConsumerGroupDescription> o = outcome(consumerDescriptions.get(q.groupId()));
-            if (o.failed()) {
-                return o.failure() instanceof GroupIdNotFoundException
-                        ? new Described(Presence.MISSING, Optional.empty(), OptionalInt.of(0), Set.of())
-                        : Described.UNKNOWN;
-            }
-            ConsumerGroupDescription d = o.value();
-            Set<TopicPartition> assigned = new HashSet<>();
-            for (MemberDescription m : d.members()) {
-                assigned.addAll(m.assignment().topicPartitions());
-            }
-            return described(d.groupState(), d.members().size(), assigned);
-        }
-
-        private Described described(GroupState state, int members, Set<TopicPartition> assigned) {
-            Presence presence = state == GroupState.DEAD ? Presence.MISSING : Presence.EXISTS;
-            return new Described(presence, Optional.ofNullable(state).map(GroupState::toString),
-                    OptionalInt.of(members), assigned);
-        }
-
-        /** The partitions a query covers: its topics' partitions, or everything the group committed/was assigned. */
-        private Scope scope(GroupQuery q, Described d, Instant now) {
-            Set<TopicPartition> known = new HashSet<>(d.assigned());
-            if (q.kind() == GroupKind.SHARE) {
-                Outcome<Map<TopicPartition, SharePartitionOffsetInfo>> o = outcome(shareOffsets.get(q.groupId()));
-                if (o.failed() && !(o.failure() instanceof GroupIdNotFoundException && !q.topics().isEmpty())) {
-                    return new Scope(List.of(), unavailable(now, o.failure(), q));
-                }
-                if (!o.failed()) {
-                    o.value().forEach((tp, info) -> {
-                        if (info != null) {
-                            known.add(tp);
-                        }
-                    });
-                }
-            } else {
-                Outcome<Map<TopicPartition, OffsetAndMetadata>> o = outcome(committed.get(q.groupId()));
-                if (o.failed() && !(o.failure() instanceof GroupIdNotFoundException && !q.topics().isEmpty())) {
-                    return new Scope(List.of(), unavailable(now, o.failure(), q));
-                }
-                if (!o.failed()) {
-                    known.addAll(o.value().keySet());
-                }
-            }
-            if (q.topics().isEmpty()) {
-                if (known.isEmpty() && d.presence() != Presence.EXISTS) {
-                    return new Scope(List.of(), new Observation.Unavailable(now, "Cannot observe " + subject(q)
-                            + " on bootstrap servers " + bootstrap + ": the group does not exist (no members, no "
-                            + "committed offsets); list its topics to observe it before it first commits", false));
-                }
-                return new Scope(sorted(known), null);
-            }
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : q.topics()) {
-                CachedTopic cached = topics.get(topic);
-                if (cached == null) {
-                    CompletableFuture<TopicDescription> f = topicDescriptions.get(topic);
-                    Throwable failure = f == null ? null : outcome(f).failure();
-                    if (failure == null || failure instanceof UnknownTopicOrPartitionException) {
-                        return new Scope(List.of(), new Observation.Unavailable(now, "Cannot observe " + subject(q)
-                                + " on bootstrap servers " + bootstrap + ": topic '" + topic
-                                + "' does not exist", true));
-                    }
-                    return new Scope(List.of(), unavailable(now, failure, q));
-                }
-                for (int p : cached.partitions()) {
-                    partitions.add(new TopicPartition(topic, p));
-                }
-            }
-            return new Scope(sorted(partitions), null);
-        }
-
-        private Observation.Unavailable unavailable(Instant now, Throwable failure, GroupQuery q) {
-            return KafkaAdminLagSource.this.unavailable(now, failure, subject(q));
-        }
-
-        private Map<GroupQuery, GroupReport> combine(Map<GroupQuery, Described> described,
-                                                     Map<GroupQuery, Scope> scopes,
-                                                     Map<TopicPartition, Outcome<Long>> latest,
-                                                     Map<TopicPartition, Outcome<Long>> stable,
-                                                     Map<TopicPartition, Outcome<Long>> earliest) {
-            Instant now = clock.instant();
-            Map<GroupQuery, GroupReport> result = new LinkedHashMap<>();
-            for (GroupQuery q : queries) {
-                Described d = described.get(q);
-                Scope scope = scopes.get(q);
-                Observation observation = scope.unavailable() != null
-                        ? scope.unavailable()
-                        : lag(q, d, scope, q.isolation() == Isolation.READ_COMMITTED ? stable : latest, earliest, now);
-                result.put(q, new GroupReport(observation, d.presence(), d.state()));
-            }
-            expireHistories(now);
-            long done = System.nanoTime();
-            lastPoll = new PollTimings(Duration.ofNanos(groupsDone - started), Duration.ofNanos(offsetsDone - groupsDone),
-                    Duration.ofNanos(done - offsetsDone));
-            return result;
-        }
-
-        private Observation lag(GroupQuery q, Described d, Scope scope, Map<TopicPartition, Outcome<Long>> ends,
-                                Map<TopicPartition, Outcome<Long>> starts, Instant now) {
-            Map<TopicPartition, OffsetAndMetadata> commits = Map.of();
-            Map<TopicPartition, SharePartitionOffsetInfo> shares = Map.of();
-            if (q.kind() == GroupKind.SHARE) {
-                Outcome<Map<TopicPartition, SharePartitionOffsetInfo>> o = outcome(shareOffsets.get(q.groupId()));
-                shares = o.failed() ? Map.of() : o.value();
-            } else {
-                Outcome<Map<TopicPartition, OffsetAndMetadata>> o = outcome(committed.get(q.groupId()));
-                commits = o.failed() ? Map.of() : o.value();
-            }
-            List<PartitionLag> partitions = new ArrayList<>(scope.partitions().size());
-            for (TopicPartition tp : scope.partitions()) {
-                Outcome<Long> end = ends.get(tp);
-                Outcome<Long> start = starts.get(tp);
-                Outcome<Long> broken = end == null || end.failed() ? end : start == null || start.failed() ? start : null;
-                if (end == null || start == null || broken != null) {
-                    Throwable failure = broken == null ? new IllegalStateException("no offsets for " + tp)
-                            : broken.failure();
-                    if (failure instanceof UnknownTopicOrPartitionException) {
-                        topics.remove(tp.topic());
-                    }
-                    return KafkaAdminLagSource.this.unavailable(now, failure, subject(q) + " (partition " + tp + ")");
-                }
-                if (end.value() < start.value()) {
-                    // Topic recreated since the log start was cached: read it again next poll.
-                    logStarts.remove(tp);
-                }
-                if (q.kind() == GroupKind.SHARE) {
-                    SharePartitionOffsetInfo info = shares.get(tp);
-                    OptionalLong startOffset = info == null || info.startOffset() < 0
-                            ? OptionalLong.empty() : OptionalLong.of(info.startOffset());
-                    Optional<Long> reported = info == null ? Optional.empty() : info.lag();
-                    long lag = LagCalculator.shareLag(end.value(), start.value(), startOffset, reported,
-                            q.offsetReset());
-                    partitions.add(new PartitionLag(tp.topic(), tp.partition(), end.value(), start.value(),
-                            startOffset, lag));
-                } else {
-                    OffsetAndMetadata c = commits.get(tp);
-                    OptionalLong committedOffset = c == null ? OptionalLong.empty() : OptionalLong.of(c.offset());
-                    partitions.add(LagCalculator.partition(tp.topic(), tp.partition(), end.value(), start.value(),
-                            committedOffset, q.offsetReset()));
-                }
-            }
-            TrackedHistory tracked = histories.computeIfAbsent(q, k -> new TrackedHistory(
-                    new ObservationHistory(settings.historyCapacity(), settings.rateWindow()), now));
-            tracked.lastUsed = now;
-            synchronized (tracked.history) {
-                return tracked.history.record(now, partitions, d.members());
-            }
-        }
-
-        private void expireHistories(Instant now) {
-            Instant cutoff = now.minus(settings.historyExpiry());
-            histories.values().removeIf(h -> h.lastUsed.isBefore(cutoff));
-            logStarts.values().removeIf(c -> c.expires().isBefore(cutoff));
-            descriptions.values().removeIf(c -> c.expires().isBefore(cutoff));
-        }
-    }
-
-    private static List<TopicPartition> sorted(Collection<TopicPartition> partitions) {
-        List<TopicPartition> list = new ArrayList<>(partitions);
-        list.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
-        return list;
     }
 }

@@ -46,6 +46,16 @@ public final class LagCalculator {
     }
 
     /**
+     * The partition value of any group, consumer or share: {@code position} is the committed offset or the
+     * share-partition start offset, and a lag the broker reported itself wins (see {@link #shareLag}).
+     */
+    public static PartitionLag partition(String topic, int partition, long endOffset, long logStartOffset,
+                                         OptionalLong position, Optional<Long> reportedLag, OffsetReset reset) {
+        return new PartitionLag(topic, partition, endOffset, logStartOffset, position,
+                shareLag(endOffset, logStartOffset, position, reportedLag, reset));
+    }
+
+    /**
      * Backlog of one partition of a share group. The share-partition start offset plays the role of the committed
      * offset (records below it are acknowledged or archived). When the broker reports a lag itself
      * ({@code SharePartitionOffsetInfo.lag()}), that number wins: the start offset it reports can trail the

@@ -131,7 +131,7 @@ public final class ObservationHistory {
             if (position >= current.ends[i]) {
                 continue;
             }
-            Optional<Instant> appended = whenEndPassed(current.keys[i], position);
+            Optional<Instant> appended = whenEndPassed(current.keySet, i, position);
             if (appended.isEmpty()) {
                 return Optional.empty();
             }
@@ -146,8 +146,12 @@ public final class ObservationHistory {
         return Optional.of(max);
     }
 
-    /** Estimated time at which the end offset of this partition passed {@code position}. */
-    private Optional<Instant> whenEndPassed(PartitionKey key, long position) {
+    /**
+     * Estimated time at which the end offset of partition {@code i} of {@code keys} passed {@code position}. Samples
+     * that share the key set (the partitions did not change) are read at the same index without a lookup.
+     */
+    private Optional<Instant> whenEndPassed(Keys keys, int i, long position) {
+        PartitionKey key = keys.keys[i];
         Sample previous = null;
         long previousEnd = 0;
         Sample oldest = null;
@@ -155,7 +159,7 @@ public final class ObservationHistory {
         Sample newest = null;
         long newestEnd = 0;
         for (Sample s : samples) {
-            int index = s.indexOf(key);
+            int index = s.keySet == keys ? i : s.indexOf(key);
             if (index < 0) {
                 continue;
             }

@@ -11,8 +11,8 @@ import java.time.Instant;
  *
  * @param currentReplicas the target's replicas before acting
  * @param decision the policy's decision (computed also while paused or standing by, so status and metrics stay live)
- * @param appliedReplicas what the loop asked of the target: the decision, the paused-replicas hold, or the current
- *     count when paused or standing by
+ * @param appliedReplicas the reconcile step's wanted count ({@link dev.ebb.scaler.reconcile.Action#wanted()}): the
+ *     decision, the paused-replicas hold, or the current count when paused; only a leader writes it
  * @param outcome what the target did; {@link ScaleOutcome.Unchanged} when nothing was asked
  * @param role whether this instance acted (leader) or only observed (standby)
  */

@@ -2,15 +2,11 @@ package dev.ebb.scaler.loop;
 
 import dev.ebb.scaler.lag.GroupQuery;
 import dev.ebb.scaler.lag.LagSource;
-import dev.ebb.scaler.policy.Decision;
 import dev.ebb.scaler.policy.Observation;
-import dev.ebb.scaler.policy.ScalingPolicy;
-import dev.ebb.scaler.policy.WorkloadState;
-import dev.ebb.scaler.target.ScaleOutcome;
+import dev.ebb.scaler.reconcile.Reconcile;
 import dev.ebb.scaler.target.ScaleTarget;
 import dev.ebb.scaler.workload.CatalogEntry;
 import dev.ebb.scaler.workload.ClusterKey;
-import dev.ebb.scaler.workload.Pause;
 import dev.ebb.scaler.workload.Workload;
 import dev.ebb.scaler.workload.WorkloadCatalog;
 import dev.ebb.scaler.workload.WorkloadId;
@@ -36,12 +32,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The control loop: one per Kafka cluster, all driven by one Vert.x periodic timer (the tick, default 1 s). Each tick
  * re-reads the catalog (so spec changes apply on the next tick and removed workloads stop), then for every cluster
- * whose previous poll has finished: observe every due workload's group in one batch, decide each with the pure
- * policy, act where the applied count differs from the current one, and tell the listener.
+ * whose previous poll has finished: observe every due workload's group in one batch, run the pure reconcile step
+ * ({@link Reconcile}: policy, pause, hold and leader rules) for each, write what its action asks, and tell the
+ * listener. No scaling rule lives here: this class does I/O and scheduling.
  *
  * <p>Threading: all state lives on one Vert.x event-loop context; lag sources and scale targets complete elsewhere and
  * are brought back with {@link Future#fromCompletionStage(java.util.concurrent.CompletionStage, Context)}. Nothing
  * here blocks. One bad workload (unreadable target, failing policy) never stops the others: each has its own result.
+ *
+ * <p>Size (~420 lines): the catalog sync and the per-cluster poll ({@code ClusterRun}) share the loop's
+ * context-confined maps and lifecycle flags; split apart they would pass that state to each other on every call. What
+ * is separable is separate: the rules in {@link Reconcile}, one workload's read-step-write in {@link WorkloadStep}.
  */
 public final class ScalerLoop implements AutoCloseable {
 
@@ -82,6 +83,7 @@ public final class ScalerLoop implements AutoCloseable {
     private final Clock clock;
     private final DecisionListener listener;
     private final Options options;
+    private final WorkloadStep steps;
 
     private final Map<ClusterKey, ClusterRun> clusters = new LinkedHashMap<>();
     private final Map<WorkloadId, WorkloadRun> runs = new HashMap<>();
@@ -106,6 +108,7 @@ public final class ScalerLoop implements AutoCloseable {
         this.options = Objects.requireNonNull(options);
         // A context of our own: every callback of this loop runs on the same event-loop thread, in order.
         this.context = vertx.getOrCreateContext();
+        this.steps = new WorkloadStep(target, context, this.listener, options.leader());
     }
 
     /** Starts the periodic timer. */
@@ -242,26 +245,6 @@ public final class ScalerLoop implements AutoCloseable {
         cluster.workloads.put(w.id(), run);
     }
 
-    /** Per-workload memory of the loop. Only touched on the loop's context. */
-    private static final class WorkloadRun {
-        Workload workload;
-        WorkloadState state;
-        Instant lastPolled;
-
-        WorkloadRun(Workload workload) {
-            this.workload = workload;
-        }
-
-        boolean due(Instant now, Duration tick) {
-            if (lastPolled == null) {
-                return true;
-            }
-            // Half a tick of slack so that timer jitter never makes a 1 s workload skip a 1 s tick.
-            Instant next = lastPolled.plus(workload.pollInterval()).minus(tick.dividedBy(2));
-            return !now.isBefore(next);
-        }
-    }
-
     /** The control loop of one Kafka cluster: its lag source and its workloads. */
     private final class ClusterRun {
         final ClusterKey key;
@@ -355,7 +338,7 @@ public final class ScalerLoop implements AutoCloseable {
                                 obs = new Observation.Unavailable(decidedAt, "Lag source returned nothing for group "
                                         + run.workload.group().groupId() + " on " + key, true);
                             }
-                            each.add(decideAndAct(run, run.workload, obs, decidedAt));
+                            each.add(steps.run(run, run.workload, obs, decidedAt, r -> r == runs.get(r.workload.id())));
                         }
                         return Future.join(each).<Void>mapEmpty().recover(e -> Future.succeededFuture());
                     })
@@ -384,74 +367,6 @@ public final class ScalerLoop implements AutoCloseable {
                 return Future.succeededFuture();
             });
         }
-    }
-
-    private Future<Void> decideAndAct(WorkloadRun run, Workload w, Observation obs, Instant now) {
-        Future<Integer> current;
-        try {
-            current = Future.fromCompletionStage(target.currentReplicas(w.target()), context);
-        } catch (RuntimeException e) {
-            current = Future.failedFuture(e);
-        }
-        return current.transform(ar -> {
-            if (ar.failed()) {
-                Throwable cause = unwrap(ar.cause());
-                ScaleOutcome.Failed failure = cause instanceof ScaleTargetException ste ? ste.failure()
-                        : new ScaleOutcome.Failed("io", "Cannot read the replicas of " + w.target() + ": "
-                        + cause.getMessage(), true);
-                LOG.debug("Workload {}: {}", w.id(), failure.message());
-                listener.onTargetFailure(w, obs, failure);
-                return Future.succeededFuture();
-            }
-            if (run != runs.get(w.id()) || run.workload != w) {
-                return Future.succeededFuture(); // removed or changed while we were reading: next tick decides
-            }
-            int replicas = ar.result();
-            Decision decision;
-            try {
-                WorkloadState state = run.state == null ? WorkloadState.initial(replicas)
-                        : run.state.withCurrentReplicas(replicas);
-                decision = ScalingPolicy.decide(w.policy(), obs, state, now);
-                run.state = decision.next();
-            } catch (RuntimeException e) {
-                LOG.error("Policy failed for workload {}: {}", w.id(), e.toString());
-                listener.onError(w, "policy", String.valueOf(e.getMessage()));
-                return Future.succeededFuture();
-            }
-            int applied;
-            if (w.pause() instanceof Pause.HoldAt hold) {
-                applied = hold.replicas();
-            } else if (w.pause() instanceof Pause.Paused) {
-                applied = replicas;
-            } else {
-                applied = decision.desiredReplicas();
-            }
-            boolean leading = options.leader().leading();
-            DecisionEvent.Role role = leading ? DecisionEvent.Role.LEADER : DecisionEvent.Role.STANDBY;
-            if (!leading || applied == replicas) {
-                listener.onDecision(new DecisionEvent(w, obs, replicas, decision, applied,
-                        new ScaleOutcome.Unchanged(replicas), role, now));
-                return Future.succeededFuture();
-            }
-            String reason = w.pause() instanceof Pause.HoldAt hold ? hold.reason() : decision.reason();
-            Future<ScaleOutcome> scaled;
-            try {
-                scaled = Future.fromCompletionStage(target.scale(w.target(), applied, reason), context);
-            } catch (RuntimeException e) {
-                scaled = Future.failedFuture(e);
-            }
-            return scaled.recover(e -> Future.succeededFuture(new ScaleOutcome.Failed("io", "Cannot scale "
-                    + w.target() + ": " + unwrap(e).getMessage(), true))).map(outcome -> {
-                if (outcome instanceof ScaleOutcome.Scaled s) {
-                    LOG.info("{}: scaled {} from {} to {}: {}", w.id(),
-                            w.target().kind() + "/" + w.target().name(), s.from(), s.to(), reason);
-                } else if (outcome instanceof ScaleOutcome.Failed f) {
-                    LOG.warn("{}: cannot scale to {}: {}", w.id(), applied, f.message());
-                }
-                listener.onDecision(new DecisionEvent(w, obs, replicas, decision, applied, outcome, role, now));
-                return null;
-            });
-        });
     }
 
     /** Stops the timer and closes every lag source. */
@@ -506,7 +421,7 @@ public final class ScalerLoop implements AutoCloseable {
         return b.toString();
     }
 
-    private static Throwable unwrap(Throwable t) {
+    static Throwable unwrap(Throwable t) {
         while (t instanceof CompletionException && t.getCause() != null) {
             t = t.getCause();
         }

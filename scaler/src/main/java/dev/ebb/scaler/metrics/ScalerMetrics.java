@@ -49,7 +49,7 @@ public final class ScalerMetrics implements DecisionListener {
         timeLag = Gauge.builder().name("ebb_time_lag_seconds").help("Age of the oldest unconsumed record")
                 .labelNames(WL).register(registry);
         arrivalRate = Gauge.builder().name("ebb_arrival_rate_records_per_second")
-                .help("Records/s appended to the group's partitions").labelNames(WL).register(registry);
+                .help("Records/s appended to the group's partitions, as the policy estimated them").labelNames(WL).register(registry);
         consumptionRate = Gauge.builder().name("ebb_consumption_rate_records_per_second")
                 .help("Records/s committed by the group").labelNames(WL).register(registry);
         desired = Gauge.builder().name("ebb_desired_replicas").help("Replicas the policy wants")
@@ -97,7 +97,7 @@ public final class ScalerMetrics implements DecisionListener {
             lag.labelValues(l).set(obs.totalLag());
             partitions.labelValues(l).set(obs.partitionCount());
             obs.timeLag().ifPresent(d -> timeLag.labelValues(l).set(d.toNanos() / 1e9));
-            obs.arrivalRate().ifPresent(r -> arrivalRate.labelValues(l).set(r));
+            e.decision().arrivalRate().ifPresent(r -> arrivalRate.labelValues(l).set(r)); // the decision's estimate
             obs.consumptionRate().ifPresent(r -> consumptionRate.labelValues(l).set(r));
         } else {
             errors.labelValues("lag_unavailable").inc();

@@ -2,6 +2,7 @@ package dev.ebb.scaler.workload;
 
 import dev.ebb.scaler.lag.GroupQuery;
 import dev.ebb.scaler.policy.PolicySpec;
+import dev.ebb.scaler.reconcile.Pause;
 import dev.ebb.scaler.target.TargetRef;
 import java.time.Duration;
 import java.util.Map;

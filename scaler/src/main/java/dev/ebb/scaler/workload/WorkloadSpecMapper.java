@@ -8,6 +8,7 @@ import dev.ebb.scaler.policy.Mode;
 import dev.ebb.scaler.policy.OffsetResetPolicy;
 import dev.ebb.scaler.policy.PolicyDefaults;
 import dev.ebb.scaler.policy.PolicySpec;
+import dev.ebb.scaler.reconcile.Pause;
 import dev.ebb.scaler.target.TargetRef;
 import dev.ebb.scaler.workload.spec.Durations;
 import dev.ebb.scaler.workload.spec.FallbackSettings;

@@ -10,6 +10,7 @@ import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import dev.ebb.scaler.crd.ScaledWorkloadCrd;
 import dev.ebb.scaler.workload.CatalogEntry;
 import dev.ebb.scaler.workload.WorkloadSpecMapper;
 import dev.ebb.scaler.workload.spec.ScaledWorkload;

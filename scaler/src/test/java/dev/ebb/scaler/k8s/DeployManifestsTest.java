@@ -2,6 +2,7 @@ package dev.ebb.scaler.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ebb.scaler.crd.ScaledWorkloadCrd;
 import dev.ebb.scaler.metrics.ScalerMetrics;
 import dev.ebb.scaler.workload.CatalogEntry;
 import dev.ebb.scaler.workload.WorkloadSpecMapper;
@@ -161,7 +162,7 @@ class DeployManifestsTest {
     void committedCrdEqualsTheOneGeneratedFromTheModel(@TempDir Path dir) throws IOException {
         Path generated = ScaledWorkloadCrd.generate(dir);
         assertThat(Files.readString(DEPLOY.resolve("crd").resolve(ScaledWorkloadCrd.FILE_NAME)))
-                .as("deploy/crd is stale: regenerate it with `java -cp ... dev.ebb.scaler.k8s.ScaledWorkloadCrd "
+                .as("deploy/crd is stale: regenerate it with `java -cp ... dev.ebb.scaler.crd.ScaledWorkloadCrd "
                         + "deploy/crd` (see scaler/KUBERNETES.md)")
                 .isEqualTo(Files.readString(generated));
     }

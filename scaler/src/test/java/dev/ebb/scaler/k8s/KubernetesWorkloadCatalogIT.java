@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ebb.scaler.rbac.RbacPolicy;
 import dev.ebb.scaler.rbac.RbacRecorder;
+import dev.ebb.scaler.reconcile.Pause;
 import dev.ebb.scaler.workload.CatalogEntry;
-import dev.ebb.scaler.workload.Pause;
 import dev.ebb.scaler.workload.Workload;
 import dev.ebb.scaler.workload.spec.KafkaSpec;
 import dev.ebb.scaler.workload.spec.PolicySettings;

@@ -2,6 +2,7 @@ package dev.ebb.scaler.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ebb.scaler.crd.ScaledWorkloadCrd;
 import dev.ebb.scaler.lag.KafkaAdminLagSource;
 import dev.ebb.scaler.workload.spec.KafkaSpec;
 import dev.ebb.scaler.workload.spec.PolicySettings;

@@ -6,6 +6,7 @@ import dev.ebb.scaler.lag.GroupQuery;
 import dev.ebb.scaler.policy.GroupKind;
 import dev.ebb.scaler.policy.Mode;
 import dev.ebb.scaler.policy.PolicySpec;
+import dev.ebb.scaler.reconcile.Pause;
 import dev.ebb.scaler.workload.spec.Durations;
 import dev.ebb.scaler.workload.spec.ScaledWorkload;
 import io.fabric8.kubernetes.client.utils.Serialization;

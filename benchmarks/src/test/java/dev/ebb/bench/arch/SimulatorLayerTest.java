@@ -1,0 +1,35 @@
+package dev.ebb.bench.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The simulator replays traces through the same pure code the scaler runs (ebb-policy: the policy and the reconcile
+ * step, and the lag arithmetic), never through Kafka, Kubernetes, local mode or the loop's I/O.
+ */
+class SimulatorLayerTest {
+
+    private static final JavaClasses BENCH = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+            .importPackages("dev.ebb.bench");
+
+    @Test
+    void simulatorUsesOnlyThePureScalerCode() {
+        classes().that().resideInAPackage("dev.ebb.bench.sim..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.ebb.bench.sim..",
+                        "dev.ebb.scaler.policy..", "dev.ebb.scaler.reconcile..", "dev.ebb.scaler.lag..",
+                        // the report's CPU time, and `ebb simulate`'s command line
+                        "com.sun.management..", "picocli..")
+                .check(BENCH);
+        noClasses().that().resideInAPackage("dev.ebb.bench.sim..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "io.vertx..",
+                        "io.fabric8..")
+                .check(BENCH);
+    }
+}
