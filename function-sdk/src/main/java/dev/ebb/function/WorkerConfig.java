@@ -1,12 +1,13 @@
 package dev.ebb.function;
 
+import dev.ebb.common.CommitIntervals;
+import dev.ebb.common.Durations;
 import dev.ebb.function.internal.KafkaAuth;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -40,7 +41,8 @@ import java.util.UUID;
  *   <tr><td>EBB_ORDERING</td><td>partition</td><td>{@code partition} or {@code key}, see {@link Ordering}</td></tr>
  *   <tr><td>EBB_GROUP_PROTOCOL</td><td>auto</td><td>{@code auto}, {@code consumer} (KIP-848) or {@code classic}</td></tr>
  *   <tr><td>EBB_PROCESSING_GUARANTEE</td><td>at_least_once</td><td>or {@code exactly_once}</td></tr>
- *   <tr><td>EBB_COMMIT_INTERVAL</td><td>1s</td><td>offset commit cadence (at-least-once)</td></tr>
+ *   <tr><td>EBB_COMMIT_INTERVAL</td><td>1s</td><td>offset commit cadence (at-least-once); see
+ *       {@link dev.ebb.common.CommitIntervals} for how it relates to the scaler's assumed cadence</td></tr>
  *   <tr><td>EBB_SHUTDOWN_GRACE</td><td>30s</td><td>time to finish in-flight records on SIGTERM or revocation</td></tr>
  *   <tr><td>EBB_MAX_IN_FLIGHT</td><td>10000</td><td>upper bound of records fetched but not finished; the worker also
  *       keeps this below what its threads finish in about 2 s at the measured speed, so drains stay short</td></tr>
@@ -353,32 +355,12 @@ public record WorkerConfig(
     return config;
   }
 
-  /** Parses {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 0} or ISO-8601 ({@code PT2S}). */
+  /**
+   * Parses a duration in Ebb's one grammar ({@link dev.ebb.common.Durations}, as in the CRD: {@code 250ms},
+   * {@code 1.5s}, {@code 1h30m}, {@code 0}); throws {@link IllegalArgumentException} naming the value and the grammar.
+   */
   public static Duration parseDuration(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    try {
-      if (t.startsWith("pt") || t.startsWith("p")) {
-        return Duration.parse(t.toUpperCase(Locale.ROOT));
-      }
-      if (t.equals("0")) {
-        return Duration.ZERO;
-      }
-      if (t.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
-      }
-      if (t.endsWith("us")) {
-        return Duration.ofNanos(Long.parseLong(t.substring(0, t.length() - 2).trim()) * 1000);
-      }
-      long n = Long.parseLong(t.substring(0, t.length() - 1).trim());
-      return switch (t.charAt(t.length() - 1)) {
-        case 's' -> Duration.ofSeconds(n);
-        case 'm' -> Duration.ofMinutes(n);
-        case 'h' -> Duration.ofHours(n);
-        default -> throw new IllegalArgumentException(text);
-      };
-    } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-      throw new IllegalArgumentException(text, e);
-    }
+    return Durations.parse(text);
   }
 
   private static final class Parser {
@@ -414,9 +396,10 @@ public record WorkerConfig(
         return dflt;
       }
       try {
-        return parseDuration(v);
+        return Durations.parse(key, v);
       } catch (IllegalArgumentException e) {
-        problems.add("Invalid value " + v + " for " + key + ": must be a duration such as 100ms, 2s, 1m or PT1S");
+        // The SDK's messages show values unquoted; the rule is the shared grammar's.
+        problems.add("Invalid value " + v + " for " + key + ": must be " + Durations.GRAMMAR);
         return dflt;
       }
     }
@@ -451,7 +434,7 @@ public record WorkerConfig(
     private Ordering ordering = Ordering.PARTITION;
     private GroupProtocol groupProtocol = GroupProtocol.AUTO;
     private ProcessingGuarantee guarantee = ProcessingGuarantee.AT_LEAST_ONCE;
-    private Duration commitInterval = Duration.ofSeconds(1);
+    private Duration commitInterval = Durations.parse(CommitIntervals.SDK_DEFAULT);
     private Duration shutdownGrace = Duration.ofSeconds(30);
     private int maxInFlight = 10_000;
     private OptionalInt httpPort = OptionalInt.of(8080);

@@ -81,7 +81,7 @@ class WorkerConfigTest {
         bootstrap.servers=k:9092
         EBB_TOPICS=a, b
         ebb.share.group=jobs
-        retry.backoff=PT0.5S
+        retry.backoff=500ms
         http.port=off
         kafka.ssl.truststore.location=/etc/ts.jks
         """);
@@ -95,13 +95,34 @@ class WorkerConfigTest {
   }
 
   @Test
-  void parsesDurationsWithUnitsOrIso() {
+  void parsesDurationsInTheCrdsGrammar() {
     assertThat(WorkerConfig.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
     assertThat(WorkerConfig.parseDuration("2s")).isEqualTo(Duration.ofSeconds(2));
+    assertThat(WorkerConfig.parseDuration("1.5s")).isEqualTo(Duration.ofMillis(1500));
     assertThat(WorkerConfig.parseDuration("5m")).isEqualTo(Duration.ofMinutes(5));
-    assertThat(WorkerConfig.parseDuration("PT1H")).isEqualTo(Duration.ofHours(1));
+    assertThat(WorkerConfig.parseDuration("1h30m")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(WorkerConfig.parseDuration("250us")).isEqualTo(Duration.ofNanos(250_000));
     assertThat(WorkerConfig.parseDuration("0")).isEqualTo(Duration.ZERO);
     assertThatThrownBy(() -> WorkerConfig.parseDuration("12")).isInstanceOf(IllegalArgumentException.class);
+    // ISO-8601 was accepted here once; the CRD never took it, so it is refused everywhere now.
+    assertThatThrownBy(() -> WorkerConfig.parseDuration("PT1H")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1h30m");
+  }
+
+  @Test
+  void environmentDurationsUseTheCrdsGrammarAndNameTheVariable() {
+    Map<String, String> env = new java.util.HashMap<>(MINIMAL);
+    env.put("EBB_COMMIT_INTERVAL", "1h30m");
+    assertThat(WorkerConfig.from(env).commitInterval()).isEqualTo(Duration.ofMinutes(90));
+    env.put("EBB_COMMIT_INTERVAL", "PT5S");
+    assertThatThrownBy(() -> WorkerConfig.from(env)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("Invalid value PT5S for EBB_COMMIT_INTERVAL: must be a duration such as");
+  }
+
+  @Test
+  void commitIntervalDefaultIsTheSharedConstant() {
+    assertThat(WorkerConfig.from(MINIMAL).commitInterval())
+        .isEqualTo(dev.ebb.common.Durations.parse(dev.ebb.common.CommitIntervals.SDK_DEFAULT));
   }
 
   @Test

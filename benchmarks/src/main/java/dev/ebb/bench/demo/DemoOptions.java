@@ -6,7 +6,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /** The options of {@code ebb demo}. Parsing reports every bad argument at once. */
@@ -166,36 +165,9 @@ public record DemoOptions(String trace, Optional<Duration> duration, String mode
         return n;
     }
 
-    /** "90s", "5m", "1500ms", "1m30s" or ISO-8601 "PT90S". */
+    /** Ebb's one duration grammar ({@link dev.ebb.common.Durations}): "90s", "1500ms", "1.5s", "1m30s". */
     public static Duration parseDuration(String option, String value) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (v.startsWith("pt")) {
-                return Duration.parse(v.toUpperCase(Locale.ROOT));
-            }
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)").matcher(v);
-            Duration total = Duration.ZERO;
-            int end = 0;
-            while (m.find() && m.start() == end) {
-                double n = Double.parseDouble(m.group(1));
-                long millis = switch (m.group(2)) {
-                    case "ms" -> Math.round(n);
-                    case "s" -> Math.round(n * 1000);
-                    case "m" -> Math.round(n * 60_000);
-                    default -> Math.round(n * 3_600_000);
-                };
-                total = total.plusMillis(millis);
-                end = m.end();
-            }
-            if (end == 0 || end != v.length()) {
-                throw new IllegalArgumentException("Invalid value '" + value + "' for " + option
-                        + ": must be a duration like 500ms, 30s, 5m or 1m30s");
-            }
-            return total;
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException("Invalid value '" + value + "' for " + option
-                    + ": must be a duration like 500ms, 30s, 5m or 1m30s");
-        }
+        return dev.ebb.common.Durations.parse(option, value == null ? null : value.trim());
     }
 
     private static Duration positive(String option, String value) {

@@ -1,31 +1,16 @@
 package dev.ebb.bench.sim;
 
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** Durations as people write them: {@code 100ms}, {@code 10s}, {@code 2.5s}, {@code 5m}. */
+/** The simulator's durations: read with Ebb's one grammar; written in the short form its reports have always used. */
 final class Durations {
-
-    private static final Pattern FORMAT = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
 
     private Durations() {
     }
 
+    /** Ebb's one duration grammar ({@link dev.ebb.common.Durations}): {@code 100ms}, {@code 2.5s}, {@code 1h30m}. */
     static Duration parse(String name, String text) {
-        Matcher m = FORMAT.matcher(text.trim());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("Invalid value '" + text + "' for " + name
-                    + ": must be a duration like 100ms, 10s, 2.5s or 5m");
-        }
-        double value = Double.parseDouble(m.group(1));
-        double millis = switch (m.group(2)) {
-            case "ms" -> value;
-            case "s" -> value * 1000;
-            case "m" -> value * 60_000;
-            default -> value * 3_600_000;
-        };
-        return Duration.ofNanos(Math.round(millis * 1e6));
+        return dev.ebb.common.Durations.parse(name, text == null ? null : text.trim());
     }
 
     static String format(Duration d) {

@@ -1,6 +1,6 @@
 package dev.ebb.bench.sim;
 
-import dev.ebb.scaler.lag.GroupQuery.OffsetReset;
+import dev.ebb.scaler.policy.OffsetResetPolicy;
 import dev.ebb.scaler.lag.KafkaAdminLagSource;
 import dev.ebb.scaler.lag.LagCalculator;
 import dev.ebb.scaler.lag.ObservationHistory;
@@ -78,7 +78,7 @@ final class EbbController implements Controller {
         for (int p = 0; p < model.partitions(); p++) {
             long end = model.endOffset(p);
             long committed = model.committedOffset(p);
-            partitions.add(LagCalculator.partition(TOPIC, p, end, 0, OptionalLong.of(committed), OffsetReset.EARLIEST));
+            partitions.add(LagCalculator.partition(TOPIC, p, end, 0, OptionalLong.of(committed), OffsetResetPolicy.EARLIEST));
         }
         Observation.Lag observation = history.record(now, partitions, OptionalInt.of(model.members()));
         Reconcile.Step step = Reconcile.step(spec, observation, state, replicas, pause, Role.LEADER, now);

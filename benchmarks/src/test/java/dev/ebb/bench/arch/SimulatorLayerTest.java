@@ -24,6 +24,8 @@ class SimulatorLayerTest {
         classes().that().resideInAPackage("dev.ebb.bench.sim..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.ebb.bench.sim..",
                         "dev.ebb.scaler.policy..", "dev.ebb.scaler.reconcile..", "dev.ebb.scaler.lag..",
+                        // the one duration grammar of every flag (java only)
+                        "dev.ebb.common..",
                         // the report's CPU time, and `ebb simulate`'s command line
                         "com.sun.management..", "picocli..")
                 .check(BENCH);

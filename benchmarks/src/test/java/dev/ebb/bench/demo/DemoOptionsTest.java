@@ -74,7 +74,9 @@ class DemoOptionsTest {
     void parsesDurationsInTheScalerStyle() {
         assertThat(DemoOptions.parseDuration("--x", "1500ms")).isEqualTo(Duration.ofMillis(1500));
         assertThat(DemoOptions.parseDuration("--x", "2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(DemoOptions.parseDuration("--x", "PT5S")).isEqualTo(Duration.ofSeconds(5));
+        assertThat(DemoOptions.parseDuration("--x", "1h30m")).isEqualTo(Duration.ofMinutes(90));
+        // One grammar for the CRD, files, flags and the SDK: ISO-8601 is refused everywhere.
+        assertThatThrownBy(() -> DemoOptions.parseDuration("--x", "PT5S")).hasMessageContaining("for --x");
         assertThatThrownBy(() -> DemoOptions.parseDuration("--x", "5 minutes")).hasMessageContaining("for --x");
     }
 }

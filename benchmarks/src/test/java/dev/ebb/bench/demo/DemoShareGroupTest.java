@@ -2,6 +2,7 @@ package dev.ebb.bench.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ebb.scaler.policy.GroupKind;
 import dev.ebb.function.WorkerConfig;
 import dev.ebb.scaler.lag.GroupQuery;
 import dev.ebb.scaler.local.ProcessSpec;
@@ -39,7 +40,7 @@ class DemoShareGroupTest {
         CatalogEntry entry = WorkloadSpecMapper.map(parsed.workloads().get(0));
         assertThat(entry).isInstanceOf(CatalogEntry.Valid.class);
         GroupQuery group = ((CatalogEntry.Valid) entry).workload().group();
-        assertThat(group.kind()).isEqualTo(GroupQuery.GroupKind.SHARE);
+        assertThat(group.kind()).isEqualTo(GroupKind.SHARE);
         assertThat(group.groupId()).isEqualTo("g-t");
         assertThat(((CatalogEntry.Valid) entry).workload().policy().maxReplicas()).isEqualTo(16);
     }

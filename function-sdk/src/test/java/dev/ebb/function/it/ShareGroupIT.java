@@ -20,8 +20,11 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -120,7 +123,8 @@ class ShareGroupIT {
         Thread.sleep(20);
       }
       assertThat(a.stats().processed()).isEqualTo(4);
-      Thread.sleep(1000);
+      // The four acknowledgements reached the broker: the share-partition start offset moved past them.
+      awaitStartOffset(admin, group, new TopicPartition(in, 0), 4);
       // A crash while the last record of the poll is still being processed.
       a.abort();
       release.countDown();
@@ -130,12 +134,36 @@ class ShareGroupIT {
         while (!second.contains("hold-4") && System.nanoTime() < deadline) {
           Thread.sleep(50);
         }
-        Thread.sleep(1000);
+        // A later record proves the next fetches ran: a redelivery of s-0..s-3 (lower offsets, available since
+        // the crash) would have come before it. No waiting for "nothing to happen".
+        Records.produce(producer, in, "marker", 5, 6);
+        deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!second.contains("marker-5") && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
         assertThat(second).as("records the crashed worker had finished were acknowledged, not redelivered")
-            .containsExactly("hold-4");
+            .containsExactly("hold-4", "marker-5");
       } finally {
         b.close();
       }
     }
+  }
+
+  /** Waits until the group's start offset of {@code tp} is at least {@code offset}: everything before it is acked. */
+  private static void awaitStartOffset(Admin admin, String group, TopicPartition tp, long offset) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    long start = -1;
+    while (System.nanoTime() < deadline) {
+      Map<TopicPartition, SharePartitionOffsetInfo> offsets = admin.listShareGroupOffsets(
+          Map.of(group, new ListShareGroupOffsetsSpec())).partitionsToOffsetInfo(group).get(10, TimeUnit.SECONDS);
+      SharePartitionOffsetInfo info = offsets.get(tp);
+      start = info == null ? -1 : info.startOffset();
+      if (start >= offset) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("start offset of " + tp + " in share group " + group + " stayed at " + start
+        + ", below " + offset);
   }
 }

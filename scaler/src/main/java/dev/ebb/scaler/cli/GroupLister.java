@@ -1,6 +1,6 @@
 package dev.ebb.scaler.cli;
 
-import dev.ebb.scaler.lag.GroupQuery.GroupKind;
+import dev.ebb.scaler.policy.GroupKind;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

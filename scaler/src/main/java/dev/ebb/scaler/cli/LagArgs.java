@@ -1,16 +1,15 @@
 package dev.ebb.scaler.cli;
 
+import dev.ebb.scaler.policy.GroupKind;
+import dev.ebb.scaler.policy.OffsetResetPolicy;
 import dev.ebb.scaler.lag.GroupQuery;
-import dev.ebb.scaler.lag.GroupQuery.GroupKind;
 import dev.ebb.scaler.lag.GroupQuery.Isolation;
-import dev.ebb.scaler.lag.GroupQuery.OffsetReset;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +24,7 @@ import java.util.regex.Pattern;
  * The parsed arguments of {@code ebb lag}. {@link #parse} reports every problem at once.
  */
 record LagArgs(String bootstrapServers, List<String> groups, List<String> topics, GroupKind kind,
-               Isolation isolation, OffsetReset reset, LagArgs.Mode mode, Duration interval, OptionalLong count,
+               Isolation isolation, OffsetResetPolicy reset, LagArgs.Mode mode, Duration interval, OptionalLong count,
                LagArgs.Output output, Map<String, Object> clientConfig, Duration timeout) {
 
     enum Mode { ONCE, WATCH }
@@ -68,7 +67,6 @@ record LagArgs(String bootstrapServers, List<String> groups, List<String> topics
             """;
 
     private static final Pattern HOST_PORT = Pattern.compile("^[^\\s:,]+:(\\d{1,5})$");
-    private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
 
     /** Thrown for arguments that cannot run; the message lists every problem, one per line. */
     static final class BadArguments extends Exception {
@@ -113,7 +111,7 @@ record LagArgs(String bootstrapServers, List<String> groups, List<String> topics
         List<String> topics = new ArrayList<>();
         GroupKind kind = GroupKind.CONSUMER;
         Isolation isolation = Isolation.READ_UNCOMMITTED;
-        OffsetReset reset = OffsetReset.LATEST;
+        OffsetResetPolicy reset = OffsetResetPolicy.LATEST;
         Mode mode = Mode.ONCE;
         Duration interval = Duration.ofSeconds(2);
         OptionalLong count = OptionalLong.empty();
@@ -173,7 +171,7 @@ record LagArgs(String bootstrapServers, List<String> groups, List<String> topics
                         }
                         case "--kind" -> kind = choice(problems, name, value, GroupKind.class, kind);
                         case "--isolation" -> isolation = choice(problems, name, value, Isolation.class, isolation);
-                        case "--reset" -> reset = choice(problems, name, value, OffsetReset.class, reset);
+                        case "--reset" -> reset = choice(problems, name, value, OffsetResetPolicy.class, reset);
                         case "--output" -> output = choice(problems, name, value, Output.class, output);
                         case "--interval" -> {
                             intervalGiven = true;
@@ -235,24 +233,13 @@ record LagArgs(String bootstrapServers, List<String> groups, List<String> topics
     }
 
     static Duration duration(List<String> problems, String name, String value, Duration fallback) {
-        Duration d = null;
-        Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            d = switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-        } else {
-            try {
-                d = Duration.parse(value);
-            } catch (DateTimeParseException e) {
-                d = null;
-            }
+        Duration d;
+        try {
+            d = dev.ebb.common.Durations.parse(name, value.trim());
+        } catch (IllegalArgumentException e) {
+            d = null;
         }
-        if (d == null || d.isZero() || d.isNegative()) {
+        if (d == null || d.isZero()) {
             problems.add("Invalid value '" + value + "' for " + name + ": must be a positive duration such as "
                     + "500ms, 2s or 1m");
             return fallback;

@@ -1,5 +1,6 @@
 package dev.ebb.scaler.cli;
 
+import dev.ebb.scaler.policy.GroupKind;
 import dev.ebb.scaler.lag.GroupQuery;
 import dev.ebb.scaler.lag.GroupReport;
 import dev.ebb.scaler.lag.KafkaAdminLagSource;
@@ -119,7 +120,7 @@ public final class LagCommand {
                     return UNAVAILABLE;
                 }
                 if (queries.isEmpty()) {
-                    out.println("No " + (args.kind() == GroupQuery.GroupKind.SHARE ? "share" : "consumer")
+                    out.println("No " + (args.kind() == GroupKind.SHARE ? "share" : "consumer")
                             + " groups on " + args.bootstrapServers() + ".");
                 }
             }

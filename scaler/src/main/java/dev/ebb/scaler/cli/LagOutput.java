@@ -1,7 +1,7 @@
 package dev.ebb.scaler.cli;
 
+import dev.ebb.scaler.policy.GroupKind;
 import dev.ebb.scaler.lag.GroupQuery;
-import dev.ebb.scaler.lag.GroupQuery.GroupKind;
 import dev.ebb.scaler.lag.GroupReport;
 import dev.ebb.scaler.lag.GroupReport.Presence;
 import dev.ebb.scaler.policy.Observation;

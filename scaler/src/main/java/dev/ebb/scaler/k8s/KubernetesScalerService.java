@@ -114,7 +114,8 @@ public final class KubernetesScalerService implements AutoCloseable {
         this.reporter = new KubernetesStatusReporter(client, catalog, leader, clock, settings.identity(),
                 settings.statusFlush());
         this.target = new KubernetesScaleTarget(client, blocking, settings.retry(), leader);
-        this.finalizer = new WorkloadFinalizer(client, target, leader, catalog::resources, settings.tick());
+        this.finalizer = new WorkloadFinalizer(client, target, target::retain, leader, catalog::resources,
+                settings.tick(), Duration.ofSeconds(30));
         this.loop = new ScalerLoop(vertx, catalog, lagSources, target, clock,
                 DecisionListener.all(List.of(metrics, reporter)),
                 new ScalerLoop.Options(settings.tick(), leader));

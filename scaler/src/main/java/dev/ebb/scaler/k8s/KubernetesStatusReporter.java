@@ -176,16 +176,18 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
         latest.remove(id);
     }
 
-    private static String failureReason(ScaleOutcome.Failed f) {
+    /** The Ready condition's reason for a failure: one per kind, so a new kind cannot go unnamed. */
+    static String failureReason(ScaleOutcome.Failed f) {
         return switch (f.kind()) {
-            case "not_found" -> "TargetNotFound";
-            case "forbidden" -> "Forbidden";
-            case "invalid" -> "InvalidTarget";
-            case "cluster_scoped" -> "ClusterScopedTarget";
-            case "no_scale" -> "NoScaleSubresource";
-            case "not_leader" -> "NotLeader";
-            case "conflict" -> "Conflict";
-            default -> "ScaleFailed";
+            case NOT_FOUND -> "TargetNotFound";
+            case FORBIDDEN -> "Forbidden";
+            case INVALID -> "InvalidTarget";
+            case UNSUPPORTED_KIND -> "UnsupportedTargetKind";
+            case CLUSTER_SCOPED -> "ClusterScopedTarget";
+            case NO_SCALE -> "NoScaleSubresource";
+            case NOT_LEADER -> "NotLeader";
+            case CONFLICT -> "Conflict";
+            case THROTTLED, SERVER_ERROR, REJECTED, DISCOVERY, IO, CLOSED -> "ScaleFailed";
         };
     }
 
@@ -365,8 +367,10 @@ public final class KubernetesStatusReporter implements DecisionListener, AutoClo
         if (!(w.pause() instanceof Pause.Paused p)) {
             return null;
         }
-        return p.reason().startsWith(KubernetesWorkloadCatalog.HPA_CONFLICT) ? "ConflictingAutoscaler"
-                : p.reason().startsWith(KubernetesWorkloadCatalog.OWNER_CONFLICT) ? "ConflictingScaledWorkload"
-                : null;
+        return switch (p.cause()) {
+            case CONFLICTING_AUTOSCALER -> "ConflictingAutoscaler";
+            case CONFLICTING_SCALED_WORKLOAD -> "ConflictingScaledWorkload";
+            case ANNOTATION -> null;
+        };
     }
 }

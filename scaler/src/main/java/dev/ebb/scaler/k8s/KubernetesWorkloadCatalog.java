@@ -1,6 +1,7 @@
 package dev.ebb.scaler.k8s;
 
 import dev.ebb.scaler.reconcile.Pause;
+import dev.ebb.scaler.target.TargetRef;
 import dev.ebb.scaler.workload.CatalogEntry;
 import dev.ebb.scaler.workload.KafkaClientMapper;
 import dev.ebb.scaler.workload.Workload;
@@ -9,6 +10,7 @@ import dev.ebb.scaler.workload.WorkloadId;
 import dev.ebb.scaler.workload.WorkloadSpecMapper;
 import dev.ebb.scaler.workload.spec.KafkaSpec;
 import dev.ebb.scaler.workload.spec.ScaleTargetRefRules;
+import dev.ebb.scaler.workload.spec.ScaleTargetRefSpec;
 import dev.ebb.scaler.workload.spec.ScaledWorkload;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReference;
@@ -48,14 +50,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoCloseable {
 
-    private static final java.util.regex.Pattern SECRET_NAME =
-            java.util.regex.Pattern.compile(ScaleTargetRefRules.DNS1123_SUBDOMAIN);
-
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesWorkloadCatalog.class);
-    /** Reason prefix of a pause caused by another autoscaler, as opposed to an annotation. */
-    public static final String HPA_CONFLICT = "HorizontalPodAutoscaler ";
-    /** Reason prefix of a pause because an older ScaledWorkload already owns the same target. */
-    public static final String OWNER_CONFLICT = "ScaledWorkload ";
 
     private final KubernetesClient client;
     private final String namespace;
@@ -69,7 +64,6 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
     private volatile List<CatalogEntry> snapshot = List.of();
     private volatile boolean computed;
     private volatile boolean hpaCheckOff;
-    private volatile java.util.function.Consumer<ScaledWorkload> onDeleted = sw -> { };
 
     private record CachedSecret(Instant fetched, Optional<Secret> secret, String error) {
     }
@@ -117,17 +111,6 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
             @Override
             public void onDelete(Object obj, boolean deletedFinalStateUnknown) {
                 queueRecompute();
-                if (obj instanceof ScaledWorkload sw) {
-                    // After the recompute queued above: the loop no longer sees the workload when the handler runs.
-                    executor.execute(() -> {
-                        try {
-                            onDeleted.accept(sw);
-                        } catch (RuntimeException e) {
-                            LOG.warn("Handling the deletion of ScaledWorkload {}/{} failed: {}",
-                                    sw.getMetadata().getNamespace(), sw.getMetadata().getName(), e.toString());
-                        }
-                    });
-                }
             }
         };
         Informable<ScaledWorkload> sw = namespace == null ? client.resources(ScaledWorkload.class).inAnyNamespace()
@@ -147,12 +130,6 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
         long refresh = Math.max(1, secretRefresh.toMillis());
         executor.scheduleWithFixedDelay(this::queueRecompute, refresh, refresh, TimeUnit.MILLISECONDS);
         queueRecompute();
-        return this;
-    }
-
-    /** Told the last known state of every deleted ScaledWorkload, once it left {@link #entries()} (catalog thread). */
-    public KubernetesWorkloadCatalog onDeleted(java.util.function.Consumer<ScaledWorkload> handler) {
-        this.onDeleted = handler;
         return this;
     }
 
@@ -238,7 +215,8 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
         }
         Workload w = valid.workload();
         // Same namespace by construction: naming the other ScaledWorkload shows the tenant nothing it cannot see.
-        return new CatalogEntry.Valid(w.withPause(new Pause.Paused(OWNER_CONFLICT + owner.getMetadata().getName()
+        return new CatalogEntry.Valid(w.withPause(new Pause.Paused(Pause.Cause.CONFLICTING_SCALED_WORKLOAD,
+                "ScaledWorkload " + owner.getMetadata().getName()
                 + " (created earlier) already scales " + w.target().kind() + "/" + w.target().name()
                 + "; this one leaves it alone until that ScaledWorkload is removed or retargeted")));
     }
@@ -249,14 +227,30 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
     }
 
     private static String targetKey(ScaledWorkload sw) {
-        if (sw.getSpec() == null || sw.getSpec().getScaleTargetRef() == null
-                || sw.getSpec().getScaleTargetRef().getName() == null) {
-            return null;
+        return targetRef(sw).map(t -> t.namespace() + "|" + ScaleTargetRefRules.group(t.apiVersion()) + "|"
+                + t.kind() + "|" + t.name()).orElse(null);
+    }
+
+    /**
+     * The object a ScaledWorkload's {@code spec.scaleTargetRef} names (defaults applied), or empty when the
+     * reference breaks a rule and so never reached a target. The one place the reference is read outside the mapper.
+     */
+    static Optional<TargetRef> targetRef(ScaledWorkload sw) {
+        ScaleTargetRefSpec ref = sw.getSpec() == null ? null : sw.getSpec().getScaleTargetRef();
+        if (ref == null || ref.getName() == null) {
+            return Optional.empty();
         }
-        var ref = sw.getSpec().getScaleTargetRef();
-        String apiVersion = ref.getApiVersion() == null ? "apps/v1" : ref.getApiVersion();
-        String kind = ref.getKind() == null ? "Deployment" : ref.getKind();
-        return sw.getMetadata().getNamespace() + "|" + group(apiVersion) + "|" + kind + "|" + ref.getName();
+        String apiVersion = ScaleTargetRefRules.apiVersionOrDefault(ref.getApiVersion());
+        String kind = ScaleTargetRefRules.kindOrDefault(ref.getKind());
+        if (!ScaleTargetRefRules.problems("spec.scaleTargetRef", apiVersion, kind, ref.getName()).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new TargetRef(sw.getMetadata().getNamespace(), apiVersion, kind, ref.getName()));
+    }
+
+    /** Every target some ScaledWorkload (including one being deleted) still names. */
+    static List<TargetRef> referencedTargets(List<ScaledWorkload> all) {
+        return all.stream().map(KubernetesWorkloadCatalog::targetRef).flatMap(Optional::stream).toList();
     }
 
     private CatalogEntry entry(ScaledWorkload sw) {
@@ -272,10 +266,9 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
                 continue;
             }
             // The name goes into a request path: it must be a Secret name, checked before any request is made.
-            if (ref.getValue().length() > 253 || !SECRET_NAME.matcher(ref.getValue()).matches()) {
-                missing.add("Invalid value " + ScaleTargetRefRules.quote(ref.getValue()) + " for " + ref.getKey()
-                        + ".name: must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.'), at most 253 "
-                        + "characters");
+            Optional<String> badName = KafkaClientMapper.secretNameProblem(ref.getKey(), ref.getValue());
+            if (badName.isPresent()) {
+                missing.add(badName.get());
                 continue;
             }
             CachedSecret cached = secret(id.namespace(), ref.getValue());
@@ -296,7 +289,8 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
         if (entry instanceof CatalogEntry.Valid valid && valid.workload().pause() instanceof Pause.None) {
             Optional<String> hpa = conflictingHpa(valid.workload());
             if (hpa.isPresent()) {
-                return new CatalogEntry.Valid(valid.workload().withPause(new Pause.Paused(HPA_CONFLICT + hpa.get()
+                return new CatalogEntry.Valid(valid.workload().withPause(new Pause.Paused(
+                        Pause.Cause.CONFLICTING_AUTOSCALER, "HorizontalPodAutoscaler " + hpa.get()
                         + " already scales " + valid.workload().target().kind() + "/"
                         + valid.workload().target().name() + "; Ebb leaves it alone until that HPA is removed")));
             }
@@ -314,19 +308,12 @@ public final class KubernetesWorkloadCatalog implements WorkloadCatalog, AutoClo
             }
             CrossVersionObjectReference ref = h.getSpec().getScaleTargetRef();
             if (ref != null && w.target().name().equals(ref.getName()) && w.target().kind().equals(ref.getKind())
-                    && group(w.target().apiVersion()).equals(group(ref.getApiVersion()))) {
+                    && ScaleTargetRefRules.group(w.target().apiVersion())
+                            .equals(ScaleTargetRefRules.group(ref.getApiVersion()))) {
                 return Optional.of(h.getMetadata().getName());
             }
         }
         return Optional.empty();
-    }
-
-    private static String group(String apiVersion) {
-        if (apiVersion == null) {
-            return "";
-        }
-        int slash = apiVersion.indexOf('/');
-        return slash < 0 ? "" : apiVersion.substring(0, slash);
     }
 
     private CachedSecret secret(String ns, String name) {

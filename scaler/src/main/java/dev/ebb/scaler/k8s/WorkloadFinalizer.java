@@ -1,22 +1,29 @@
 package dev.ebb.scaler.k8s;
 
 import dev.ebb.scaler.loop.LeaderGate;
+import dev.ebb.scaler.target.FailureKind;
 import dev.ebb.scaler.target.ScaleOutcome;
+import dev.ebb.scaler.target.ScaleTarget;
 import dev.ebb.scaler.target.TargetRef;
-import dev.ebb.scaler.workload.spec.ScaleTargetRefRules;
-import dev.ebb.scaler.workload.spec.ScaleTargetRefSpec;
 import dev.ebb.scaler.workload.spec.ScaledWorkload;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,20 +48,30 @@ public final class WorkloadFinalizer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadFinalizer.class);
 
     private final KubernetesClient client;
-    private final KubernetesScaleTarget target;
+    private final ScaleTarget target;
+    private final Consumer<List<TargetRef>> stillNamed;
     private final LeaderGate leader;
     private final Supplier<List<ScaledWorkload>> resources;
+    private final Duration restoreTimeout;
     private final ScheduledExecutorService executor;
     private final ObjectMapper json = new ObjectMapper();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-    /** @param resources the ScaledWorkloads as the informer last saw them */
-    public WorkloadFinalizer(KubernetesClient client, KubernetesScaleTarget target, LeaderGate leader,
-                             Supplier<List<ScaledWorkload>> resources, Duration period) {
+    /**
+     * @param stillNamed told, every scan, the targets some ScaledWorkload still names (so the scale target can stop
+     *                   watching the rest)
+     * @param resources the ScaledWorkloads as the informer last saw them
+     * @param restoreTimeout how long one restore may take before the scan gives up on it until the next one
+     */
+    public WorkloadFinalizer(KubernetesClient client, ScaleTarget target, Consumer<List<TargetRef>> stillNamed,
+                             LeaderGate leader, Supplier<List<ScaledWorkload>> resources, Duration period,
+                             Duration restoreTimeout) {
         this.client = client;
         this.target = target;
+        this.stillNamed = stillNamed;
         this.leader = leader;
         this.resources = resources;
+        this.restoreTimeout = restoreTimeout;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ebb-finalizer");
             t.setDaemon(true);
@@ -64,12 +81,18 @@ public final class WorkloadFinalizer implements AutoCloseable {
         executor.scheduleWithFixedDelay(this::scan, ms, ms, TimeUnit.MILLISECONDS);
     }
 
-    /** One pass over every ScaledWorkload; only the leader writes. */
+    /**
+     * One pass over every ScaledWorkload; only the leader writes. Every instance first tells the scale target which
+     * targets are still named (by a live or a deleted-but-not-yet-finalized ScaledWorkload), so it stops watching a
+     * kind in a namespace once its last workload there is gone.
+     */
     void scan() {
+        List<ScaledWorkload> all = resources.get();
+        stillNamed.accept(KubernetesWorkloadCatalog.referencedTargets(all));
         if (!leader.leading()) {
             return;
         }
-        for (ScaledWorkload sw : resources.get()) {
+        for (ScaledWorkload sw : all) {
             if (Thread.currentThread().isInterrupted() || !leader.leading()) {
                 return; // closing, or the lease was lost: the next leader carries on
             }
@@ -101,26 +124,37 @@ public final class WorkloadFinalizer implements AutoCloseable {
 
     /** True when nothing (more) is to be restored; false to try again on the next scan. */
     private boolean restore(ScaledWorkload sw) throws RuntimeException {
-        ScaleTargetRefSpec ref = sw.getSpec() == null ? null : sw.getSpec().getScaleTargetRef();
         if (sw.getSpec() == null || !Boolean.TRUE.equals(sw.getSpec().getRestoreToOriginalReplicaCount())
-                || sw.getStatus() == null || sw.getStatus().getOriginalReplicas() == null || ref == null) {
+                || sw.getStatus() == null || sw.getStatus().getOriginalReplicas() == null) {
             return true;
         }
-        String apiVersion = ref.getApiVersion() == null ? "apps/v1" : ref.getApiVersion();
-        String kind = ref.getKind() == null ? "Deployment" : ref.getKind();
-        if (!ScaleTargetRefRules.problems("spec.scaleTargetRef", apiVersion, kind, ref.getName()).isEmpty()) {
-            return true; // never scaled anything
+        Optional<TargetRef> ref = KubernetesWorkloadCatalog.targetRef(sw);
+        if (ref.isEmpty()) {
+            return true; // an invalid reference never scaled anything
         }
-        TargetRef t = new TargetRef(sw.getMetadata().getNamespace(), apiVersion, kind, ref.getName());
+        TargetRef t = ref.get();
         int original = sw.getStatus().getOriginalReplicas();
         ScaleOutcome outcome;
         try {
             outcome = target.scale(t, original, "ScaledWorkload deleted: restoring the original replica count")
-                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    .toCompletableFuture().get(restoreTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } catch (Exception e) {
+        } catch (TimeoutException e) {
+            if (warned.add(key(sw) + "timeout")) {
+                String message = "Restoring " + t + " to its original " + original + " replicas did not finish "
+                        + "within " + (restoreTimeout.toMillis() % 1000 == 0 ? restoreTimeout.toSeconds() + "s"
+                        : restoreTimeout.toMillis() + "ms") + "; the finalizer stays and the next scan "
+                        + "tries again";
+                LOG.warn("ScaledWorkload {} deleted: {}", key(sw), message);
+                event(sw, "RestoreTimedOut", message);
+            }
+            return false;
+        } catch (ExecutionException e) {
+            if (warned.add(key(sw) + "restore-error")) {
+                LOG.warn("ScaledWorkload {} deleted: cannot restore {} yet: {}", key(sw), t, e.getCause());
+            }
             return false;
         }
         if (outcome instanceof ScaleOutcome.Failed f && f.retriable()) {
@@ -130,7 +164,7 @@ public final class WorkloadFinalizer implements AutoCloseable {
             }
             return false;
         }
-        if (outcome instanceof ScaleOutcome.Failed f && "not_leader".equals(f.kind())) {
+        if (outcome instanceof ScaleOutcome.Failed f && f.kind() == FailureKind.NOT_LEADER) {
             return false;
         }
         LOG.info("ScaledWorkload {} deleted: {} restored to its original {} replicas ({})", key(sw), t, original,
@@ -174,6 +208,28 @@ public final class WorkloadFinalizer implements AutoCloseable {
         // On the informer's copy: no GET before the PATCH.
         client.resources(ScaledWorkload.class).inNamespace(sw.getMetadata().getNamespace()).resource(sw)
                 .patch(PatchContext.of(PatchType.JSON), json.writeValueAsString(ops));
+    }
+
+    /** A Warning Event on the ScaledWorkload: `kubectl describe` shows why its deletion waits. */
+    private void event(ScaledWorkload sw, String reason, String message) {
+        String ns = sw.getMetadata().getNamespace();
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        try {
+            client.v1().events().inNamespace(ns).resource(new EventBuilder()
+                    .withNewMetadata().withGenerateName(sw.getMetadata().getName() + ".ebb.").withNamespace(ns)
+                    .endMetadata()
+                    .withNewInvolvedObject().withApiVersion(ScaledWorkload.API_VERSION).withKind("ScaledWorkload")
+                    .withName(sw.getMetadata().getName()).withNamespace(ns).withUid(sw.getMetadata().getUid())
+                    .endInvolvedObject()
+                    .withReason(reason).withMessage(message).withType("Warning")
+                    .withNewSource().withComponent(KubernetesStatusReporter.COMPONENT).endSource()
+                    .withReportingComponent("ebb.dev/scaler")
+                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                    .build()).create();
+        } catch (KubernetesClientException e) {
+            LOG.warn("Cannot record an Event on ScaledWorkload {} (HTTP {}): {}", key(sw), e.getCode(),
+                    e.getMessage());
+        }
     }
 
     private static String key(ScaledWorkload sw) {

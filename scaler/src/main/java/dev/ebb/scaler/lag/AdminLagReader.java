@@ -1,6 +1,6 @@
 package dev.ebb.scaler.lag;
 
-import dev.ebb.scaler.lag.GroupQuery.GroupKind;
+import dev.ebb.scaler.policy.GroupKind;
 import dev.ebb.scaler.lag.GroupReport.Presence;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package dev.ebb.scaler.lag;
 
-import dev.ebb.scaler.lag.GroupQuery.GroupKind;
+import dev.ebb.scaler.policy.GroupKind;
+
 
 /** A group as the cluster knows it: consumer and share groups live in different namespaces of requests. */
 record GroupKey(GroupKind kind, String groupId) {

@@ -1,6 +1,6 @@
 package dev.ebb.scaler.lag;
 
-import dev.ebb.scaler.lag.GroupQuery.OffsetReset;
+import dev.ebb.scaler.policy.OffsetResetPolicy;
 import dev.ebb.scaler.policy.PartitionLag;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -26,21 +26,21 @@ public final class LagCalculator {
     }
 
     /** Lag of one partition of a consumer group. */
-    public static long lag(long endOffset, long logStartOffset, OptionalLong committedOffset, OffsetReset reset) {
+    public static long lag(long endOffset, long logStartOffset, OptionalLong committedOffset, OffsetResetPolicy reset) {
         long end = Math.max(0, endOffset);
         long start = Math.min(Math.max(0, logStartOffset), end);
         long position;
         if (committedOffset.isPresent() && committedOffset.getAsLong() >= 0) {
             position = Math.max(committedOffset.getAsLong(), start);
         } else {
-            position = reset == OffsetReset.EARLIEST ? start : end;
+            position = reset == OffsetResetPolicy.EARLIEST ? start : end;
         }
         return Math.max(0, end - position);
     }
 
     /** The partition value of a consumer group, raw offsets and lag together. */
     public static PartitionLag partition(String topic, int partition, long endOffset, long logStartOffset,
-                                         OptionalLong committedOffset, OffsetReset reset) {
+                                         OptionalLong committedOffset, OffsetResetPolicy reset) {
         return new PartitionLag(topic, partition, endOffset, logStartOffset, committedOffset,
                 lag(endOffset, logStartOffset, committedOffset, reset));
     }
@@ -50,7 +50,7 @@ public final class LagCalculator {
      * share-partition start offset, and a lag the broker reported itself wins (see {@link #shareLag}).
      */
     public static PartitionLag partition(String topic, int partition, long endOffset, long logStartOffset,
-                                         OptionalLong position, Optional<Long> reportedLag, OffsetReset reset) {
+                                         OptionalLong position, Optional<Long> reportedLag, OffsetResetPolicy reset) {
         return new PartitionLag(topic, partition, endOffset, logStartOffset, position,
                 shareLag(endOffset, logStartOffset, position, reportedLag, reset));
     }
@@ -65,7 +65,7 @@ public final class LagCalculator {
      * @param reportedLag the lag the broker reported, when it did
      */
     public static long shareLag(long endOffset, long logStartOffset, OptionalLong startOffset,
-                                Optional<Long> reportedLag, OffsetReset reset) {
+                                Optional<Long> reportedLag, OffsetResetPolicy reset) {
         if (reportedLag.isPresent() && reportedLag.get() >= 0) {
             return reportedLag.get();
         }

@@ -5,6 +5,7 @@ import dev.ebb.scaler.policy.Observation;
 import dev.ebb.scaler.reconcile.Action;
 import dev.ebb.scaler.reconcile.Reconcile;
 import dev.ebb.scaler.reconcile.Role;
+import dev.ebb.scaler.target.FailureKind;
 import dev.ebb.scaler.target.ScaleOutcome;
 import dev.ebb.scaler.target.ScaleTarget;
 import dev.ebb.scaler.workload.Workload;
@@ -54,8 +55,8 @@ final class WorkloadStep {
             if (ar.failed()) {
                 Throwable cause = ScalerLoop.unwrap(ar.cause());
                 ScaleOutcome.Failed failure = cause instanceof ScaleTargetException ste ? ste.failure()
-                        : new ScaleOutcome.Failed("io", "Cannot read the replicas of " + w.target() + ": "
-                        + cause.getMessage(), true);
+                        : new ScaleOutcome.Failed(FailureKind.IO, "Cannot read the replicas of " + w.target() + ": "
+                        + cause.getMessage());
                 LOG.debug("Workload {}: {}", w.id(), failure.message());
                 listener.onTargetFailure(w, obs, failure);
                 return Future.succeededFuture();
@@ -91,8 +92,8 @@ final class WorkloadStep {
             } catch (RuntimeException e) {
                 scaled = Future.failedFuture(e);
             }
-            return scaled.recover(e -> Future.succeededFuture(new ScaleOutcome.Failed("io", "Cannot scale "
-                    + w.target() + ": " + ScalerLoop.unwrap(e).getMessage(), true))).map(outcome -> {
+            return scaled.recover(e -> Future.succeededFuture(new ScaleOutcome.Failed(FailureKind.IO, "Cannot scale "
+                    + w.target() + ": " + ScalerLoop.unwrap(e).getMessage()))).map(outcome -> {
                 if (outcome instanceof ScaleOutcome.Scaled s) {
                     LOG.info("{}: scaled {} from {} to {}: {}", w.id(),
                             w.target().kind() + "/" + w.target().name(), s.from(), s.to(), reason);

@@ -3,6 +3,7 @@ package dev.ebb.scaler.metrics;
 import dev.ebb.scaler.loop.DecisionEvent;
 import dev.ebb.scaler.loop.DecisionListener;
 import dev.ebb.scaler.policy.Observation;
+import dev.ebb.scaler.target.FailureKind;
 import dev.ebb.scaler.target.ScaleOutcome;
 import dev.ebb.scaler.workload.ClusterKey;
 import dev.ebb.scaler.workload.Workload;
@@ -25,6 +26,17 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ScalerMetrics implements DecisionListener {
 
     private static final String[] WL = {"namespace", "workload"};
+    /** Errors that are not scale failures. */
+    static final String LAG_UNAVAILABLE = "lag_unavailable";
+    static final String INVALID_SPEC = "invalid_spec";
+    static final String POLICY = "policy";
+    /** Any other kind a listener is told about: counted, never a new series. */
+    static final String OTHER = "other";
+    /**
+     * Every value the {@code kind} label of {@code ebb_errors_total} can take: the {@link FailureKind} labels and
+     * the four above. Bounded, so no text from a workload or an API answer can create a series.
+     */
+    public static final List<String> ERROR_KINDS = errorKinds();
 
     private final PrometheusRegistry registry;
     private final Gauge lag;
@@ -63,9 +75,8 @@ public final class ScalerMetrics implements DecisionListener {
         scaleChanges = Counter.builder().name("ebb_scale_changes_total")
                 .help("Scale requests sent to targets, by result").labelNames("namespace", "workload", "result")
                 .register(registry);
-        errors = Counter.builder().name("ebb_errors_total").help("Errors by kind (lag_unavailable, not_found, "
-                + "forbidden, conflict, throttled, server_error, io, invalid_spec, policy)")
-                .labelNames("kind").register(registry);
+        errors = Counter.builder().name("ebb_errors_total").help("Errors by kind (" + String.join(", ", ERROR_KINDS)
+                + ")").labelNames("kind").register(registry);
         pollDuration = Histogram.builder().name("ebb_poll_duration_seconds")
                 .help("Time to observe, decide and act for all due workloads of one Kafka cluster")
                 .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
@@ -100,7 +111,7 @@ public final class ScalerMetrics implements DecisionListener {
             e.decision().arrivalRate().ifPresent(r -> arrivalRate.labelValues(l).set(r)); // the decision's estimate
             obs.consumptionRate().ifPresent(r -> consumptionRate.labelValues(l).set(r));
         } else {
-            errors.labelValues("lag_unavailable").inc();
+            errors.labelValues(LAG_UNAVAILABLE).inc();
         }
         desired.labelValues(l).set(e.decision().desiredReplicas());
         current.labelValues(l).set(e.replicasAfter());
@@ -112,7 +123,7 @@ public final class ScalerMetrics implements DecisionListener {
             scaleChanges.labelValues(l[0], l[1], "scaled").inc();
         } else if (e.outcome() instanceof ScaleOutcome.Failed f) {
             scaleChanges.labelValues(l[0], l[1], "failed").inc();
-            errors.labelValues(f.kind()).inc();
+            errors.labelValues(f.kind().label()).inc();
         }
         if (invalid.remove(e.workload().id())) {
             invalidWorkloads.set(invalid.size());
@@ -121,7 +132,7 @@ public final class ScalerMetrics implements DecisionListener {
 
     @Override
     public void onInvalid(WorkloadId id, List<String> problems) {
-        errors.labelValues("invalid_spec").inc();
+        errors.labelValues(INVALID_SPEC).inc();
         invalid.add(id);
         invalidWorkloads.set(invalid.size());
         dropGauges(id);
@@ -129,12 +140,12 @@ public final class ScalerMetrics implements DecisionListener {
 
     @Override
     public void onTargetFailure(Workload workload, Observation observation, ScaleOutcome.Failed failure) {
-        errors.labelValues(failure.kind()).inc();
+        errors.labelValues(failure.kind().label()).inc();
     }
 
     @Override
     public void onError(Workload workload, String kind, String message) {
-        errors.labelValues(kind).inc();
+        errors.labelValues(ERROR_KINDS.contains(kind) ? kind : OTHER).inc();
     }
 
     @Override
@@ -164,6 +175,15 @@ public final class ScalerMetrics implements DecisionListener {
         // Counters of the workload too: a deleted workload leaves no series behind (label order: ns, workload, …).
         decisions.removeIf(values -> values.get(0).equals(l[0]) && values.get(1).equals(l[1]));
         scaleChanges.removeIf(values -> values.get(0).equals(l[0]) && values.get(1).equals(l[1]));
+    }
+
+    private static List<String> errorKinds() {
+        List<String> kinds = new java.util.ArrayList<>();
+        for (FailureKind k : FailureKind.values()) {
+            kinds.add(k.label());
+        }
+        kinds.addAll(List.of(LAG_UNAVAILABLE, INVALID_SPEC, POLICY, OTHER));
+        return List.copyOf(kinds);
     }
 
     private static String[] labels(WorkloadId id) {

@@ -14,10 +14,19 @@ public sealed interface ScaleOutcome permits ScaleOutcome.Unchanged, ScaleOutcom
     /**
      * The request failed.
      *
-     * @param kind a short machine-readable cause: not_found, forbidden, conflict, throttled, server_error, io
+     * @param kind the cause, from a closed set
      * @param message for people: names the target and what to do
-     * @param retriable whether the next tick may succeed without a fix
      */
-    record Failed(String kind, String message, boolean retriable) implements ScaleOutcome {
+    record Failed(FailureKind kind, String message) implements ScaleOutcome {
+        public Failed {
+            if (kind == null) {
+                throw new IllegalArgumentException("Invalid value null for kind: must be a FailureKind");
+            }
+        }
+
+        /** Whether the next tick may succeed without a fix. */
+        public boolean retriable() {
+            return kind.retriable();
+        }
     }
 }

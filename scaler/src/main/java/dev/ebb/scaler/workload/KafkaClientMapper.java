@@ -4,11 +4,14 @@ import dev.ebb.scaler.lag.KafkaClientSettings;
 import dev.ebb.scaler.workload.spec.KafkaAuthentication;
 import dev.ebb.scaler.workload.spec.KafkaSpec;
 import dev.ebb.scaler.workload.spec.SaslAuthentication;
+import dev.ebb.scaler.workload.spec.ScaleTargetRefRules;
 import dev.ebb.scaler.workload.spec.SecretRefSpec;
 import dev.ebb.scaler.workload.spec.TlsAuthentication;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The Admin client settings of a workload, from {@code spec.kafka.config}, the raw settings Secret of
@@ -18,7 +21,24 @@ import java.util.Map;
  */
 public final class KafkaClientMapper {
 
+    private static final Pattern SECRET_NAME = Pattern.compile(ScaleTargetRefRules.DNS1123_SUBDOMAIN);
+
     private KafkaClientMapper() {
+    }
+
+    /**
+     * The problem with a Secret name the spec gives, or empty when it is one: the name goes into a request path, so
+     * it must be a DNS-1123 subdomain (the CRD schema holds the same pattern; this check covers any other way in).
+     *
+     * @param field the field that names it, e.g. {@code spec.kafka.authentication.sasl.secretRef}
+     */
+    public static Optional<String> secretNameProblem(String field, String name) {
+        if (name != null && name.length() <= ScaleTargetRefRules.MAX_NAME && SECRET_NAME.matcher(name).matches()) {
+            return Optional.empty();
+        }
+        return Optional.of("Invalid value " + ScaleTargetRefRules.quote(name) + " for " + field + ".name: must be a "
+                + "DNS-1123 subdomain (lowercase letters, digits, '-' and '.'), at most " + ScaleTargetRefRules.MAX_NAME
+                + " characters");
     }
 
     /**

@@ -6,7 +6,7 @@ import dev.ebb.scaler.policy.FallbackBehavior;
 import dev.ebb.scaler.policy.GroupKind;
 import dev.ebb.scaler.policy.Mode;
 import dev.ebb.scaler.policy.OffsetResetPolicy;
-import dev.ebb.scaler.policy.PolicyDefaults;
+import dev.ebb.scaler.policy.PolicyField;
 import dev.ebb.scaler.policy.PolicySpec;
 import dev.ebb.scaler.reconcile.Pause;
 import dev.ebb.scaler.target.TargetRef;
@@ -39,8 +39,6 @@ public final class WorkloadSpecMapper {
     static final Duration DEFAULT_POLL_INTERVAL = Durations.parse("pollInterval", ScaledWorkloadSpec.DEFAULT_POLL_INTERVAL);
     /** Longest poll interval: a workload observed less often than hourly is not autoscaled. */
     static final Duration MAX_POLL_INTERVAL = Duration.ofHours(1);
-    /** Longest policy duration (POLICY.md states it); longer ones would overflow the policy's arithmetic. */
-    static final Duration MAX_POLICY_DURATION = PolicyDefaults.duration(PolicyDefaults.MAX_DURATION);
 
     private WorkloadSpecMapper() {
     }
@@ -113,7 +111,7 @@ public final class WorkloadSpecMapper {
                     yield GroupQuery.Isolation.READ_UNCOMMITTED;
                 }
             };
-            reset = switch (lower(kafka.getOffsetResetPolicy(), PolicyDefaults.OFFSET_RESET_POLICY)) {
+            reset = switch (lower(kafka.getOffsetResetPolicy(), PolicyField.OFFSET_RESET_POLICY.textDefault())) {
                 case "latest" -> OffsetResetPolicy.LATEST;
                 case "earliest" -> OffsetResetPolicy.EARLIEST;
                 default -> {
@@ -145,12 +143,7 @@ public final class WorkloadSpecMapper {
                 cluster = new ClusterKey(bootstrap, identity);
             }
             if (problems.isEmpty()) {
-                GroupQuery.GroupKind queryKind = kind == GroupKind.SHARE ? GroupQuery.GroupKind.SHARE
-                        : GroupQuery.GroupKind.CONSUMER;
-                GroupQuery.OffsetReset queryReset = reset == OffsetResetPolicy.EARLIEST
-                        ? GroupQuery.OffsetReset.EARLIEST : GroupQuery.OffsetReset.LATEST;
-                group = new GroupQuery(kind == GroupKind.SHARE ? share : consumer, topics, queryKind, isolation,
-                        queryReset);
+                group = new GroupQuery(kind == GroupKind.SHARE ? share : consumer, topics, kind, isolation, reset);
             }
         }
         PolicySpec policy = policy(spec.getPolicy(), kind, reset, problems);
@@ -198,8 +191,8 @@ public final class WorkloadSpecMapper {
             problems.add("Invalid value null for spec.scaleTargetRef: must be set");
             return null;
         }
-        String apiVersion = ref.getApiVersion() == null ? "apps/v1" : ref.getApiVersion();
-        String kind = ref.getKind() == null ? "Deployment" : ref.getKind();
+        String apiVersion = ScaleTargetRefRules.apiVersionOrDefault(ref.getApiVersion());
+        String kind = ScaleTargetRefRules.kindOrDefault(ref.getKind());
         // Kubernetes' rules for each field: no tenant text can become more than one segment of a request path.
         List<String> bad = ScaleTargetRefRules.problems("spec.scaleTargetRef", apiVersion, kind, ref.getName());
         problems.addAll(bad);
@@ -213,11 +206,12 @@ public final class WorkloadSpecMapper {
         }
         int before = problems.size();
         if (s.getMode() != null) {
-            switch (s.getMode().toLowerCase(Locale.ROOT)) {
-                case "drain" -> b.mode(Mode.DRAIN);
-                case "threshold" -> b.mode(Mode.THRESHOLD);
-                default -> problems.add("Invalid value '" + s.getMode() + "' for spec.policy.mode: must be drain or "
-                        + "threshold");
+            String mode = s.getMode().toLowerCase(Locale.ROOT);
+            if (PolicyField.MODE.choices().contains(mode)) {
+                b.mode(Mode.valueOf(mode.toUpperCase(Locale.ROOT)));
+            } else {
+                problems.add("Invalid value '" + s.getMode() + "' for spec.policy.mode: must be "
+                        + String.join(" or ", PolicyField.MODE.choices()));
             }
         }
         set(s.getMinReplicas(), b::minReplicas);
@@ -243,18 +237,9 @@ public final class WorkloadSpecMapper {
         set(s.getLimitToPartitionsWithLag(), b::limitToPartitionsWithLag);
         set(s.getPartitionLimitation(), b::partitionLimitation);
         set(s.getEnsureEvenDistributionOfPartitions(), b::ensureEvenDistributionOfPartitions);
-        atMost(problems, "minReplicas", s.getMinReplicas());
-        atMost(problems, "maxReplicas", s.getMaxReplicas());
-        atMost(problems, "idleReplicas", s.getIdleReplicas());
-        atMost(problems, "scaleUpMaxStep", s.getScaleUpMaxStep());
-        atMost(problems, "scaleDownMaxStep", s.getScaleDownMaxStep());
-        if (s.getFallback() != null) {
-            atMost(problems, "fallback.replicas", s.getFallback().getReplicas());
-            atMost(problems, "fallback.failureThreshold", s.getFallback().getFailureThreshold());
-        }
         FallbackSettings f = s.getFallback();
         if (f != null) {
-            FallbackBehavior behavior = FallbackBehavior.fromYaml(PolicyDefaults.FALLBACK_BEHAVIOR);
+            FallbackBehavior behavior = PolicyField.FALLBACK_BEHAVIOR.choiceDefault(FallbackBehavior.class);
             if (f.getBehavior() != null) {
                 try {
                     behavior = FallbackBehavior.fromYaml(f.getBehavior());
@@ -268,22 +253,16 @@ public final class WorkloadSpecMapper {
                         + "currentReplicas");
             }
             b.fallback(new Fallback(f.getFailureThreshold() == null
-                    ? Integer.parseInt(PolicyDefaults.FALLBACK_FAILURE_THRESHOLD) : f.getFailureThreshold(),
+                    ? PolicyField.FALLBACK_FAILURE_THRESHOLD.intDefault() : f.getFailureThreshold(),
                     f.getReplicas() == null ? 1 : f.getReplicas(), behavior));
         }
         PolicySpec spec = b.build();
         if (problems.size() == before) {
+            // The one validation of the policy's values: PolicyField's ranges and the rules between fields. The
+            // schema checks the same on a cluster; files and clusters without the schema rely on this alone.
             spec.validate().forEach(p -> problems.add(prefix(p)));
         }
         return spec;
-    }
-
-    /** The schema's upper bound on counts, again (files are not checked by a schema). */
-    private static void atMost(List<String> problems, String field, Integer value) {
-        if (value != null && value > PolicySettings.REPLICAS_MAX) {
-            problems.add("Invalid value " + value + " for spec.policy." + field + ": must be <= "
-                    + PolicySettings.REPLICAS_MAX);
-        }
     }
 
     /** Policy messages name the field by its policy name; in a resource it lives under {@code spec.policy}. */
@@ -304,10 +283,7 @@ public final class WorkloadSpecMapper {
     private static void setDuration(String field, String text, Consumer<Duration> setter, List<String> problems) {
         if (text != null) {
             Duration d = duration("spec.policy." + field, text, null, problems);
-            if (d != null && d.compareTo(MAX_POLICY_DURATION) > 0) {
-                problems.add("Invalid value " + text + " for spec.policy." + field + ": must be <= "
-                        + PolicyDefaults.MAX_DURATION);
-            } else if (d != null) {
+            if (d != null) {
                 setter.accept(d);
             }
         }

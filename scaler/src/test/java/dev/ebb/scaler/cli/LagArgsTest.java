@@ -3,9 +3,10 @@ package dev.ebb.scaler.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ebb.scaler.policy.GroupKind;
+import dev.ebb.scaler.policy.OffsetResetPolicy;
 import dev.ebb.scaler.lag.GroupQuery;
 import dev.ebb.scaler.lag.GroupQuery.Isolation;
-import dev.ebb.scaler.lag.GroupQuery.OffsetReset;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -30,10 +31,10 @@ class LagArgsTest {
 
         assertThat(args.bootstrapServers()).isEqualTo("kafka:9092,kafka2:9093");
         assertThat(args.queries()).containsExactly(
-                new GroupQuery("a", List.of("orders"), GroupQuery.GroupKind.CONSUMER, Isolation.READ_COMMITTED,
-                        OffsetReset.EARLIEST),
-                new GroupQuery("b", List.of("orders"), GroupQuery.GroupKind.CONSUMER, Isolation.READ_COMMITTED,
-                        OffsetReset.EARLIEST));
+                new GroupQuery("a", List.of("orders"), GroupKind.CONSUMER, Isolation.READ_COMMITTED,
+                        OffsetResetPolicy.EARLIEST),
+                new GroupQuery("b", List.of("orders"), GroupKind.CONSUMER, Isolation.READ_COMMITTED,
+                        OffsetResetPolicy.EARLIEST));
         assertThat(args.mode()).isEqualTo(LagArgs.Mode.WATCH);
         assertThat(args.interval()).isEqualTo(Duration.ofMillis(500));
         assertThat(args.count()).hasValue(3);

@@ -2,9 +2,8 @@ package dev.ebb.scaler.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ebb.scaler.AuthenticatingKafka;
 import dev.ebb.scaler.OutputCapture;
-import dev.ebb.scaler.crd.ScaledWorkloadCrd;
-import dev.ebb.scaler.lag.KafkaAdminLagSource;
 import dev.ebb.scaler.workload.spec.KafkaAuthentication;
 import dev.ebb.scaler.workload.spec.KafkaSpec;
 import dev.ebb.scaler.workload.spec.PolicySettings;
@@ -18,38 +17,20 @@ import dev.ebb.scaler.workload.spec.WorkloadCondition;
 import dev.ebb.testkit.KafkaBroker;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.vertx.core.Vertx;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,55 +43,44 @@ import org.junit.jupiter.api.Test;
 class AuthenticatedKubernetesIT {
 
     private static final String NS = "tenant";
-    private static final String PASSWORD = "alice-" + UUID.randomUUID();
     private static final String TOPIC = "payments";
 
     @Test
     void scalesWithSecretsInTheirLayoutsAndLeaksNoneOfThem() throws Exception {
         OutputCapture capture = OutputCapture.start();
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init();
-        Vertx vertx = Vertx.vertx();
-        KafkaBroker broker = KafkaBroker.builder().saslSslScram().mutualTls().start();
-        KubernetesScalerService service = null;
-        KubernetesClient client = server.createClient(new Vertx5HttpClientFactory(vertx));
+        try (AuthenticatingKafka kafka = AuthenticatingKafka.start(TOPIC, List.of("sasl", "mtls", "bad"))) {
+            run(capture, kafka);
+        }
+    }
+
+    private void run(OutputCapture capture, AuthenticatingKafka kafka) throws Exception {
+        KafkaBroker broker = kafka.broker();
+        String password = kafka.password();
+        MockCluster cluster = MockCluster.start();
+        KubernetesClient client = cluster.client;
         String everything;
         try {
-            broker.createScramUser("alice", PASSWORD);
-            prepareKafka(broker);
-            CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
-                    .load(ScaledWorkloadCrd.generate(Files.createTempDirectory("ebb-crd")).toFile()).item();
-            client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-            secret(client, "kafka-user", Map.of("username", "alice", "password", PASSWORD));
-            secret(client, "kafka-user-old", Map.of("username", "alice", "password", "old-" + PASSWORD));
+            secret(client, "kafka-user", Map.of("username", "alice", "password", password));
+            secret(client, "kafka-user-old", Map.of("username", "alice", "password", "old-" + password));
             secret(client, "cluster-ca", Map.of("ca.crt", broker.certificates().caCertificate()));
             secret(client, "payments-fn", Map.of("user.crt", broker.certificates().clientCertificate(),
                     "user.key", broker.certificates().clientKey()));
             for (String name : List.of("sasl", "mtls", "bad")) {
-                client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder().withNewMetadata()
-                        .withName(name + "-fn").withNamespace(NS).endMetadata().withNewSpec().withReplicas(0)
-                        .withNewSelector().addToMatchLabels("app", name).endSelector().withNewTemplate()
-                        .withNewMetadata().addToLabels("app", name).endMetadata().withNewSpec().addNewContainer()
-                        .withName("fn").withImage("fn:dev").endContainer().endSpec().endTemplate().endSpec()
-                        .build()).create();
+                cluster.deployment(NS, name + "-fn", 0);
             }
             create(client, "sasl", broker.saslSslBootstrapServers(), sasl("kafka-user"), tls(false));
             create(client, "mtls", broker.mutualTlsBootstrapServers(), null, tls(true));
             create(client, "bad", broker.saslSslBootstrapServers(), sasl("kafka-user-old"), tls(false));
 
-            service = new KubernetesScalerService(vertx, client, (key, config) -> new KafkaAdminLagSource(config),
-                    Clock.systemUTC(), KubernetesScalerService.Settings.defaults(NS, "scaler-a").withWatchNamespace(NS)
-                    .withPort(0).withTick(Duration.ofMillis(250)).withStatusFlush(Duration.ofMillis(200))
-                    .withLeaseTiming(new KubernetesLeaderElection.Timing(Duration.ofSeconds(2),
-                            Duration.ofMillis(1500), Duration.ofMillis(250))));
-            service.start().await(30, TimeUnit.SECONDS);
-
+            KubernetesScalerService service = cluster.startScaler(MockCluster.fastSettings("scaler-a")
+                    .withWatchNamespace(NS).withPort(0));
             awaitTrue(() -> replicas(client, "sasl-fn") > 0 && replicas(client, "mtls-fn") > 0
                     && badCondition(client).contains("authentication failed"));
             assertThat(replicas(client, "bad-fn")).isZero();
             assertThat(badCondition(client)).contains(broker.saslSslBootstrapServers(), "SCRAM-SHA-512");
-            Thread.sleep(2_000); // more polls of the refused cluster: still one log line
+            // More polls of the refused cluster (each counted as lag_unavailable), and still one log line below.
+            double polled = lagUnavailable(service);
+            awaitTrue(() -> lagUnavailable(service) >= polled + 3);
 
             String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://localhost:" + service.port() + "/metrics")).build(),
@@ -124,12 +94,7 @@ class AuthenticatedKubernetesIT {
             assertThat(events).contains("ScaledUp");
             everything = String.join("\n", metrics, statuses, events);
         } finally {
-            if (service != null) {
-                service.close();
-            }
-            client.close();
-            vertx.close().await(10, TimeUnit.SECONDS);
-            server.destroy();
+            cluster.close();
             capture.stop();
         }
         String logs = capture.text();
@@ -137,34 +102,22 @@ class AuthenticatedKubernetesIT {
                 .matches(".*(authentication failed|authenticationexception).*")).toList();
         assertThat(authLines).as(logs).hasSize(1);
         assertThat(logs.lines().filter(l -> l.matches("\\s+at [\\w.$]+\\(.*"))).as("stack traces").isEmpty();
-        List<String> secrets = new ArrayList<>(List.of(PASSWORD));
-        for (String pem : List.of(broker.certificates().clientKey(), broker.certificates().serverKey())) {
-            pem.lines().filter(l -> !l.startsWith("-----")).forEach(secrets::add);
-        }
-        broker.close();
+        List<String> secrets = kafka.secrets();
         String emitted = everything + "\n" + logs;
         for (String secret : secrets) {
             assertThat(emitted).as("status, Events, /metrics or logs contain a secret").doesNotContain(secret);
         }
     }
 
-    private static void prepareKafka(KafkaBroker broker) throws Exception {
-        broker.createTopic(TOPIC, 2);
-        Map<String, Object> config = broker.clientConfig();
-        config.put("key.serializer", StringSerializer.class);
-        config.put("value.serializer", StringSerializer.class);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
-            for (int i = 0; i < 40; i++) {
-                producer.send(new ProducerRecord<>(TOPIC, i % 2, "k" + i, "v" + i));
+    private static double lagUnavailable(KubernetesScalerService service) {
+        double n = 0;
+        for (MetricSnapshot m : service.metrics().registry().scrape()) {
+            if (m.getMetadata().getName().equals("ebb_errors") && m instanceof CounterSnapshot c) {
+                n += c.getDataPoints().stream().filter(p -> "lag_unavailable".equals(p.getLabels().get("kind")))
+                        .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue).sum();
             }
         }
-        try (Admin admin = Admin.create(broker.clientConfig())) {
-            Map<TopicPartition, OffsetAndMetadata> zero = Map.of(new TopicPartition(TOPIC, 0),
-                    new OffsetAndMetadata(0), new TopicPartition(TOPIC, 1), new OffsetAndMetadata(0));
-            for (String group : List.of("sasl", "mtls", "bad")) {
-                admin.alterConsumerGroupOffsets(group, zero).all().get(30, TimeUnit.SECONDS);
-            }
-        }
+        return n;
     }
 
     private static void secret(KubernetesClient client, String name, Map<String, String> data) {

@@ -236,7 +236,7 @@ class CrdValidationTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static void validate(JSONSchemaProps s, Object value, String path, List<String> errors) {
+    static void validate(JSONSchemaProps s, Object value, String path, List<String> errors) {
         if (value == null) {
             return;
         }

@@ -2,6 +2,7 @@ package dev.ebb.scaler.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ebb.scaler.target.FailureKind;
 import dev.ebb.scaler.target.ScaleOutcome;
 import dev.ebb.scaler.target.TargetRef;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -110,13 +111,13 @@ class FencedWriteTest {
             stallPatches.set(false);
             release.countDown(); // A's stale requests reach the server
             assertThat(late.get(20, TimeUnit.SECONDS)).isInstanceOfSatisfying(ScaleOutcome.Failed.class,
-                    f -> assertThat(f.kind()).isEqualTo("conflict"));
+                    f -> assertThat(f.kind()).isEqualTo(FailureKind.CONFLICT));
             assertThat(clientB.apps().deployments().inNamespace("shop").withName("orders-fn").get().getSpec()
                     .getReplicas()).isEqualTo(5);
             awaitTrue(() -> !electionA.leading(), "A learns that it lost the lease");
             assertThat(a.scale(TARGET, 3, "lag").toCompletableFuture().get(20, TimeUnit.SECONDS))
                     .isInstanceOfSatisfying(ScaleOutcome.Failed.class, f -> assertThat(f.kind())
-                            .isEqualTo("not_leader"));
+.isEqualTo(FailureKind.NOT_LEADER));
             assertThat(clientB.apps().deployments().inNamespace("shop").withName("orders-fn").get().getSpec()
                     .getReplicas()).isEqualTo(5);
         } finally {
@@ -163,7 +164,7 @@ class FencedWriteTest {
             ScaleOutcome outcome = late.get(20, TimeUnit.SECONDS);
 
             assertThat(outcome).isInstanceOfSatisfying(ScaleOutcome.Failed.class, f -> {
-                assertThat(f.kind()).isEqualTo("conflict");
+                assertThat(f.kind()).isEqualTo(FailureKind.CONFLICT);
                 assertThat(f.message()).contains("changed since it was read");
             });
             assertThat(clientB.apps().deployments().inNamespace("shop").withName("orders-fn").get().getSpec()
@@ -176,7 +177,7 @@ class FencedWriteTest {
             // A does not retry the refused write, and its next attempt is refused before anything is sent.
             assertThat(a.scale(TARGET, 3, "lag").toCompletableFuture().get(20, TimeUnit.SECONDS))
                     .isInstanceOfSatisfying(ScaleOutcome.Failed.class, f -> assertThat(f.kind())
-                            .isEqualTo("not_leader"));
+.isEqualTo(FailureKind.NOT_LEADER));
             assertThat(api.requests().stream().filter(r -> r.method().equals("PATCH"))).hasSize(2);
         } finally {
             a.close();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ebb.scaler.loop.ScaleTargetException;
+import dev.ebb.scaler.target.FailureKind;
 import dev.ebb.scaler.target.ScaleOutcome;
 import dev.ebb.scaler.target.TargetRef;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -160,6 +161,38 @@ class KubernetesScaleTargetTest {
     }
 
     @Test
+    void refusesReplicaSetsAndReplicationControllersNamingFieldValueAndRuleBeforeSendingAnything() throws Exception {
+        // The ClusterRole grants neither: they would only end as Forbidden. Refused by name, whatever the apiVersion.
+        assertRefused(new TargetRef("shop", "apps/v1", "ReplicaSet", "orders-fn-5d8f"), "unsupported_kind",
+                "Invalid value 'ReplicaSet' for spec.scaleTargetRef.kind: Ebb does not scale ReplicaSets");
+        assertRefused(new TargetRef("shop", "v1", "ReplicationController", "legacy"), "unsupported_kind",
+                "Invalid value 'ReplicationController' for spec.scaleTargetRef.kind: Ebb does not scale "
+                        + "ReplicationControllers");
+        assertThat(api.requests()).isEmpty();
+    }
+
+    @Test
+    void stopsWatchingANamespaceOnceNoTargetThereIsNamedAnyMore() throws Exception {
+        create("shop", "orders-fn", 1);
+        create("billing", "invoices-fn", 2);
+        TargetRef invoices = new TargetRef("billing", "apps/v1", "Deployment", "invoices-fn");
+        assertThat(get(target.currentReplicas(DEPLOYMENT))).isEqualTo(1);
+        assertThat(get(target.currentReplicas(invoices))).isEqualTo(2);
+        assertThat(target.watched()).extracting(ScaleInformers.Key::namespace)
+                .containsExactlyInAnyOrder("shop", "billing");
+
+        target.retain(List.of(DEPLOYMENT)); // the last workload in billing is gone
+
+        assertThat(target.watched()).extracting(ScaleInformers.Key::namespace).containsExactly("shop");
+        // A workload that comes back gets a fresh informer (a new LIST), not the stopped one.
+        api.forget();
+        assertThat(get(target.currentReplicas(invoices))).isEqualTo(2);
+        assertThat(api.requests()).filteredOn(r -> r.method().equals("GET") && !r.path().contains("watch=true")
+                && r.resourcePath().equals("/apis/apps/v1/namespaces/billing/deployments")).hasSize(1);
+        assertThat(target.watched()).hasSize(2);
+    }
+
+    @Test
     void refusesAHostileReferenceBeforeSendingAnything() throws Exception {
         assertRefused(new TargetRef("team-a", "apps/v1/namespaces/kube-system/deployments/coredns/scale#",
                 "Deployment", "x"), "invalid", "spec.scaleTargetRef.apiVersion");
@@ -174,7 +207,7 @@ class KubernetesScaleTargetTest {
     void reportsAMissingTargetAsNotFoundWithoutPatching() throws Exception {
         ScaleOutcome outcome = get(target.scale(DEPLOYMENT, 2, "lag"));
         assertThat(outcome).isInstanceOfSatisfying(ScaleOutcome.Failed.class, f -> {
-            assertThat(f.kind()).isEqualTo("not_found");
+            assertThat(f.kind()).isEqualTo(FailureKind.NOT_FOUND);
             assertThat(f.retriable()).isFalse();
             assertThat(f.message()).contains("Deployment/orders-fn", "not found");
         });
@@ -190,7 +223,7 @@ class KubernetesScaleTargetTest {
         api.answerAlways("PATCH", SCALE_PATH, 403, RecordingApiServer.status(403, "Forbidden"));
         ScaleOutcome outcome = get(target.scale(DEPLOYMENT, 2, "lag"));
         assertThat(outcome).isInstanceOfSatisfying(ScaleOutcome.Failed.class, f -> {
-            assertThat(f.kind()).isEqualTo("forbidden");
+            assertThat(f.kind()).isEqualTo(FailureKind.FORBIDDEN);
             assertThat(f.message()).contains("'patch' on 'deployments/scale in API group 'apps''");
         });
         assertThat(patches()).hasSize(1);
@@ -222,7 +255,7 @@ class KubernetesScaleTargetTest {
         api.answerAlways("PATCH", SCALE_PATH, 429, RecordingApiServer.status(429, "TooManyRequests"));
         ScaleOutcome outcome = get(target.scale(DEPLOYMENT, 5, "lag"));
         assertThat(outcome).isInstanceOfSatisfying(ScaleOutcome.Failed.class, f -> {
-            assertThat(f.kind()).isEqualTo("throttled");
+            assertThat(f.kind()).isEqualTo(FailureKind.THROTTLED);
             assertThat(f.retriable()).isTrue();
         });
         assertThat(patches()).hasSize(3);
@@ -234,7 +267,7 @@ class KubernetesScaleTargetTest {
         api.answerOnce("PATCH", SCALE_PATH, 409, RecordingApiServer.status(409, "Conflict"));
         ScaleOutcome outcome = get(target.scale(DEPLOYMENT, 5, "lag"));
         assertThat(outcome).isInstanceOfSatisfying(ScaleOutcome.Failed.class,
-                f -> assertThat(f.kind()).isEqualTo("conflict"));
+                f -> assertThat(f.kind()).isEqualTo(FailureKind.CONFLICT));
         assertThat(patches()).hasSize(1);
         assertThat(replicas("shop", "orders-fn")).isEqualTo(1);
     }
@@ -245,7 +278,7 @@ class KubernetesScaleTargetTest {
         leadFor = 0;
         ScaleOutcome outcome = get(target.scale(DEPLOYMENT, 5, "lag"));
         assertThat(outcome).isInstanceOfSatisfying(ScaleOutcome.Failed.class, f -> {
-            assertThat(f.kind()).isEqualTo("not_leader");
+            assertThat(f.kind()).isEqualTo(FailureKind.NOT_LEADER);
             assertThat(f.retriable()).isFalse();
         });
         assertThat(patches()).isEmpty();
@@ -259,7 +292,7 @@ class KubernetesScaleTargetTest {
         leadFor = 1; // leads for the first attempt only
         ScaleOutcome outcome = get(target.scale(DEPLOYMENT, 5, "lag"));
         assertThat(outcome).isInstanceOfSatisfying(ScaleOutcome.Failed.class,
-                f -> assertThat(f.kind()).isEqualTo("not_leader"));
+                f -> assertThat(f.kind()).isEqualTo(FailureKind.NOT_LEADER));
         assertThat(patches()).hasSize(1);
     }
 
@@ -267,7 +300,7 @@ class KubernetesScaleTargetTest {
 
     private void assertRefused(TargetRef ref, String kind, String message) throws Exception {
         assertThat(get(target.scale(ref, 1, "lag"))).isInstanceOfSatisfying(ScaleOutcome.Failed.class, f -> {
-            assertThat(f.kind()).isEqualTo(kind);
+            assertThat(f.kind().label()).isEqualTo(kind);
             assertThat(f.retriable()).isFalse();
             assertThat(f.message()).contains(message);
         });

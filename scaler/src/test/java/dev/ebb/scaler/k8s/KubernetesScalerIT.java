@@ -188,6 +188,10 @@ class KubernetesScalerIT {
         ScaledWorkload sw = workload("restore", "restore-fn", "restore-group", "restore-topic", 10L);
         sw.getSpec().setRestoreToOriginalReplicaCount(true);
         client.resources(ScaledWorkload.class).inNamespace(ns).resource(sw).create();
+        // A witness on the same cluster: once it reacts to lag produced after the deletion, ticks have run since.
+        prepare(client, ns, "witness-topic", "witness-fn", "witness-group", 4);
+        client.resources(ScaledWorkload.class).inNamespace(ns).resource(workload("witness", "witness-fn",
+                "witness-group", "witness-topic", 10L)).create();
         service(ns, "scaler-r");
 
         produce("restore-topic", 400);
@@ -198,8 +202,10 @@ class KubernetesScalerIT {
         client.resources(ScaledWorkload.class).inNamespace(ns).withName("restore").delete();
         awaitTrue(() -> replicas(client, ns, "restore-fn") == 1, "the original count is restored");
         produce("restore-topic", 400);
-        Thread.sleep(1500); // a few ticks: a deleted workload is not scaled again
-        assertThat(replicas(client, ns, "restore-fn")).isEqualTo(1);
+        produce("witness-topic", 40);
+        awaitTrue(() -> replicas(client, ns, "witness-fn") > 0, "the witness scales on lag produced after the "
+                + "deletion (so the loop ran since)");
+        assertThat(replicas(client, ns, "restore-fn")).as("a deleted workload is not scaled again").isEqualTo(1);
     }
 
     @Test

@@ -115,8 +115,9 @@ class KubernetesWorkloadCatalogIT {
         catalog.start();
 
         Workload orders = awaitWorkload("orders", w -> w.pause() instanceof Pause.Paused);
+        assertThat(((Pause.Paused) orders.pause()).cause()).isEqualTo(Pause.Cause.CONFLICTING_AUTOSCALER);
         assertThat(((Pause.Paused) orders.pause()).reason())
-                .startsWith(KubernetesWorkloadCatalog.HPA_CONFLICT + "orders-cpu")
+                .startsWith("HorizontalPodAutoscaler orders-cpu")
                 .contains("Deployment/orders-fn");
         assertThat(awaitWorkload("other", w -> true).pause()).isEqualTo(Pause.none());
 

@@ -2,41 +2,19 @@ package dev.ebb.scaler.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ebb.scaler.crd.ScaledWorkloadCrd;
-import dev.ebb.scaler.lag.KafkaAdminLagSource;
-import dev.ebb.scaler.workload.spec.KafkaSpec;
-import dev.ebb.scaler.workload.spec.PolicySettings;
 import dev.ebb.scaler.workload.spec.ScaleTargetRefSpec;
 import dev.ebb.scaler.workload.spec.ScaledWorkload;
-import dev.ebb.scaler.workload.spec.ScaledWorkloadSpec;
 import dev.ebb.scaler.workload.spec.ScaledWorkloadStatus;
 import dev.ebb.scaler.workload.spec.WorkloadCondition;
 import dev.ebb.testkit.KafkaBroker;
 import dev.ebb.testkit.KafkaBrokerExtension;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
-import io.vertx.core.Vertx;
-import java.nio.file.Files;
-import java.time.Clock;
-import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,39 +27,34 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KafkaBrokerExtension.class)
 class OwnershipAndFinalizerIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(40);
     private static final String NS = "shop";
+    private MockCluster cluster;
     private RecordingApiServer api;
-    private Vertx vertx;
     private KubernetesClient client;
     private KubernetesScalerService scaler;
 
     @BeforeEach
     void start() throws Exception {
-        api = new RecordingApiServer().start();
-        vertx = Vertx.vertx();
-        client = api.server().createClient(new Vertx5HttpClientFactory(vertx));
-        CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
-                .load(ScaledWorkloadCrd.generate(Files.createTempDirectory("ebb-crd")).toFile()).item();
-        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+        cluster = MockCluster.start();
+        api = cluster.api;
+        client = cluster.client;
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (scaler != null) {
-            scaler.close();
-        }
-        client.close();
-        vertx.close().await(10, TimeUnit.SECONDS);
-        api.stop();
+        cluster.close();
     }
 
     @Test
     void ofTwoScaledWorkloadsOnOneTargetTheLaterYieldsNamingTheOther(KafkaBroker broker) throws Exception {
         prepare(broker, "own-topic", "own-group", "orders-fn", 0);
         create(broker, "first", "orders-fn", "own-topic", "own-group", 100L, false);
-        Thread.sleep(1100); // creationTimestamp has a resolution of one second
+        // creationTimestamp has a resolution of one second: "second" must be created in a later second.
+        Instant first = Instant.parse(client.resources(ScaledWorkload.class).inNamespace(NS).withName("first").get()
+                .getMetadata().getCreationTimestamp());
+        awaitTrue(() -> Instant.now().truncatedTo(ChronoUnit.SECONDS).isAfter(first), "a second has passed");
         create(broker, "second", "orders-fn", "own-topic", "own-group", 10L, false);
+        witness(broker, "own-witness");
         startScaler();
 
         produce(broker, "own-topic", 100);
@@ -94,10 +67,10 @@ class OwnershipAndFinalizerIT {
         // The one that yields keeps no original count: deleting it can never "restore" the owner's target.
         assertThat(status("second").orElseThrow().getOriginalReplicas()).isNull();
         awaitTrue(() -> ready("first").map(c -> c.getStatus().equals("True")).orElse(false), "the owner is ready");
-        Thread.sleep(1500); // several ticks: the two would fight here (1 vs 4)
+        awaitWitness(broker, "own-witness"); // ticks ran since: the two would have fought in them (1 vs 8)
         assertThat(replicas("orders-fn")).isEqualTo(1);
-        assertThat(api.requests()).filteredOn(r -> r.method().equals("PATCH") && r.path().endsWith("/scale"))
-                .hasSize(1);
+        assertThat(api.requests()).filteredOn(r -> r.method().equals("PATCH")
+                && r.path().endsWith("/deployments/orders-fn/scale")).hasSize(1);
     }
 
     @Test
@@ -123,6 +96,7 @@ class OwnershipAndFinalizerIT {
     void restoresTheTargetOnDeletionEvenWhenNoScalerRanAtThatTime(KafkaBroker broker) throws Exception {
         prepare(broker, "fin-topic", "fin-group", "fin-fn", 1);
         create(broker, "fin", "fin-fn", "fin-topic", "fin-group", 10L, true);
+        witness(broker, "fin-witness");
         startScaler();
         awaitTrue(() -> finalizers("fin").contains(WorkloadFinalizer.FINALIZER), "the finalizer is added");
         produce(broker, "fin-topic", 40);
@@ -130,10 +104,8 @@ class OwnershipAndFinalizerIT {
         awaitTrue(() -> status("fin").map(s -> Integer.valueOf(1).equals(s.getOriginalReplicas())).orElse(false),
                 "the original count is in the status");
 
-        scaler.close(); // the scaler is down ...
-        scaler = null;
+        cluster.stopScaler(scaler); // the scaler is down ...
         client.resources(ScaledWorkload.class).inNamespace(NS).withName("fin").delete(); // ... when it is deleted
-        Thread.sleep(500);
         ScaledWorkload marked = client.resources(ScaledWorkload.class).inNamespace(NS).withName("fin").get();
         assertThat(marked).as("held by the finalizer").isNotNull();
         assertThat(marked.getMetadata().getDeletionTimestamp()).isNotNull();
@@ -144,76 +116,52 @@ class OwnershipAndFinalizerIT {
         awaitTrue(() -> client.resources(ScaledWorkload.class).inNamespace(NS).withName("fin").get() == null,
                 "the ScaledWorkload is gone once the finalizer is removed");
         produce(broker, "fin-topic", 40);
-        Thread.sleep(1000);
-        assertThat(replicas("fin-fn")).isEqualTo(1);
+        awaitWitness(broker, "fin-witness"); // the loop ran since the records were produced
+        assertThat(replicas("fin-fn")).as("a deleted workload is not scaled again").isEqualTo(1);
     }
 
     // --- helpers ---
 
+    /**
+     * A workload on its own target, group and topic on the same cluster: when it reacts to lag produced after some
+     * moment, the loop has ticked since; what the test expects not to happen would have happened in those ticks.
+     */
+    private void witness(KafkaBroker broker, String name) throws Exception {
+        prepare(broker, name + "-topic", name + "-group", name + "-fn", 0);
+        create(broker, name, name + "-fn", name + "-topic", name + "-group", 10L, false);
+    }
+
+    private void awaitWitness(KafkaBroker broker, String name) throws InterruptedException {
+        produce(broker, name + "-topic", 40);
+        awaitTrue(() -> replicas(name + "-fn") > 0, "the witness " + name + " scales on lag produced just now");
+    }
+
     private void startScaler() throws Exception {
-        scaler = new KubernetesScalerService(vertx, client, (key, config) -> new KafkaAdminLagSource(config),
-                Clock.systemUTC(), KubernetesScalerService.Settings.defaults("ebb-system", "scaler-own")
-                .withWatchNamespace(NS).withPort(-1).withTick(Duration.ofMillis(250))
-                .withStatusFlush(Duration.ofMillis(200)).withLeaseTiming(new KubernetesLeaderElection.Timing(
-                        Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(250))));
-        scaler.start().await(10, TimeUnit.SECONDS);
+        scaler = cluster.startScaler(MockCluster.fastSettings("scaler-own").withWatchNamespace(NS));
     }
 
     private void prepare(KafkaBroker broker, String topic, String group, String deployment, int replicas)
             throws Exception {
-        client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder().withNewMetadata()
-                .withName(deployment).withNamespace(NS).endMetadata().withNewSpec().withReplicas(replicas)
-                .withNewSelector().addToMatchLabels("app", deployment).endSelector().withNewTemplate()
-                .withNewMetadata().addToLabels("app", deployment).endMetadata().withNewSpec().addNewContainer()
-                .withName("fn").withImage("fn:1").endContainer().endSpec().endTemplate().endSpec().build()).create();
-        broker.createTopic(topic, 4);
-        try (Admin admin = Admin.create(broker.clientConfig())) {
-            admin.alterConsumerGroupOffsets(group, IntStream.range(0, 4).boxed().collect(Collectors.toMap(
-                    p -> new TopicPartition(topic, p), p -> new OffsetAndMetadata(0)))).all().get(30, TimeUnit.SECONDS);
-        }
+        cluster.deployment(NS, deployment, replicas);
+        MockCluster.topicWithGroupsAtZero(broker, broker.clientConfig(), topic, 4, group);
     }
 
     private void create(KafkaBroker broker, String name, String deployment, String topic, String group,
                         long lagThreshold, boolean restore) {
-        ScaledWorkload sw = new ScaledWorkload();
-        sw.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
-        ScaledWorkloadSpec spec = new ScaledWorkloadSpec();
-        spec.setScaleTargetRef(new ScaleTargetRefSpec("apps/v1", "Deployment", deployment));
-        KafkaSpec kafka = new KafkaSpec();
-        kafka.setBootstrapServers(broker.bootstrapServers());
-        kafka.setConsumerGroup(group);
-        kafka.setTopics(List.of(topic));
-        spec.setKafka(kafka);
-        PolicySettings policy = new PolicySettings();
-        policy.setMode("threshold");
-        policy.setLagThreshold(lagThreshold);
-        policy.setMaxReplicas(8);
-        policy.setReadyDelay("0s");
-        policy.setRebalanceGrace("0s");
-        spec.setPolicy(policy);
-        spec.setPollInterval("250ms");
+        ScaledWorkload sw = MockCluster.thresholdWorkload(NS, name, new ScaleTargetRefSpec("apps/v1", "Deployment",
+                deployment), broker.bootstrapServers(), group, topic, lagThreshold, 8);
         if (restore) {
-            spec.setRestoreToOriginalReplicaCount(true);
+            sw.getSpec().setRestoreToOriginalReplicaCount(true);
         }
-        sw.setSpec(spec);
-        client.resources(ScaledWorkload.class).inNamespace(NS).resource(sw).create();
+        cluster.create(sw);
     }
 
     private static void produce(KafkaBroker broker, String topic, int records) {
-        Properties p = new Properties();
-        p.putAll(broker.clientConfig());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new StringSerializer())) {
-            for (int i = 0; i < records; i++) {
-                producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i));
-            }
-            producer.flush();
-        }
+        MockCluster.produce(broker.clientConfig(), topic, records);
     }
 
     private int replicas(String name) {
-        Integer r = client.apps().deployments().inNamespace(NS).withName(name).get().getSpec().getReplicas();
-        return r == null ? 0 : r;
+        return cluster.replicas(NS, name);
     }
 
     private List<String> finalizers(String name) {
@@ -222,26 +170,14 @@ class OwnershipAndFinalizerIT {
     }
 
     private Optional<ScaledWorkloadStatus> status(String name) {
-        ScaledWorkload sw = client.resources(ScaledWorkload.class).inNamespace(NS).withName(name).get();
-        return Optional.ofNullable(sw == null ? null : sw.getStatus());
+        return cluster.status(NS, name);
     }
 
     private Optional<WorkloadCondition> ready(String name) {
-        return status(name).flatMap(s -> s.condition("Ready"));
+        return cluster.ready(NS, name);
     }
 
     private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not there yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("Timed out waiting until " + what);
+        MockCluster.awaitTrue(condition, what);
     }
 }

@@ -2,8 +2,11 @@ package dev.ebb.scaler.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ebb.common.CommitIntervals;
 import dev.ebb.scaler.crd.ScaledWorkloadCrd;
 import dev.ebb.scaler.policy.Fallback;
+import dev.ebb.scaler.policy.PolicyDefaults;
+import dev.ebb.scaler.policy.PolicyField;
 import dev.ebb.scaler.policy.PolicySpec;
 import dev.ebb.scaler.workload.CatalogEntry;
 import dev.ebb.scaler.workload.Workload;
@@ -128,6 +131,126 @@ class PolicyDefaultsDriftTest {
         }
     }
 
+    /** Where a declared field lives in the CRD's schema; empty for fields the resource sets elsewhere (groupKind). */
+    private static Optional<JSONSchemaProps> schemaOf(PolicyField f) {
+        JSONSchemaProps spec = root.getProperties().get("spec");
+        if (f == PolicyField.OFFSET_RESET_POLICY) {
+            return Optional.of(spec.getProperties().get("kafka").getProperties().get("offsetResetPolicy"));
+        }
+        if (f == PolicyField.GROUP_KIND) {
+            return Optional.empty(); // spec.kafka.shareGroup set means share
+        }
+        JSONSchemaProps p = spec.getProperties().get("policy");
+        for (String part : f.yamlName().split("\\.")) {
+            p = p.getProperties().get(part);
+            assertThat(p).as("CRD property for declared field " + f.yamlName()).isNotNull();
+        }
+        return Optional.of(p);
+    }
+
+    @Test
+    void crdDefaultsBoundsAndEnumsEqualTheDeclaration() {
+        for (PolicyField f : PolicyField.values()) {
+            Optional<JSONSchemaProps> found = schemaOf(f);
+            if (found.isEmpty()) {
+                continue;
+            }
+            JSONSchemaProps p = found.get();
+            String name = f.yamlName();
+            if (f.defaultText().isEmpty() || f.type() == PolicyField.Type.TEXT) {
+                assertThat(p.getDefault()).as("CRD default of " + name).isNull();
+            } else {
+                assertThat(normalize(name, p.getDefault().asString())).as("CRD default of " + name)
+                        .isEqualTo(normalize(name, f.defaultText().get()));
+            }
+            PolicyField.Range r = f.range();
+            switch (f.type()) {
+                case COUNT, NUMBER -> {
+                    // Integers: "> 0" and ">= 1" are the same rule; the schema may write either.
+                    assertThat(inclusiveMin(p)).as("CRD minimum of " + name)
+                            .isEqualTo(r.min() == null ? null : Double.parseDouble(r.min()) + (r.minInclusive() ? 0 : 1));
+                    assertThat(inclusiveMax(p)).as("CRD maximum of " + name)
+                            .isEqualTo(r.max() == null ? null : Double.parseDouble(r.max()) - (r.maxInclusive() ? 0 : 1));
+                }
+                case DECIMAL -> {
+                    assertThat(p.getMinimum()).as("CRD minimum of " + name)
+                            .isEqualTo(r.min() == null ? null : Double.parseDouble(r.min()));
+                    assertThat(Boolean.TRUE.equals(p.getExclusiveMinimum())).as("CRD exclusiveMinimum of " + name)
+                            .isEqualTo(r.min() != null && !r.minInclusive());
+                    assertThat(p.getMaximum()).as("CRD maximum of " + name)
+                            .isEqualTo(r.max() == null ? null : Double.parseDouble(r.max()));
+                    assertThat(Boolean.TRUE.equals(p.getExclusiveMaximum())).as("CRD exclusiveMaximum of " + name)
+                            .isEqualTo(r.max() != null && !r.maxInclusive());
+                }
+                case DURATION -> {
+                    // A schema cannot bound a duration string: its pattern is the grammar, the bounds are the
+                    // scaler's (PolicySpec.validate, through the mapper).
+                    assertThat(p.getPattern()).as("CRD pattern of " + name).isEqualTo(Durations.PATTERN);
+                    assertThat(p.getType()).isEqualTo("string");
+                }
+                case CHOICE -> assertThat(p.getEnum()).as("CRD enum of " + name)
+                        .extracting(n -> n.asString()).containsExactlyElementsOf(f.choices());
+                case FLAG -> assertThat(p.getType()).as("CRD type of " + name).isEqualTo("boolean");
+                case TEXT -> assertThat(p.getType()).as("CRD type of " + name).isEqualTo("string");
+            }
+        }
+    }
+
+    @Test
+    void everyPolicyPropertyOfTheCrdIsDeclared() {
+        JSONSchemaProps policy = root.getProperties().get("spec").getProperties().get("policy");
+        policy.getProperties().forEach((name, p) -> {
+            if (name.equals("fallback")) {
+                p.getProperties().keySet().forEach(sub -> assertThat(PolicyField.named("fallback." + sub))
+                        .as("declared: fallback." + sub).isPresent());
+            } else {
+                assertThat(PolicyField.named(name)).as("declared: " + name).isPresent();
+            }
+        });
+    }
+
+    @Test
+    void policyMdSettingsTableIsTheDeclarationsTable() throws Exception {
+        String doc = Files.readString(POLICY_MD);
+        assertThat(doc).as("POLICY.md's settings table is generated from PolicyField; paste PolicyField.markdownTable()")
+                .contains(PolicyField.markdownTable());
+    }
+
+    @Test
+    void thePolicysDurationConstantsReadTheSameWithTheSharedGrammar() {
+        // The policy imports only java.*, so it reads its own constants; they must mean what the grammar says.
+        for (PolicyField f : PolicyField.values()) {
+            if (f.type() != PolicyField.Type.DURATION) {
+                continue;
+            }
+            for (String text : new String[] {f.defaultText().orElse(null), f.range().min(), f.range().max()}) {
+                if (text != null) {
+                    assertThat(PolicyDefaults.duration(text)).as(f.yamlName() + " " + text)
+                            .isEqualTo(dev.ebb.common.Durations.parse(text));
+                }
+            }
+        }
+    }
+
+    @Test
+    void thePolicysCommitIntervalIsKafkasAutoCommitDefaultWhichCoversTheSdks() {
+        assertThat(PolicyField.COMMIT_INTERVAL.defaultText()).contains(CommitIntervals.POLICY_DEFAULT);
+        Object kafkaDefault = org.apache.kafka.clients.consumer.ConsumerConfig.configDef().defaultValues()
+                .get(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG);
+        assertThat(Duration.ofMillis(((Number) kafkaDefault).longValue()))
+                .isEqualTo(dev.ebb.common.Durations.parse(CommitIntervals.KAFKA_AUTO_COMMIT_DEFAULT));
+        assertThat(PolicySpec.defaults().commitInterval())
+                .isGreaterThanOrEqualTo(dev.ebb.common.Durations.parse(CommitIntervals.SDK_DEFAULT));
+    }
+
+    private static Double inclusiveMin(JSONSchemaProps p) {
+        return p.getMinimum() == null ? null : p.getMinimum() + (Boolean.TRUE.equals(p.getExclusiveMinimum()) ? 1 : 0);
+    }
+
+    private static Double inclusiveMax(JSONSchemaProps p) {
+        return p.getMaximum() == null ? null : p.getMaximum() - (Boolean.TRUE.equals(p.getExclusiveMaximum()) ? 1 : 0);
+    }
+
     private static Map<String, String> policyMdDefaults() throws Exception {
         Map<String, String> out = new LinkedHashMap<>();
         Matcher m = Pattern.compile("(?m)^\\| `([A-Za-z.]+)` \\| ([^|]*) \\|").matcher(Files.readString(POLICY_MD));
@@ -152,18 +275,18 @@ class PolicyDefaultsDriftTest {
         throw new AssertionError("PolicySpec has no " + name);
     }
 
-    /** A value from YAML or Markdown, in a comparable form: durations as Duration, numbers as double. */
+    /** A value from YAML or Markdown, in a comparable form by the field's declared type: durations as Duration, numbers as double. */
     private static Object normalize(String field, String text) {
         if (text == null) {
             return null;
         }
-        if (text.matches(Durations.PATTERN)) {
-            return Durations.parse(field, text);
-        }
-        if (text.matches("-?[0-9.]+")) {
-            return Double.parseDouble(text);
-        }
-        return text.toLowerCase(Locale.ROOT);
+        PolicyField.Type type = PolicyField.named(field).orElseThrow(() -> new AssertionError("undeclared " + field))
+                .type();
+        return switch (type) {
+            case DURATION -> Durations.parse(field, text);
+            case COUNT, NUMBER, DECIMAL -> Double.parseDouble(text);
+            default -> text.toLowerCase(Locale.ROOT);
+        };
     }
 
     private static Object normalize(Object policyValue) {

@@ -2,41 +2,20 @@ package dev.ebb.scaler.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ebb.scaler.crd.ScaledWorkloadCrd;
-import dev.ebb.scaler.lag.KafkaAdminLagSource;
-import dev.ebb.scaler.workload.spec.KafkaSpec;
-import dev.ebb.scaler.workload.spec.PolicySettings;
 import dev.ebb.scaler.workload.spec.ScaleTargetRefSpec;
 import dev.ebb.scaler.workload.spec.ScaledWorkload;
-import dev.ebb.scaler.workload.spec.ScaledWorkloadSpec;
 import dev.ebb.scaler.workload.spec.ScaledWorkloadStatus;
 import dev.ebb.scaler.workload.spec.WorkloadCondition;
 import dev.ebb.testkit.KafkaBroker;
 import dev.ebb.testkit.KafkaBrokerExtension;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
-import io.vertx.core.Vertx;
-import java.nio.file.Files;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,43 +33,28 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KafkaBrokerExtension.class)
 class TenantIsolationIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(40);
     private static final Pattern NAMESPACED = Pattern.compile("^/apis?/.*?/namespaces/([^/?]+)");
+    private MockCluster cluster;
     private RecordingApiServer api;
-    private Vertx vertx;
     private KubernetesClient client;
-    private KubernetesScalerService scaler;
 
     @BeforeEach
     void start() throws Exception {
-        api = new RecordingApiServer().start();
-        vertx = Vertx.vertx();
-        client = api.server().createClient(new Vertx5HttpClientFactory(vertx));
-        CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
-                .load(ScaledWorkloadCrd.generate(Files.createTempDirectory("ebb-crd")).toFile()).item();
-        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+        cluster = MockCluster.start();
+        api = cluster.api;
+        client = cluster.client;
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (scaler != null) {
-            scaler.close();
-        }
-        client.close();
-        vertx.close().await(10, TimeUnit.SECONDS);
-        api.stop();
+        cluster.close();
     }
 
     @Test
     void aTenantCannotReachOrSeeAnythingOutsideItsNamespace(KafkaBroker broker) throws Exception {
-        deployment("kube-system", "coredns", 2);
-        deployment("team-a", "orders-fn", 0);
-        broker.createTopic("iso-orders", 2);
-        try (Admin admin = Admin.create(broker.clientConfig())) {
-            admin.alterConsumerGroupOffsets("iso-group", Map.of(new TopicPartition("iso-orders", 0),
-                    new OffsetAndMetadata(0), new TopicPartition("iso-orders", 1), new OffsetAndMetadata(0)))
-                    .all().get(30, TimeUnit.SECONDS);
-        }
+        cluster.deployment("kube-system", "coredns", 2);
+        cluster.deployment("team-a", "orders-fn", 0);
+        MockCluster.topicWithGroupsAtZero(broker, broker.clientConfig(), "iso-orders", 2, "iso-group");
         create(broker, "good", "apps/v1", "Deployment", "orders-fn", false);
         create(broker, "issue-9", "apps/v1/namespaces/kube-system/deployments/coredns/scale#", "Deployment",
                 "coredns", true);
@@ -99,11 +63,8 @@ class TenantIsolationIT {
         create(broker, "namespace", "v1", "Namespace", "kube-system", true);
         api.forget();
 
-        scaler = new KubernetesScalerService(vertx, client, (key, config) -> new KafkaAdminLagSource(config),
-                Clock.systemUTC(), KubernetesScalerService.Settings.defaults("ebb-system", "scaler-iso").withPort(-1)
-                .withTick(Duration.ofMillis(250)).withStatusFlush(Duration.ofMillis(200)));
-        scaler.start().await(10, TimeUnit.SECONDS);
-        produce(broker, "iso-orders", 40);
+        cluster.startScaler(MockCluster.fastSettings("scaler-iso"));
+        MockCluster.produce(broker.clientConfig(), "iso-orders", 40);
 
         awaitTrue(() -> replicas("team-a", "orders-fn") == 2, "the good workload scales its own Deployment to 2");
         for (String name : List.of("issue-9", "name-path", "node", "namespace")) {
@@ -145,62 +106,24 @@ class TenantIsolationIT {
                 .allSatisfy(e -> assertThat(e.getInvolvedObject().getName()).isIn("good", "orders-fn"));
     }
 
-    private void deployment(String ns, String name, int replicas) {
-        client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder().withNewMetadata().withName(name)
-                .withNamespace(ns).endMetadata().withNewSpec().withReplicas(replicas).withNewSelector()
-                .addToMatchLabels("app", name).endSelector().withNewTemplate().withNewMetadata()
-                .addToLabels("app", name).endMetadata().withNewSpec().addNewContainer().withName("fn")
-                .withImage("fn:1").endContainer().endSpec().endTemplate().endSpec().build()).create();
-    }
-
     private void create(KafkaBroker broker, String name, String apiVersion, String kind, String target,
                         boolean pausedAtZero) {
-        ScaledWorkload sw = new ScaledWorkload();
-        sw.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("team-a").build());
+        ScaledWorkload sw = MockCluster.thresholdWorkload("team-a", name, new ScaleTargetRefSpec(apiVersion, kind,
+                target), broker.bootstrapServers(), "iso-group", "iso-orders", 20L, 4);
         if (pausedAtZero) {
             sw.getMetadata().setAnnotations(Map.of(ScaledWorkload.PAUSED_ANNOTATION, "true",
                     ScaledWorkload.PAUSED_REPLICAS_ANNOTATION, "0"));
         }
-        ScaledWorkloadSpec spec = new ScaledWorkloadSpec();
-        spec.setScaleTargetRef(new ScaleTargetRefSpec(apiVersion, kind, target));
-        KafkaSpec kafka = new KafkaSpec();
-        kafka.setBootstrapServers(broker.bootstrapServers());
-        kafka.setConsumerGroup("iso-group");
-        kafka.setTopics(List.of("iso-orders"));
-        spec.setKafka(kafka);
-        PolicySettings policy = new PolicySettings();
-        policy.setMode("threshold");
-        policy.setLagThreshold(20L);
-        policy.setMaxReplicas(4);
-        policy.setReadyDelay("0s");
-        policy.setRebalanceGrace("0s");
-        spec.setPolicy(policy);
-        spec.setPollInterval("250ms");
-        sw.setSpec(spec);
         // The mock checks no schema: the API server's patterns would refuse the first two; the scaler must too.
-        client.resources(ScaledWorkload.class).inNamespace("team-a").resource(sw).create();
-    }
-
-    private static void produce(KafkaBroker broker, String topic, int records) {
-        Properties p = new Properties();
-        p.putAll(broker.clientConfig());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new StringSerializer())) {
-            for (int i = 0; i < records; i++) {
-                producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i));
-            }
-            producer.flush();
-        }
+        cluster.create(sw);
     }
 
     private int replicas(String ns, String name) {
-        Integer r = client.apps().deployments().inNamespace(ns).withName(name).get().getSpec().getReplicas();
-        return r == null ? 0 : r;
+        return cluster.replicas(ns, name);
     }
 
     private Optional<ScaledWorkloadStatus> status(String name) {
-        ScaledWorkload sw = client.resources(ScaledWorkload.class).inNamespace("team-a").withName(name).get();
-        return Optional.ofNullable(sw == null ? null : sw.getStatus());
+        return cluster.status("team-a", name);
     }
 
     private WorkloadCondition ready(String name) {
@@ -208,17 +131,6 @@ class TenantIsolationIT {
     }
 
     private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not there yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("Timed out waiting until " + what);
+        MockCluster.awaitTrue(condition, what);
     }
 }

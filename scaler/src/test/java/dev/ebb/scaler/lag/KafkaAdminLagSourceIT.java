@@ -6,9 +6,9 @@ import static dev.ebb.scaler.lag.LagFixtures.kafkaConsumerGroupsDescribe;
 import static dev.ebb.scaler.lag.LagFixtures.produce;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ebb.scaler.lag.GroupQuery.GroupKind;
+import dev.ebb.scaler.policy.GroupKind;
+import dev.ebb.scaler.policy.OffsetResetPolicy;
 import dev.ebb.scaler.lag.GroupQuery.Isolation;
-import dev.ebb.scaler.lag.GroupQuery.OffsetReset;
 import dev.ebb.scaler.lag.GroupReport.Presence;
 import dev.ebb.scaler.lag.LagFixtures.DescribedRow;
 import dev.ebb.scaler.policy.Observation;
@@ -115,9 +115,9 @@ class KafkaAdminLagSourceIT {
         Map<TopicPartition, Long> starts = LagFixtures.consumerBeginningOffsets(broker.clientConfig(), tps);
 
         GroupQuery latest = new GroupQuery("g-never-latest", List.of(topic), GroupKind.CONSUMER,
-                Isolation.READ_UNCOMMITTED, OffsetReset.LATEST);
+                Isolation.READ_UNCOMMITTED, OffsetResetPolicy.LATEST);
         GroupQuery earliest = new GroupQuery("g-never-earliest", List.of(topic), GroupKind.CONSUMER,
-                Isolation.READ_UNCOMMITTED, OffsetReset.EARLIEST);
+                Isolation.READ_UNCOMMITTED, OffsetResetPolicy.EARLIEST);
         Map<GroupQuery, GroupReport> reports = await(source.report(List.of(latest, earliest)));
 
         Observation.Lag latestLag = (Observation.Lag) reports.get(latest).observation();
@@ -169,9 +169,9 @@ class KafkaAdminLagSourceIT {
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         GroupQuery committedReader = new GroupQuery("g-txn", List.of(topic), GroupKind.CONSUMER,
-                Isolation.READ_COMMITTED, OffsetReset.LATEST);
+                Isolation.READ_COMMITTED, OffsetResetPolicy.LATEST);
         GroupQuery uncommittedReader = new GroupQuery("g-txn", List.of(topic), GroupKind.CONSUMER,
-                Isolation.READ_UNCOMMITTED, OffsetReset.LATEST);
+                Isolation.READ_UNCOMMITTED, OffsetResetPolicy.LATEST);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
             producer.initTransactions();
             producer.beginTransaction();

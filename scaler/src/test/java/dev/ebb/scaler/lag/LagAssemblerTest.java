@@ -2,9 +2,9 @@ package dev.ebb.scaler.lag;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ebb.scaler.lag.GroupQuery.GroupKind;
+import dev.ebb.scaler.policy.GroupKind;
+import dev.ebb.scaler.policy.OffsetResetPolicy;
 import dev.ebb.scaler.lag.GroupQuery.Isolation;
-import dev.ebb.scaler.lag.GroupQuery.OffsetReset;
 import dev.ebb.scaler.lag.GroupReport.Presence;
 import dev.ebb.scaler.lag.LagAssembler.Assembled;
 import dev.ebb.scaler.lag.LagAssembler.GroupFacts;
@@ -46,7 +46,7 @@ class LagAssemblerTest {
         return new TopicPartition(topic, p);
     }
 
-    private static GroupQuery query(String group, List<String> topics, GroupKind kind, OffsetReset reset) {
+    private static GroupQuery query(String group, List<String> topics, GroupKind kind, OffsetResetPolicy reset) {
         return new GroupQuery(group, topics, kind, Isolation.READ_UNCOMMITTED, reset);
     }
 
@@ -105,8 +105,8 @@ class LagAssemblerTest {
         offsets.put(new GroupKey(GroupKind.CONSUMER, "late"), Outcome.failed(new GroupIdNotFoundException("late")));
         offsets.put(new GroupKey(GroupKind.CONSUMER, "early"), Outcome.failed(new GroupIdNotFoundException("early")));
 
-        Assembled late = assemble(query("late", List.of("t"), GroupKind.CONSUMER, OffsetReset.LATEST));
-        Assembled early = assemble(query("early", List.of("t"), GroupKind.CONSUMER, OffsetReset.EARLIEST));
+        Assembled late = assemble(query("late", List.of("t"), GroupKind.CONSUMER, OffsetResetPolicy.LATEST));
+        Assembled early = assemble(query("early", List.of("t"), GroupKind.CONSUMER, OffsetResetPolicy.EARLIEST));
 
         assertThat(late.unavailable()).isNull();
         assertThat(total(late)).isZero();
@@ -136,7 +136,7 @@ class LagAssemblerTest {
         stable.put(tp("t", 0), Outcome.of(6L));
         committed("g", Map.of(tp("t", 0), 2L));
         GroupQuery rc = new GroupQuery("g", List.of("t"), GroupKind.CONSUMER, Isolation.READ_COMMITTED,
-                OffsetReset.LATEST);
+                OffsetResetPolicy.LATEST);
 
         Assembled a = assemble(rc);
 
@@ -243,7 +243,7 @@ class LagAssemblerTest {
         offsets.put(new GroupKey(GroupKind.SHARE, "sg"), Outcome.of(share));
         committed("sg", Map.of(tp("s", 0), 50L)); // a consumer group of the same name is another group
 
-        Assembled a = assemble(query("sg", List.of("s"), GroupKind.SHARE, OffsetReset.EARLIEST));
+        Assembled a = assemble(query("sg", List.of("s"), GroupKind.SHARE, OffsetResetPolicy.EARLIEST));
 
         Map<TopicPartition, PartitionLag> lag = byPartition(a);
         assertThat(lag.get(tp("s", 0)).lag()).isEqualTo(12);
@@ -259,8 +259,8 @@ class LagAssemblerTest {
                 Outcome.of(Map.of(tp("s", 1), new GroupOffset(OptionalLong.of(4), Optional.empty()))));
         offsets.put(new GroupKey(GroupKind.SHARE, "none"), Outcome.failed(new GroupIdNotFoundException("none")));
 
-        Assembled a = assemble(query("sg", List.of(), GroupKind.SHARE, OffsetReset.LATEST));
-        Assembled none = assemble(query("none", List.of(), GroupKind.SHARE, OffsetReset.LATEST));
+        Assembled a = assemble(query("sg", List.of(), GroupKind.SHARE, OffsetResetPolicy.LATEST));
+        Assembled none = assemble(query("none", List.of(), GroupKind.SHARE, OffsetResetPolicy.LATEST));
 
         assertThat(a.partitions()).singleElement().satisfies(p -> assertThat(p.lag()).isEqualTo(6));
         assertThat(none.unavailable().reason()).contains("share group 'none'", "does not exist");

@@ -2,7 +2,7 @@ package dev.ebb.scaler.lag;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ebb.scaler.lag.GroupQuery.GroupKind;
+import dev.ebb.scaler.policy.GroupKind;
 import dev.ebb.scaler.lag.GroupReport.Presence;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.ebb.scaler.lag.GroupQuery.OffsetReset;
+import dev.ebb.scaler.policy.OffsetResetPolicy;
 import dev.ebb.scaler.policy.Observation;
 import dev.ebb.scaler.policy.PartitionLag;
 import java.time.Duration;
@@ -23,10 +23,10 @@ class ObservationHistoryTest {
     }
 
     private static PartitionLag p(int partition, long end, long committed) {
-        return LagCalculator.partition("orders", partition, end, 0, OptionalLong.of(committed), OffsetReset.LATEST);
+        return LagCalculator.partition("orders", partition, end, 0, OptionalLong.of(committed), OffsetResetPolicy.LATEST);
     }
 
-    private static PartitionLag uncommitted(int partition, long end, OffsetReset reset) {
+    private static PartitionLag uncommitted(int partition, long end, OffsetResetPolicy reset) {
         return LagCalculator.partition("orders", partition, end, 0, OptionalLong.empty(), reset);
     }
 
@@ -75,7 +75,7 @@ class ObservationHistoryTest {
 
     @Test
     void firstCommitDoesNotCountAsConsumption() {
-        history.record(at(0), List.of(uncommitted(0, 1000, OffsetReset.EARLIEST)), OptionalInt.empty());
+        history.record(at(0), List.of(uncommitted(0, 1000, OffsetResetPolicy.EARLIEST)), OptionalInt.empty());
         Observation.Lag lag = history.record(at(10), List.of(p(0, 1000, 900)), OptionalInt.empty());
 
         assertThat(lag.consumptionRate()).hasValue(0.0);
@@ -143,7 +143,7 @@ class ObservationHistoryTest {
         history.record(at(0), List.of(p(0, 100, 0)), OptionalInt.empty());
         history.record(at(10), List.of(p(0, 200, 0)), OptionalInt.empty());
         // Committed 0 but records below 150 were deleted: the oldest unconsumed record is 150, appended at t=5.
-        PartitionLag deleted = LagCalculator.partition("orders", 0, 300, 150, OptionalLong.of(0), OffsetReset.LATEST);
+        PartitionLag deleted = LagCalculator.partition("orders", 0, 300, 150, OptionalLong.of(0), OffsetResetPolicy.LATEST);
         Observation.Lag lag = history.record(at(20), List.of(deleted), OptionalInt.empty());
 
         assertThat(lag.totalLag()).isEqualTo(150);

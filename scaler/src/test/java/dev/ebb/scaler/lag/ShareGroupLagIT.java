@@ -4,9 +4,9 @@ import static dev.ebb.scaler.lag.LagFixtures.await;
 import static dev.ebb.scaler.lag.LagFixtures.produce;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ebb.scaler.lag.GroupQuery.GroupKind;
+import dev.ebb.scaler.policy.GroupKind;
+import dev.ebb.scaler.policy.OffsetResetPolicy;
 import dev.ebb.scaler.lag.GroupQuery.Isolation;
-import dev.ebb.scaler.lag.GroupQuery.OffsetReset;
 import dev.ebb.scaler.lag.GroupReport.Presence;
 import dev.ebb.scaler.policy.Observation;
 import dev.ebb.testkit.KafkaBroker;
@@ -62,11 +62,11 @@ class ShareGroupLagIT {
         produce(broker.clientConfig(), topic, List.of(10));
 
         GroupQuery query = new GroupQuery(group, List.of(), GroupKind.SHARE, Isolation.READ_UNCOMMITTED,
-                OffsetReset.LATEST);
+                OffsetResetPolicy.LATEST);
         GroupQuery explicit = new GroupQuery(group, List.of(topic), GroupKind.SHARE, Isolation.READ_UNCOMMITTED,
-                OffsetReset.LATEST);
+                OffsetResetPolicy.LATEST);
         GroupQuery missing = new GroupQuery("sg-missing", List.of(), GroupKind.SHARE, Isolation.READ_UNCOMMITTED,
-                OffsetReset.LATEST);
+                OffsetResetPolicy.LATEST);
         try (KafkaAdminLagSource source = new KafkaAdminLagSource(broker.clientConfig())) {
             Map<GroupQuery, GroupReport> reports = await(source.report(List.of(query, explicit, missing)));
 

@@ -1,5 +1,6 @@
 package dev.ebb.scaler.loop;
 
+import dev.ebb.scaler.target.FailureKind;
 import dev.ebb.scaler.target.ScaleOutcome;
 import dev.ebb.scaler.target.ScaleTarget;
 import dev.ebb.scaler.target.TargetRef;
@@ -49,6 +50,6 @@ final class RecordingScaleTarget implements ScaleTarget {
     }
 
     private static ScaleOutcome.Failed notFound(TargetRef target) {
-        return new ScaleOutcome.Failed("not_found", "Scale target " + target + " not found", false);
+        return new ScaleOutcome.Failed(FailureKind.NOT_FOUND, "Scale target " + target + " not found");
     }
 }

@@ -63,7 +63,7 @@ class ScalerLoopTest {
             @Override
             public void onTargetFailure(Workload workload, dev.ebb.scaler.policy.Observation observation,
                                         ScaleOutcome.Failed failure) {
-                events.add("target-failure " + workload.id() + " " + failure.kind());
+                events.add("target-failure " + workload.id() + " " + failure.kind().label());
             }
 
             @Override

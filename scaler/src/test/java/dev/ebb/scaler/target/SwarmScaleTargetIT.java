@@ -87,7 +87,7 @@ class SwarmScaleTargetIT {
             ScaleOutcome outcome = await(target.scale(POOL, 6, "burst"));
 
             assertThat(outcome).isInstanceOfSatisfying(ScaleOutcome.Failed.class, f -> {
-                assertThat(f.kind()).isEqualTo("conflict");
+                assertThat(f.kind()).isEqualTo(FailureKind.CONFLICT);
                 assertThat(f.retriable()).isTrue();
                 assertThat(f.message()).contains("orders").contains("update out of sequence");
             });
@@ -114,7 +114,7 @@ class SwarmScaleTargetIT {
              SwarmScaleTarget target = new SwarmScaleTarget(engine.endpoint(),
                      Map.of("workers", "orders", "agents", "agents"), TIMEOUT)) {
             assertThat(await(target.scale(POOL, 2, "x"))).isInstanceOfSatisfying(ScaleOutcome.Failed.class, f -> {
-                assertThat(f.kind()).isEqualTo("not_found");
+                assertThat(f.kind()).isEqualTo(FailureKind.NOT_FOUND);
                 assertThat(f.message()).contains("Swarm service orders").contains("service orders not found");
                 assertThat(f.retriable()).isFalse();
             });
@@ -138,7 +138,7 @@ class SwarmScaleTargetIT {
         try (SwarmScaleTarget target = new SwarmScaleTarget("tcp://127.0.0.1:" + port, Map.of("workers", "orders"),
                 TIMEOUT)) {
             assertThat(await(target.scale(POOL, 2, "x"))).isInstanceOfSatisfying(ScaleOutcome.Failed.class, f -> {
-                assertThat(f.kind()).isEqualTo("io");
+                assertThat(f.kind()).isEqualTo(FailureKind.IO);
                 assertThat(f.retriable()).isTrue();
                 assertThat(f.message()).contains("tcp://127.0.0.1:" + port);
             });
@@ -157,7 +157,7 @@ class SwarmScaleTargetIT {
 
             assertThat(stage).as("the call returns before the engine answers").isNotDone();
             assertThat(await(stage)).isInstanceOfSatisfying(ScaleOutcome.Failed.class, f -> {
-                assertThat(f.kind()).isEqualTo("io");
+                assertThat(f.kind()).isEqualTo(FailureKind.IO);
                 assertThat(f.retriable()).isTrue();
             });
         } finally {

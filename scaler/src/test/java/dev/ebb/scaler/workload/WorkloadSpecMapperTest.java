@@ -2,6 +2,7 @@ package dev.ebb.scaler.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ebb.scaler.policy.OffsetResetPolicy;
 import dev.ebb.scaler.lag.GroupQuery;
 import dev.ebb.scaler.policy.GroupKind;
 import dev.ebb.scaler.policy.Mode;
@@ -106,7 +107,7 @@ class WorkloadSpecMapperTest {
         assertThat(p.offsetResetPolicy().name()).isEqualTo("EARLIEST");
         assertThat(w.group().topics()).containsExactly("orders", "returns");
         assertThat(w.group().isolation()).isEqualTo(GroupQuery.Isolation.READ_COMMITTED);
-        assertThat(w.group().offsetReset()).isEqualTo(GroupQuery.OffsetReset.EARLIEST);
+        assertThat(w.group().offsetReset()).isEqualTo(OffsetResetPolicy.EARLIEST);
         assertThat(w.pollInterval()).isEqualTo(Duration.ofSeconds(5));
     }
 
@@ -152,7 +153,7 @@ class WorkloadSpecMapperTest {
     @Test
     void mapsAShareGroupUncappedByPartitions() {
         Workload w = valid(MINIMAL.replace("consumerGroup: orders", "shareGroup: orders-queue"));
-        assertThat(w.group().kind()).isEqualTo(GroupQuery.GroupKind.SHARE);
+        assertThat(w.group().kind()).isEqualTo(GroupKind.SHARE);
         assertThat(w.group().groupId()).isEqualTo("orders-queue");
         assertThat(w.policy().groupKind()).isEqualTo(GroupKind.SHARE);
     }
@@ -253,6 +254,45 @@ class WorkloadSpecMapperTest {
         assertThat(Durations.parse("f", "250ms")).isEqualTo(Duration.ofMillis(250));
         assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("1m30s");
         assertThat(Durations.format(Duration.ZERO)).isEqualTo("0s");
+    }
+
+    @Test
+    void readsEveryDurationInTheOneGrammarAndRefusesOthersNamingTheField() {
+        Workload w = valid(MINIMAL + """
+                  pollInterval: 1.5s
+                  policy:
+                    cooldown: "0"
+                    scaleDownWindow: 1h30m
+                    readyDelay: 2500ms
+                """);
+        assertThat(w.pollInterval()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(w.policy().cooldown()).isZero();
+        assertThat(w.policy().scaleDownWindow()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(w.policy().readyDelay()).isEqualTo(Duration.ofMillis(2500));
+        CatalogEntry bad = map(MINIMAL + """
+                  policy:
+                    cooldown: PT5M
+                    drainWithin: " 30s"
+                """);
+        assertThat(bad).isInstanceOfSatisfying(CatalogEntry.Invalid.class, e -> assertThat(e.problems())
+                .containsExactlyInAnyOrder(
+                        "Invalid value 'PT5M' for spec.policy.cooldown: must be a duration such as 500ms, 30s, 5m or 1h30m",
+                        "Invalid value ' 30s' for spec.policy.drainWithin: must be a duration such as 500ms, 30s, 5m or 1h30m"));
+    }
+
+    @Test
+    void boundsComeFromThePolicysDeclarationPrefixedWithTheResourcePath() {
+        CatalogEntry bad = map(MINIMAL + """
+                  policy:
+                    cooldown: 25h
+                    maxReplicas: 10001
+                    scaleDownMaxStep: 0
+                """);
+        assertThat(bad).isInstanceOfSatisfying(CatalogEntry.Invalid.class, e -> assertThat(e.problems())
+                .containsExactlyInAnyOrder(
+                        "Invalid value 25h for spec.policy.cooldown: must be <= 24h",
+                        "Invalid value 10001 for spec.policy.maxReplicas: must be <= 10000",
+                        "Invalid value 0 for spec.policy.scaleDownMaxStep: must be >= 1"));
     }
 
     private static Workload valid(String yaml) {

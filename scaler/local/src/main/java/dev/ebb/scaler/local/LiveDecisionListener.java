@@ -70,7 +70,7 @@ public final class LiveDecisionListener implements DecisionListener {
             return "scaled " + s.from() + " -> " + s.to();
         }
         if (outcome instanceof ScaleOutcome.Failed f) {
-            return "failed (" + f.kind() + "): " + f.message();
+            return "failed (" + f.kind().label() + "): " + f.message();
         }
         return "unchanged";
     }

@@ -6,6 +6,7 @@ import dev.ebb.function.example.OrderEnricher;
 import dev.ebb.scaler.lag.KafkaAdminLagSource;
 import dev.ebb.scaler.loop.DecisionListener;
 import dev.ebb.scaler.loop.ScalerLoop;
+import dev.ebb.scaler.target.FailureKind;
 import dev.ebb.scaler.target.ScaleOutcome;
 import dev.ebb.scaler.target.ScaleTarget;
 import dev.ebb.scaler.target.SwarmScaleTarget;
@@ -378,7 +379,7 @@ public final class LocalCommand {
             if (!workload.group().topics().isEmpty()) {
                 settings.put(WorkerConfig.TOPICS, String.join(",", workload.group().topics()));
             }
-            settings.put(workload.group().kind() == dev.ebb.scaler.lag.GroupQuery.GroupKind.SHARE
+            settings.put(workload.group().kind() == dev.ebb.scaler.policy.GroupKind.SHARE
                     ? WorkerConfig.SHARE_GROUP : WorkerConfig.GROUP, workload.group().groupId());
         }
         settings.put(WorkerConfig.WORKER_ID, name + "-{index}");
@@ -451,8 +452,7 @@ public final class LocalCommand {
         @Override
         public CompletionStage<ScaleOutcome> scale(TargetRef target, int replicas, String reason) {
             ScaleTarget t = routes.get(target.name());
-            return t == null ? CompletableFuture.completedFuture(new ScaleOutcome.Failed("not_found", missing(target),
-                    false)) : t.scale(target, replicas, reason);
+            return t == null ? CompletableFuture.completedFuture(new ScaleOutcome.Failed(FailureKind.NOT_FOUND, missing(target))) : t.scale(target, replicas, reason);
         }
 
         private String missing(TargetRef target) {

@@ -1,5 +1,6 @@
 package dev.ebb.scaler.local;
 
+import dev.ebb.scaler.target.FailureKind;
 import dev.ebb.scaler.target.ScaleOutcome;
 import dev.ebb.scaler.target.TargetRef;
 import java.util.Collection;
@@ -61,17 +62,17 @@ final class LocalPools<P extends LocalPools.Pool> {
     CompletionStage<ScaleOutcome> scale(TargetRef target, int replicas, String reason) {
         P pool = pools.get(target.name());
         if (pool == null) {
-            return CompletableFuture.completedFuture(new ScaleOutcome.Failed("not_found", notFound(target), false));
+            return CompletableFuture.completedFuture(new ScaleOutcome.Failed(FailureKind.NOT_FOUND, notFound(target)));
         }
         if (replicas < 0) {
-            return CompletableFuture.completedFuture(new ScaleOutcome.Failed("invalid",
-                    "Invalid value " + replicas + " for replicas: must be >= 0", false));
+            return CompletableFuture.completedFuture(new ScaleOutcome.Failed(FailureKind.INVALID,
+                    "Invalid value " + replicas + " for replicas: must be >= 0"));
         }
         try {
             return CompletableFuture.supplyAsync(() -> pool.scaleTo(replicas, reason), control);
         } catch (RejectedExecutionException e) {
-            return CompletableFuture.completedFuture(new ScaleOutcome.Failed("closed",
-                    capitalized(what) + " " + target.name() + " is shut down", false));
+            return CompletableFuture.completedFuture(new ScaleOutcome.Failed(FailureKind.CLOSED,
+                    capitalized(what) + " " + target.name() + " is shut down"));
         }
     }
 

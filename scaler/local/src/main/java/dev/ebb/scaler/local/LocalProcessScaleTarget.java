@@ -1,5 +1,6 @@
 package dev.ebb.scaler.local;
 
+import dev.ebb.scaler.target.FailureKind;
 import dev.ebb.scaler.target.ScaleOutcome;
 import dev.ebb.scaler.target.ScaleTarget;
 import dev.ebb.scaler.target.TargetRef;
@@ -195,9 +196,9 @@ public final class LocalProcessScaleTarget implements ScaleTarget, AutoCloseable
                             active.add(p);
                         }
                     } catch (Exception e) {
-                        return new ScaleOutcome.Failed("io", "Could not start worker process " + index
+                        return new ScaleOutcome.Failed(FailureKind.IO, "Could not start worker process " + index
                                 + " of local pool " + name + " (" + String.join(" ", spec.command()) + "): "
-                                + e.getMessage(), true);
+                                + e.getMessage());
                     }
                 }
             } else {

@@ -1,5 +1,6 @@
 package dev.ebb.scaler.local;
 
+import dev.ebb.scaler.target.FailureKind;
 import dev.ebb.scaler.target.ScaleOutcome;
 import dev.ebb.scaler.target.ScaleTarget;
 import dev.ebb.scaler.target.TargetRef;
@@ -144,8 +145,8 @@ public final class LocalThreadScaleTarget implements ScaleTarget, AutoCloseable 
                         }
                     } catch (Exception e) {
                         int now = size();
-                        return new ScaleOutcome.Failed("io", "Could not start worker " + index + " of local pool "
-                                + name + " (" + now + " running): " + e, true);
+                        return new ScaleOutcome.Failed(FailureKind.IO, "Could not start worker " + index + " of local pool "
+                                + name + " (" + now + " running): " + e);
                     }
                 }
             } else {

@@ -2,6 +2,7 @@ package dev.ebb.scaler.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ebb.scaler.target.FailureKind;
 import dev.ebb.scaler.target.ScaleOutcome;
 import dev.ebb.scaler.target.TargetRef;
 import java.time.Duration;
@@ -133,7 +134,7 @@ class LocalThreadScaleTargetTest {
             ScaleOutcome outcome = scale(target, other, 1);
 
             assertThat(outcome).isInstanceOf(ScaleOutcome.Failed.class);
-            assertThat(((ScaleOutcome.Failed) outcome).kind()).isEqualTo("not_found");
+            assertThat(((ScaleOutcome.Failed) outcome).kind()).isEqualTo(FailureKind.NOT_FOUND);
             assertThat(((ScaleOutcome.Failed) outcome).message()).contains("missing");
             assertThat(target.currentReplicas(other).toCompletableFuture()).isCompletedExceptionally();
         }

@@ -7,8 +7,9 @@ import dev.ebb.function.EbbFunction;
 import dev.ebb.function.FunctionWorker;
 import dev.ebb.function.RunningWorker;
 import dev.ebb.function.WorkerConfig;
-import dev.ebb.scaler.cli.LagCommand;
+import dev.ebb.scaler.AuthenticatingKafka;
 import dev.ebb.scaler.OutputCapture;
+import dev.ebb.scaler.cli.LagCommand;
 import dev.ebb.scaler.lag.GroupQuery;
 import dev.ebb.scaler.lag.KafkaAdminLagSource;
 import dev.ebb.scaler.metrics.ScalerMetrics;
@@ -42,17 +43,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,43 +60,29 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuthenticatedClustersIT {
 
-    private static final String PASSWORD = "alice-" + UUID.randomUUID();
     private static final String TOPIC = "orders";
+    private static AuthenticatingKafka kafka;
     private static KafkaBroker broker;
+    private static String password;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = KafkaBroker.builder().saslSslScram().mutualTls().start();
-        broker.createScramUser("alice", PASSWORD);
-        broker.createTopic(TOPIC, 2);
-        Map<String, Object> producerConfig = broker.clientConfig();
-        producerConfig.put("key.serializer", StringSerializer.class);
-        producerConfig.put("value.serializer", StringSerializer.class);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig)) {
-            for (int i = 0; i < 40; i++) {
-                producer.send(new ProducerRecord<>(TOPIC, i % 2, "k" + i, "v" + i));
-            }
-        }
-        try (Admin admin = Admin.create(broker.clientConfig())) {
-            Map<TopicPartition, OffsetAndMetadata> zero = Map.of(new TopicPartition(TOPIC, 0),
-                    new OffsetAndMetadata(0), new TopicPartition(TOPIC, 1), new OffsetAndMetadata(0));
-            for (String group : List.of("g-sasl", "g-mtls", "g-bad", "g-cli")) {
-                admin.alterConsumerGroupOffsets(group, zero).all().get(30, TimeUnit.SECONDS);
-            }
-        }
+        kafka = AuthenticatingKafka.start(TOPIC, List.of("g-sasl", "g-mtls", "g-bad", "g-cli"));
+        broker = kafka.broker();
+        password = kafka.password();
     }
 
     @AfterAll
     static void stop() {
-        if (broker != null) {
-            broker.close();
+        if (kafka != null) {
+            kafka.close();
         }
     }
 
     @Test
     void lagSourceObservesLagThroughSaslSslAndMutualTls() throws Exception {
         GroupQuery sasl = GroupQuery.consumerGroup("g-sasl", List.of(TOPIC));
-        try (KafkaAdminLagSource source = new KafkaAdminLagSource(broker.saslSslClientConfig("alice", PASSWORD))) {
+        try (KafkaAdminLagSource source = new KafkaAdminLagSource(broker.saslSslClientConfig("alice", password))) {
             assertThat(source.observe(List.of(sasl)).toCompletableFuture().get(30, TimeUnit.SECONDS).get(sasl))
                     .isInstanceOfSatisfying(Observation.Lag.class, l -> assertThat(l.totalLag()).isEqualTo(40));
         }
@@ -116,8 +96,8 @@ class AuthenticatedClustersIT {
     @Test
     void lagCommandConnectsWithACommandConfigFile(@TempDir Path dir) throws Exception {
         String printed = lagWithCommandConfig(dir.resolve("sasl.properties"), broker.saslSslClientConfig("alice",
-                PASSWORD), broker.saslSslBootstrapServers());
-        assertThat(printed).contains("g-cli", "40").doesNotContain(PASSWORD);
+                password), broker.saslSslBootstrapServers());
+        assertThat(printed).contains("g-cli", "40").doesNotContain(password);
     }
 
     @Test
@@ -163,8 +143,8 @@ class AuthenticatedClustersIT {
         ScalerMetrics metrics = new ScalerMetrics(registry);
         try {
             Map<String, Map<String, String>> secrets = Map.of(
-                    "alice", Map.of("username", "alice", "password", PASSWORD),
-                    "alice-old", Map.of("username", "alice", "password", "not-" + PASSWORD.substring(6)),
+                    "alice", Map.of("username", "alice", "password", password),
+                    "alice-old", Map.of("username", "alice", "password", "not-" + password.substring(6)),
                     "cluster-ca", Map.of("ca.crt", broker.certificates().caCertificate()),
                     "orders-fn-user", Map.of("user.crt", broker.certificates().clientCertificate(),
                             "user.key", broker.certificates().clientKey()));
@@ -195,7 +175,7 @@ class AuthenticatedClustersIT {
             // A worker of the same tenant, configured as on Kubernetes, consumes through SASL_SSL meanwhile.
             Path files = Files.createTempDirectory("ebb-worker-secrets");
             broker.certificates().writeClientFiles(files);
-            Files.writeString(files.resolve("password"), PASSWORD);
+            Files.writeString(files.resolve("password"), password);
             Map<String, String> env = new HashMap<>();
             env.put("EBB_BOOTSTRAP_SERVERS", broker.saslSslBootstrapServers());
             env.put("EBB_TOPICS", TOPIC);
@@ -249,12 +229,10 @@ class AuthenticatedClustersIT {
         }
     }
 
-    /** The password and the body lines of every private key (a line of base64 is enough to leak a key). */
+    /** The password (also without its user prefix), and the body lines of every private key. */
     private static List<String> secrets() {
-        List<String> secrets = new ArrayList<>(List.of(PASSWORD, PASSWORD.substring(6)));
-        for (String pem : List.of(broker.certificates().clientKey(), broker.certificates().serverKey())) {
-            pem.lines().filter(l -> !l.startsWith("-----")).forEach(secrets::add);
-        }
+        List<String> secrets = new ArrayList<>(kafka.secrets());
+        secrets.add(password.substring(6));
         return secrets;
     }
 

@@ -1,11 +1,9 @@
 package dev.ebb.scaler.policy;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * What to do once lag could not be observed {@code failureThreshold} times in a row (KEDA's {@code fallback}).
- * Before that, and without a fallback, the policy holds the current count.
+ * Before that, and without a fallback, the policy holds the current count. Bounds: {@link PolicyField}
+ * ({@code fallback.*}), checked by {@link PolicySpec#validate()}.
  *
  * @param failureThreshold failed observations in a row before the fallback applies
  * @param replicas the fallback count (used as described by {@code behavior}); at least 1, fallback never scales to zero
@@ -18,18 +16,6 @@ public record Fallback(int failureThreshold, int replicas, FallbackBehavior beha
 
     public static Fallback of(int failureThreshold, int replicas) {
         return new Fallback(failureThreshold, replicas, FallbackBehavior.STATIC);
-    }
-
-    /** Every problem with these values, field names prefixed {@code fallback.}. */
-    public List<String> validate() {
-        List<String> problems = new ArrayList<>();
-        if (failureThreshold < 1) {
-            problems.add("Invalid value " + failureThreshold + " for fallback.failureThreshold: must be >= 1");
-        }
-        if (replicas < 1) {
-            problems.add("Invalid value " + replicas + " for fallback.replicas: must be >= 1 (fallback never scales to zero)");
-        }
-        return problems;
     }
 
     /** The count to apply, given the current one; clamping to the spec's bounds happens in the policy. */

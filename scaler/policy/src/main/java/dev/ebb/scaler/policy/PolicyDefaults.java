@@ -3,9 +3,10 @@ package dev.ebb.scaler.policy;
 import java.time.Duration;
 
 /**
- * The one declaration of every policy default and bound, in the spelling a user writes. {@link PolicySpec} reads them
- * (and so local mode and the simulator), the CRD's {@code @Default} annotations name these constants (so the schema
- * the API server defaults with is generated from them), and a test compares both and POLICY.md's table.
+ * The policy's defaults and bounds as compile-time constants, in the spelling a user writes: the CRD's
+ * {@code @Default}/{@code @Max} annotations need constants, so they name these. {@link PolicyField} is the declaration
+ * of each setting and refers to these for its default; nothing else reads them. Tests compare the generated CRD and
+ * POLICY.md with {@link PolicyField}.
  */
 public final class PolicyDefaults {
 
@@ -27,15 +28,25 @@ public final class PolicyDefaults {
     public static final String FALLBACK_FAILURE_THRESHOLD = "3";
     public static final String FALLBACK_BEHAVIOR = "static";
     public static final String OFFSET_RESET_POLICY = "latest";
+    public static final String GROUP_KIND = "consumer";
     public static final String FALSE = "false";
 
-    /** Upper bound of every policy duration: a day; longer ones are refused where the spec enters. */
+    /** Upper bound of every policy duration: a day; longer ones would only hide a mistake. */
     public static final String MAX_DURATION = "24h";
+
+    /** Upper bound of every replica count and step: far above any real group, far below an overflow. */
+    public static final int REPLICAS_MAX = 10_000;
+    /** {@link #REPLICAS_MAX} as text, for {@link PolicyField}'s ranges. */
+    public static final String REPLICAS_MAX_TEXT = "" + REPLICAS_MAX;
 
     private PolicyDefaults() {
     }
 
-    /** {@code 30s}, {@code 5m}, {@code 24h}, {@code 500ms}: the forms used above. */
+    /**
+     * {@code 30s}, {@code 5m}, {@code 24h}, {@code 500ms}: the forms used above, only these. The policy imports only
+     * {@code java.*}, so it cannot use the shared grammar ({@code dev.ebb.common.Durations}); a test reads every
+     * default and bound of {@link PolicyField} with both and requires the same value.
+     */
     public static Duration duration(String text) {
         if (text.endsWith("ms")) {
             return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
@@ -49,11 +60,4 @@ public final class PolicyDefaults {
         };
     }
 
-    static int integer(String text) {
-        return Integer.parseInt(text);
-    }
-
-    static double decimal(String text) {
-        return Double.parseDouble(text);
-    }
 }

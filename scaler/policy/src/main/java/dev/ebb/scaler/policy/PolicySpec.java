@@ -7,9 +7,15 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Every setting of the scaling policy. Field names are the user-facing YAML/CRD names; {@code POLICY.md} documents
- * each with its default. The constructor only fills unset (null) values with defaults; {@link #validate()} reports
- * every problem at once and {@link #requireValid()} throws with all of them.
+ * Over ~400 lines on purpose: a record of 27 settings with a builder (one setter each) and {@link #toBuilder()}; the
+ * only logic is {@link #validate()}, and the declaration of each setting is {@link PolicyField}.
+ *
+ * <p>Every setting of the scaling policy. Field names are the user-facing YAML/CRD names. Each setting's default, bounds
+ * and meaning are declared once, in {@link PolicyField}: the constructor fills unset (null) values and the builder
+ * starts from those defaults, and {@link #validate()} checks those bounds (plus the rules between fields, written
+ * here) and reports every problem at once; {@link #requireValid()} throws with all of them. A spec is validated where
+ * it enters (the workload mapper, the simulator's controller); {@link #modeSpec()} gives the active mode's settings
+ * as one record.
  *
  * @param mode how desire is computed: {@code drain} (rate-aware, default) or {@code threshold} (KEDA)
  * @param minReplicas lowest count while active; the count never goes below it except to {@code idleReplicas}
@@ -69,25 +75,24 @@ public record PolicySpec(
         boolean ensureEvenDistributionOfPartitions) {
 
     public PolicySpec {
-        mode = mode == null ? Mode.DRAIN : mode;
+        mode = mode == null ? PolicyField.MODE.choiceDefault(Mode.class) : mode;
         idleReplicas = idleReplicas == null ? OptionalInt.empty() : idleReplicas;
-        drainWithin = drainWithin == null ? PolicyDefaults.duration(PolicyDefaults.DRAIN_WITHIN) : drainWithin;
+        drainWithin = drainWithin == null ? PolicyField.DRAIN_WITHIN.durationDefault() : drainWithin;
         maxTimeLag = maxTimeLag == null ? Optional.empty() : maxTimeLag;
-        cooldown = cooldown == null ? PolicyDefaults.duration(PolicyDefaults.COOLDOWN) : cooldown;
+        cooldown = cooldown == null ? PolicyField.COOLDOWN.durationDefault() : cooldown;
         scaleUpMaxStep = scaleUpMaxStep == null ? OptionalInt.empty() : scaleUpMaxStep;
-        scaleDownWindow = scaleDownWindow == null ? PolicyDefaults.duration(PolicyDefaults.SCALE_DOWN_WINDOW)
-                : scaleDownWindow;
+        scaleDownWindow = scaleDownWindow == null ? PolicyField.SCALE_DOWN_WINDOW.durationDefault() : scaleDownWindow;
         scaleDownMaxStep = scaleDownMaxStep == null ? OptionalInt.empty() : scaleDownMaxStep;
-        readyDelay = readyDelay == null ? PolicyDefaults.duration(PolicyDefaults.READY_DELAY) : readyDelay;
-        rebalanceGrace = rebalanceGrace == null ? PolicyDefaults.duration(PolicyDefaults.REBALANCE_GRACE)
-                : rebalanceGrace;
-        commitInterval = commitInterval == null ? PolicyDefaults.duration(PolicyDefaults.COMMIT_INTERVAL)
-                : commitInterval;
-        staleAfter = staleAfter == null ? PolicyDefaults.duration(PolicyDefaults.STALE_AFTER) : staleAfter;
+        readyDelay = readyDelay == null ? PolicyField.READY_DELAY.durationDefault() : readyDelay;
+        rebalanceGrace = rebalanceGrace == null ? PolicyField.REBALANCE_GRACE.durationDefault() : rebalanceGrace;
+        commitInterval = commitInterval == null ? PolicyField.COMMIT_INTERVAL.durationDefault() : commitInterval;
+        staleAfter = staleAfter == null ? PolicyField.STALE_AFTER.durationDefault() : staleAfter;
         fallback = fallback == null ? Optional.empty() : fallback;
-        groupKind = groupKind == null ? GroupKind.CONSUMER : groupKind;
-        offsetResetPolicy = offsetResetPolicy == null ? OffsetResetPolicy.LATEST : offsetResetPolicy;
-        partitionLimitation = partitionLimitation == null ? "" : partitionLimitation;
+        groupKind = groupKind == null ? PolicyField.GROUP_KIND.choiceDefault(GroupKind.class) : groupKind;
+        offsetResetPolicy = offsetResetPolicy == null
+                ? PolicyField.OFFSET_RESET_POLICY.choiceDefault(OffsetResetPolicy.class) : offsetResetPolicy;
+        partitionLimitation = partitionLimitation == null ? PolicyField.PARTITION_LIMITATION.textDefault()
+                : partitionLimitation;
     }
 
     public static PolicySpec defaults() {
@@ -146,56 +151,34 @@ public record PolicySpec(
      */
     public List<String> validate() {
         List<String> p = new ArrayList<>();
-        if (minReplicas < 0) {
-            p.add(invalid(minReplicas, "minReplicas", "must be >= 0"));
+        for (PolicyField field : PolicyField.values()) {
+            field.problemIn(this).ifPresent(p::add);
         }
-        if (maxReplicas < 1) {
-            p.add(invalid(maxReplicas, "maxReplicas", "must be >= 1"));
-        } else if (maxReplicas < minReplicas) {
+        // The rules between fields, each only when the fields themselves are within their ranges.
+        if (ok(PolicyField.MIN_REPLICAS) && ok(PolicyField.MAX_REPLICAS) && maxReplicas < minReplicas) {
             p.add(invalid(maxReplicas, "maxReplicas", "must be >= minReplicas (" + minReplicas + ")"));
         }
-        if (idleReplicas.isPresent()) {
-            int idle = idleReplicas.getAsInt();
-            if (idle < 0) {
-                p.add(invalid(idle, "idleReplicas", "must be >= 0"));
-            } else if (idle > minReplicas) {
-                p.add(invalid(idle, "idleReplicas", "must be <= minReplicas (" + minReplicas + ")"));
-            }
+        if (ok(PolicyField.MIN_REPLICAS) && ok(PolicyField.IDLE_REPLICAS) && idleReplicas.isPresent()
+                && idleReplicas.getAsInt() > minReplicas) {
+            p.add(invalid(idleReplicas.getAsInt(), "idleReplicas", "must be <= minReplicas (" + minReplicas + ")"));
         }
-        if (activationLagThreshold < 0) {
-            p.add(invalid(activationLagThreshold, "activationLagThreshold", "must be >= 0"));
-        }
-        if (lagThreshold <= 0) {
-            p.add(invalid(lagThreshold, "lagThreshold", "must be > 0"));
-        }
-        positive(p, drainWithin, "drainWithin");
-        if (!(perReplicaRate > 0) || Double.isInfinite(perReplicaRate)) {
-            p.add("Invalid value " + perReplicaRate + " for perReplicaRate: must be a finite number > 0");
-        }
-        maxTimeLag.ifPresent(d -> positive(p, d, "maxTimeLag"));
-        notNegative(p, cooldown, "cooldown");
-        if (scaleUpMaxStep.isPresent() && scaleUpMaxStep.getAsInt() < 1) {
-            p.add(invalid(scaleUpMaxStep.getAsInt(), "scaleUpMaxStep", "must be >= 1"));
-        }
-        notNegative(p, scaleDownWindow, "scaleDownWindow");
-        if (scaleDownMaxStep.isPresent() && scaleDownMaxStep.getAsInt() < 1) {
-            p.add(invalid(scaleDownMaxStep.getAsInt(), "scaleDownMaxStep", "must be >= 1"));
-        }
-        if (!(tolerance >= 0 && tolerance < 1)) {
-            p.add("Invalid value " + tolerance + " for tolerance: must be >= 0 and < 1");
-        }
-        notNegative(p, readyDelay, "readyDelay");
-        notNegative(p, rebalanceGrace, "rebalanceGrace");
-        notNegative(p, commitInterval, "commitInterval");
-        positive(p, staleAfter, "staleAfter");
         fallback.ifPresent(f -> {
-            p.addAll(f.validate());
-            if (f.replicas() > maxReplicas && maxReplicas >= 1) {
+            if (ok(PolicyField.MAX_REPLICAS) && ok(PolicyField.FALLBACK_REPLICAS) && f.replicas() > maxReplicas) {
                 p.add(invalid(f.replicas(), "fallback.replicas", "must be <= maxReplicas (" + maxReplicas + ")"));
             }
         });
         p.addAll(PartitionLimitation.problems(partitionLimitation));
         return List.copyOf(p);
+    }
+
+    /** The active mode's settings: {@link ModeSpec.Drain} or {@link ModeSpec.Threshold}. */
+    public ModeSpec modeSpec() {
+        return switch (mode) {
+            case DRAIN -> new ModeSpec.Drain(drainWithin, perReplicaRate, maxTimeLag);
+            case THRESHOLD -> new ModeSpec.Threshold(lagThreshold, allowIdleConsumers, excludePersistentLag,
+                    scaleToZeroOnInvalidOffset, limitToPartitionsWithLag, partitionLimitation,
+                    ensureEvenDistributionOfPartitions);
+        };
     }
 
     /** The parsed {@link #partitionLimitation}; throws when it is invalid. */
@@ -213,57 +196,70 @@ public record PolicySpec(
         return Math.max(1, minReplicas);
     }
 
+    private boolean ok(PolicyField field) {
+        return field.problemIn(this).isEmpty();
+    }
+
     private static String invalid(Object value, String field, String rule) {
         return "Invalid value " + value + " for " + field + ": " + rule;
     }
 
-    private static void positive(List<String> p, Duration d, String field) {
-        if (d.isNegative() || d.isZero()) {
-            p.add(invalid(Text.duration(d), field, "must be > 0"));
-        }
-    }
-
-    private static void notNegative(List<String> p, Duration d, String field) {
-        if (d.isNegative()) {
-            p.add(invalid(Text.duration(d), field, "must be >= 0"));
-        }
-    }
-
     /** Mutable builder; unset fields keep their defaults. {@link #build()} does not validate. */
     public static final class Builder {
-        private Mode mode = Mode.valueOf(PolicyDefaults.MODE.toUpperCase(java.util.Locale.ROOT));
-        private int minReplicas = PolicyDefaults.integer(PolicyDefaults.MIN_REPLICAS);
-        private int maxReplicas = PolicyDefaults.integer(PolicyDefaults.MAX_REPLICAS);
+        private Mode mode = PolicyField.MODE.choiceDefault(Mode.class);
+        private int minReplicas = PolicyField.MIN_REPLICAS.intDefault();
+        private int maxReplicas = PolicyField.MAX_REPLICAS.intDefault();
         private OptionalInt idleReplicas = OptionalInt.empty();
-        private long activationLagThreshold = PolicyDefaults.integer(PolicyDefaults.ACTIVATION_LAG_THRESHOLD);
-        private long lagThreshold = PolicyDefaults.integer(PolicyDefaults.LAG_THRESHOLD);
-        private Duration drainWithin = PolicyDefaults.duration(PolicyDefaults.DRAIN_WITHIN);
-        private double perReplicaRate = PolicyDefaults.decimal(PolicyDefaults.PER_REPLICA_RATE);
+        private long activationLagThreshold = PolicyField.ACTIVATION_LAG_THRESHOLD.longDefault();
+        private long lagThreshold = PolicyField.LAG_THRESHOLD.longDefault();
+        private Duration drainWithin = PolicyField.DRAIN_WITHIN.durationDefault();
+        private double perReplicaRate = PolicyField.PER_REPLICA_RATE.decimalDefault();
         private Optional<Duration> maxTimeLag = Optional.empty();
-        private Duration cooldown = PolicyDefaults.duration(PolicyDefaults.COOLDOWN);
+        private Duration cooldown = PolicyField.COOLDOWN.durationDefault();
         private OptionalInt scaleUpMaxStep = OptionalInt.empty();
-        private Duration scaleDownWindow = PolicyDefaults.duration(PolicyDefaults.SCALE_DOWN_WINDOW);
+        private Duration scaleDownWindow = PolicyField.SCALE_DOWN_WINDOW.durationDefault();
         private OptionalInt scaleDownMaxStep = OptionalInt.empty();
-        private double tolerance = PolicyDefaults.decimal(PolicyDefaults.TOLERANCE);
-        private Duration readyDelay = PolicyDefaults.duration(PolicyDefaults.READY_DELAY);
-        private Duration rebalanceGrace = PolicyDefaults.duration(PolicyDefaults.REBALANCE_GRACE);
-        private Duration commitInterval = PolicyDefaults.duration(PolicyDefaults.COMMIT_INTERVAL);
-        private Duration staleAfter = PolicyDefaults.duration(PolicyDefaults.STALE_AFTER);
+        private double tolerance = PolicyField.TOLERANCE.decimalDefault();
+        private Duration readyDelay = PolicyField.READY_DELAY.durationDefault();
+        private Duration rebalanceGrace = PolicyField.REBALANCE_GRACE.durationDefault();
+        private Duration commitInterval = PolicyField.COMMIT_INTERVAL.durationDefault();
+        private Duration staleAfter = PolicyField.STALE_AFTER.durationDefault();
         private Optional<Fallback> fallback = Optional.empty();
-        private GroupKind groupKind = GroupKind.CONSUMER;
-        private OffsetResetPolicy offsetResetPolicy = OffsetResetPolicy.LATEST;
-        private boolean allowIdleConsumers = false;
-        private boolean excludePersistentLag = false;
-        private boolean scaleToZeroOnInvalidOffset = false;
-        private boolean limitToPartitionsWithLag = false;
-        private String partitionLimitation = "";
-        private boolean ensureEvenDistributionOfPartitions = false;
+        private GroupKind groupKind = PolicyField.GROUP_KIND.choiceDefault(GroupKind.class);
+        private OffsetResetPolicy offsetResetPolicy = PolicyField.OFFSET_RESET_POLICY.choiceDefault(OffsetResetPolicy.class);
+        private boolean allowIdleConsumers = PolicyField.ALLOW_IDLE_CONSUMERS.flagDefault();
+        private boolean excludePersistentLag = PolicyField.EXCLUDE_PERSISTENT_LAG.flagDefault();
+        private boolean scaleToZeroOnInvalidOffset = PolicyField.SCALE_TO_ZERO_ON_INVALID_OFFSET.flagDefault();
+        private boolean limitToPartitionsWithLag = PolicyField.LIMIT_TO_PARTITIONS_WITH_LAG.flagDefault();
+        private String partitionLimitation = PolicyField.PARTITION_LIMITATION.textDefault();
+        private boolean ensureEvenDistributionOfPartitions =
+                PolicyField.ENSURE_EVEN_DISTRIBUTION_OF_PARTITIONS.flagDefault();
 
         private Builder() {
         }
 
         public Builder mode(Mode mode) {
             this.mode = mode;
+            return this;
+        }
+
+        /** Sets the mode and that mode's settings at once. */
+        public Builder modeSpec(ModeSpec spec) {
+            if (spec instanceof ModeSpec.Drain d) {
+                mode = Mode.DRAIN;
+                drainWithin = d.drainWithin();
+                perReplicaRate = d.perReplicaRate();
+                maxTimeLag = d.maxTimeLag();
+            } else if (spec instanceof ModeSpec.Threshold t) {
+                mode = Mode.THRESHOLD;
+                lagThreshold = t.lagThreshold();
+                allowIdleConsumers = t.allowIdleConsumers();
+                excludePersistentLag = t.excludePersistentLag();
+                scaleToZeroOnInvalidOffset = t.scaleToZeroOnInvalidOffset();
+                limitToPartitionsWithLag = t.limitToPartitionsWithLag();
+                partitionLimitation = t.partitionLimitation();
+                ensureEvenDistributionOfPartitions = t.ensureEvenDistributionOfPartitions();
+            }
             return this;
         }
 

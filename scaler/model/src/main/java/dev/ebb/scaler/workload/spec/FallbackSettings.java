@@ -3,6 +3,7 @@ package dev.ebb.scaler.workload.spec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.ebb.scaler.policy.PolicyDefaults;
+import dev.ebb.scaler.policy.PolicyField;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -17,8 +18,7 @@ import java.util.List;
 public class FallbackSettings {
 
     /** Values of {@code behavior}, as KEDA spells them. */
-    public static final List<String> BEHAVIORS = List.of("static", "currentReplicas", "currentReplicasIfHigher",
-            "currentReplicasIfLower");
+    public static final List<String> BEHAVIORS = PolicyField.FALLBACK_BEHAVIOR.choices();
 
     @Default(PolicyDefaults.FALLBACK_FAILURE_THRESHOLD)
     @Min(1)

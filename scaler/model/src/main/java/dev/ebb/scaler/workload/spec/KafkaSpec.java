@@ -3,6 +3,7 @@ package dev.ebb.scaler.workload.spec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.ebb.scaler.policy.PolicyDefaults;
+import dev.ebb.scaler.policy.PolicyField;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -20,8 +21,8 @@ public class KafkaSpec {
     public static final String DEFAULT_ISOLATION_LEVEL = "read_uncommitted";
     /** Values of {@code isolationLevel}. */
     public static final List<String> ISOLATION_LEVELS = List.of("read_uncommitted", "read_committed");
-    /** Values of {@code offsetResetPolicy}. */
-    public static final List<String> OFFSET_RESET_POLICIES = List.of("latest", "earliest");
+    /** Values of {@code offsetResetPolicy}: the policy's declaration of the setting. */
+    public static final List<String> OFFSET_RESET_POLICIES = PolicyField.OFFSET_RESET_POLICY.choices();
 
     @Required
     @JsonPropertyDescription("Kafka bootstrap servers, e.g. kafka:9092.")

@@ -3,6 +3,7 @@ package dev.ebb.scaler.workload.spec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.ebb.scaler.policy.PolicyDefaults;
+import dev.ebb.scaler.policy.PolicyField;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -12,9 +13,12 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /**
- * {@code spec.policy}: the scaling policy's settings; unset fields take the defaults written in the schema. The
- * schema checks bounds, enums and the cross-field rules below (CEL, on the API server); {@code WorkloadSpecMapper}
- * checks the same again, and what a schema cannot (duration bounds), for files and for clusters without them.
+ * {@code spec.policy}: the scaling policy's settings as the resource holds them (strings for durations, boxed values
+ * for "unset"); unset fields take the defaults written in the schema. Each setting is declared once, in
+ * {@link dev.ebb.scaler.policy.PolicyField}: the annotations below name its constants ({@link PolicyDefaults}, which
+ * annotations need), and {@code PolicyDefaultsDriftTest} fails when the generated schema's defaults, bounds or enums
+ * differ from the declaration. The schema's checks (and the CEL rules below) serve {@code kubectl}; the scaler's one
+ * validation is {@code PolicySpec.validate()}, reached through {@code WorkloadSpecMapper}, for files and clusters alike.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.minReplicas) || !has(self.maxReplicas) || self.minReplicas <= self.maxReplicas",
@@ -23,10 +27,10 @@ import java.util.List;
         message = "idleReplicas must be <= minReplicas", reason = "FieldValueInvalid", fieldPath = ".idleReplicas")
 public class PolicySettings {
 
-    /** Values of {@code mode}. */
-    public static final List<String> MODES = List.of("drain", "threshold");
+    /** Values of {@code mode}: the declaration's. */
+    public static final List<String> MODES = PolicyField.MODE.choices();
     /** Upper bound of every replica count and step: far above any real group, far below an overflow. */
-    public static final int REPLICAS_MAX = 10_000;
+    public static final int REPLICAS_MAX = PolicyDefaults.REPLICAS_MAX;
     /** Longest duration string the schema accepts. */
     public static final int DURATION_MAX_LENGTH = 32;
 

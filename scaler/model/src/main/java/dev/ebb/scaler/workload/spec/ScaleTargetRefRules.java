@@ -20,6 +20,10 @@ public final class ScaleTargetRefRules {
             + "v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$";
     /** A kind: an identifier starting with a letter, as Kubernetes kinds are (CamelCase by convention). */
     public static final String KIND = "^[A-Za-z][A-Za-z0-9]*$";
+    /** What a scaleTargetRef without an apiVersion means (the CRD's default too). */
+    public static final String DEFAULT_API_VERSION = "apps/v1";
+    /** What a scaleTargetRef without a kind means (the CRD's default too). */
+    public static final String DEFAULT_KIND = "Deployment";
     public static final int MAX_NAME = 253;
     /** A group of at most 253 characters, a slash, a version of at most 20. */
     public static final int MAX_API_VERSION = 274;
@@ -75,8 +79,21 @@ public final class ScaleTargetRefRules {
         return false;
     }
 
-    /** The API group of a valid apiVersion, "" for the core group. */
+    /** {@code apiVersion}, or {@link #DEFAULT_API_VERSION} when it is not set. */
+    public static String apiVersionOrDefault(String apiVersion) {
+        return apiVersion == null ? DEFAULT_API_VERSION : apiVersion;
+    }
+
+    /** {@code kind}, or {@link #DEFAULT_KIND} when it is not set. */
+    public static String kindOrDefault(String kind) {
+        return kind == null ? DEFAULT_KIND : kind;
+    }
+
+    /** The API group of an apiVersion, "" for the core group (and for null). */
     public static String group(String apiVersion) {
+        if (apiVersion == null) {
+            return "";
+        }
         int slash = apiVersion.indexOf('/');
         return slash < 0 ? "" : apiVersion.substring(0, slash);
     }

@@ -14,14 +14,14 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ScaleTargetRefSpec {
 
-    @Default("apps/v1")
+    @Default(ScaleTargetRefRules.DEFAULT_API_VERSION)
     @Pattern(ScaleTargetRefRules.API_VERSION)
     @Size(min = 2, max = ScaleTargetRefRules.MAX_API_VERSION)
     @JsonPropertyDescription("API version of the target, e.g. apps/v1: a DNS-1123 subdomain group, a slash, a "
             + "version like v1 or v2beta1.")
     private String apiVersion;
 
-    @Default("Deployment")
+    @Default(ScaleTargetRefRules.DEFAULT_KIND)
     @Pattern(ScaleTargetRefRules.KIND)
     @Size(min = 1, max = ScaleTargetRefRules.MAX_KIND)
     @JsonPropertyDescription("Kind of the target: Deployment, StatefulSet or a custom kind with a scale subresource.")
