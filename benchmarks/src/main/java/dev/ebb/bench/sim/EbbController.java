@@ -78,7 +78,8 @@ final class EbbController implements Controller {
         for (int p = 0; p < model.partitions(); p++) {
             long end = model.endOffset(p);
             long committed = model.committedOffset(p);
-            partitions.add(LagCalculator.partition(TOPIC, p, end, 0, OptionalLong.of(committed), OffsetResetPolicy.EARLIEST));
+            partitions.add(LagCalculator.partition(TOPIC, p, end, 0, OptionalLong.of(committed),
+                    OffsetResetPolicy.EARLIEST));
         }
         Observation.Lag observation = history.record(now, partitions, OptionalInt.of(model.members()));
         Reconcile.Step step = Reconcile.step(spec, observation, state, replicas, pause, Role.LEADER, now);

@@ -16,8 +16,8 @@ class SimulatorLayerTest {
 
     private static final JavaClasses BENCH = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-            .importPackages("dev.ebb.bench");
+            // this module's own classes (a reactor dependency is a classes directory under `mvn test`)
+            .importUrl(dev.ebb.bench.sim.SimulateCommand.class.getProtectionDomain().getCodeSource().getLocation());
 
     @Test
     void simulatorUsesOnlyThePureScalerCode() {

@@ -79,7 +79,7 @@ class LagPollBenchmarkTest {
 
         assertThat(LagPollBenchmark.slowest(polls, 2)).extracting(LagPollBenchmark.PollSample::index)
                 .containsExactly(1, 2);
-        assertThat(LagPollBenchmark.summary(new int[] {130, 660, 120})).satisfies(s -> {
+        assertThat(LagPollReport.summary(new int[] {130, 660, 120})).satisfies(s -> {
             assertThat(s.max()).isEqualTo(660);
             assertThat(s.mean()).isCloseTo(303.3, org.assertj.core.data.Offset.offset(0.1));
         });

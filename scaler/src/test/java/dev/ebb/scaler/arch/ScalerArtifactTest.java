@@ -26,8 +26,8 @@ class ScalerArtifactTest {
     private static final Pattern ARTIFACT = Pattern.compile("^\\s+([\\w.-]+):([\\w.-]+):\\w[\\w-]*:(?:[\\w.-]+:)?[\\w.-]+:(\\w+)");
 
     /**
-     * The only Ebb modules the runtime may use (ebb-common: definitions shared with the SDK such as durations;
-     * ebb-logging: the one logging backend's configuration).
+     * The only Ebb modules the runtime may use (ebb-common: shared settings such as durations; ebb-logging: the one
+     * logging backend, logback).
      */
     private static final Set<String> ALLOWED_EBB = Set.of("ebb-policy", "ebb-scaler-model", "ebb-common",
             "ebb-logging");

@@ -23,8 +23,8 @@ class ModelLayerTest {
     static void importModule() {
         model = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-                .importPackages("dev.ebb");
+                // this module's own classes (a reactor dependency is a classes directory under `mvn test`)
+                .importUrl(dev.ebb.scaler.workload.spec.ScaledWorkload.class.getProtectionDomain().getCodeSource().getLocation());
         assertThat(model.stream().map(c -> c.getPackageName()))
                 .as("ebb-scaler-model's classes").isNotEmpty()
                 .allMatch(p -> p.startsWith("dev.ebb.scaler.workload.spec") || p.startsWith("dev.ebb.scaler.crd"));

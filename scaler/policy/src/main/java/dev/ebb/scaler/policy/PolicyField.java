@@ -263,7 +263,8 @@ public enum PolicyField {
             Duration d = (Duration) v;
             aboveMin = minDuration == null || compare(d, minDuration, range.minInclusive(), 1);
             belowMax = maxDuration == null || compare(d, maxDuration, range.maxInclusive(), -1);
-            shown = Text.duration(d);
+            // Text.duration keeps one decimal of seconds; a bound message must show the value that broke it.
+            shown = d.toMillis() % 100 != 0 && Math.abs(d.toMillis()) >= 1000 ? d.toMillis() + "ms" : Text.duration(d);
         } else if (v instanceof Number n) {
             double x = n.doubleValue();
             aboveMin = range.min() == null || compare(x, minNumber, range.minInclusive(), 1);

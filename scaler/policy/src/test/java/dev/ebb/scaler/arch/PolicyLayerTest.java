@@ -23,8 +23,8 @@ class PolicyLayerTest {
     static void importModule() {
         policy = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-                .importPackages("dev.ebb");
+                // this module's own classes (a reactor dependency is a classes directory under `mvn test`)
+                .importUrl(dev.ebb.scaler.policy.ScalingPolicy.class.getProtectionDomain().getCodeSource().getLocation());
         assertThat(policy.stream().map(c -> c.getPackageName()))
                 .as("ebb-policy's classes").isNotEmpty()
                 .allMatch(p -> p.startsWith("dev.ebb.scaler.policy") || p.startsWith("dev.ebb.scaler.reconcile"));
