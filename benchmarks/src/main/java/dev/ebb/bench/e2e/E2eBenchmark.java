@@ -8,6 +8,7 @@ import dev.ebb.bench.demo.DurationConverter;
 import dev.ebb.bench.demo.Trace;
 import dev.ebb.scaler.cli.Cli;
 import dev.ebb.scaler.local.LiveLog;
+import dev.ebb.scaler.policy.PolicyDefaults;
 import dev.ebb.testkit.KafkaBroker;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -166,9 +167,11 @@ public final class E2eBenchmark {
         ebbDefaults.put("drainWithin", DRAIN_WITHIN);
         all.add(new Config("ebb-defaults", "Ebb defaults", Duration.ofSeconds(1),
                 new DemoRun.Policy("drain", 0, options.partitions(), ebbDefaults),
-                "drain mode with only the deadline set: the priors take their defaults (perReplicaRate 100/s, "
-                        + "readyDelay 10s, commitInterval 5s), cooldown 300s, scaleDownWindow 30s, "
-                        + "rebalanceGrace 30s"));
+                "drain mode with only the deadline set: the priors take their defaults (perReplicaRate "
+                        + PolicyDefaults.PER_REPLICA_RATE + "/s, readyDelay " + PolicyDefaults.READY_DELAY
+                        + ", commitInterval " + PolicyDefaults.COMMIT_INTERVAL + "), cooldown "
+                        + PolicyDefaults.COOLDOWN + ", scaleDownWindow " + PolicyDefaults.SCALE_DOWN_WINDOW
+                        + ", rebalanceGrace " + PolicyDefaults.REBALANCE_GRACE));
         Map<String, Object> ebb = new LinkedHashMap<>();
         ebb.put("drainWithin", DRAIN_WITHIN);
         ebb.put("perReplicaRate", options.workerRate());

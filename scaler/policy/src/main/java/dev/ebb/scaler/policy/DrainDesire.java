@@ -16,16 +16,17 @@ import java.util.OptionalDouble;
  * Drain mode's desire: enough replicas to absorb the arrivals and clear the backlog within {@code drainWithin}, sized
  * for the moment new replicas are ready, and for the time-lag SLO when one is set. In steps:
  * <ol>
- *   <li>{@link #backlog}: the lag that is backlog (not consumed-but-uncommitted work), and the arrival rate to use;</li>
+ *   <li>{@link #backlog}: the lag that is backlog (not consumed-but-uncommitted work), and the arrival rate to use;
+ *   its deadline is {@code drainWithin}, or due now once the oldest record is over the SLO ({@link SloBudget});</li>
  *   <li>{@link #projectedBacklog}: the backlog expected when replicas asked for now are ready;</li>
  *   <li>{@link #slo}: a higher need when the oldest record would be older than the SLO by then;</li>
- *   <li>{@link #members}: the cheapest member count whose effective capacity meets the need;</li>
+ *   <li>{@link #members}: the cheapest member count whose effective capacity meets the need; with an SLO, one
+ *   capacity level lower while the SLO's budget allows it, and no scale-down near the SLO ({@link SloBudget});</li>
  *   <li>the partition cap of a consumer group.</li>
  * </ol>
  */
 final class DrainDesire {
-    /** Deadlines never shrink below this, so an SLO already missed asks for the most replicas, not for infinity. */
-    private static final double MIN_DEADLINE_SECONDS = 1.0;
+    private static final double MIN_DEADLINE_SECONDS = SloBudget.MIN_DEADLINE_SECONDS;
 
     private DrainDesire() {
     }
@@ -37,7 +38,8 @@ final class DrainDesire {
      */
     static Desired of(PolicySpec spec, ModeSpec.Drain mode, Estimate e) {
         Backlog b = backlog(spec, e);
-        double drain = Numbers.seconds(mode.drainWithin());
+        List<Note> notes = new ArrayList<>();
+        double drain = SloBudget.deadline(spec, e, b.excess(), notes);
         double needNow = (b.arrivals() + b.excess() / drain) / e.rate();
         List<Projection.Segment> segments = e.projection(spec.readyDelay());
         double projected = projectedBacklog(e, b, segments);
@@ -49,7 +51,8 @@ final class DrainDesire {
         if (atRisk) {
             need = slo.get().need();
         }
-        Members m = members(spec, mode, e, b.arrivals(), need, atRisk);
+        Members m = members(spec, mode, e, b.arrivals(), b.excess(), need, atRisk);
+        notes.addAll(m.notes());
         int replicas = m.replicas();
         Optional<Cap> cap = Optional.empty();
         int partitionCap = e.group().cap();
@@ -62,7 +65,7 @@ final class DrainDesire {
         DrainBasis basis = new DrainBasis(e.lag(), b.explained(), b.arrivals(), e.rate(), e.rateLearned(),
                 mode.drainWithin(), shownProjection, spec.readyDelay(), e.current() - e.ready(),
                 slo.map(SloNeed::slo));
-        return new Desired(replicas, need, cap, m.keepingUp(), basis, m.notes());
+        return new Desired(replicas, need, cap, m.keepingUp(), basis, notes);
     }
 
     /**
@@ -166,7 +169,7 @@ final class DrainDesire {
      * Once the oldest record is older than half the SLO, a margin over arrivals: a shortfall against arrivals has
      * outlasted a burst (a slowly rising load whose count stays one short of keeping up).
      */
-    static Members members(PolicySpec spec, ModeSpec.Drain mode, Estimate e, double arrivals, double need,
+    static Members members(PolicySpec spec, ModeSpec.Drain mode, Estimate e, double arrivals, double excess, double need,
                            boolean atRisk) {
         List<Note> notes = new ArrayList<>();
         Parallelism group = e.group();
@@ -188,6 +191,12 @@ final class DrainDesire {
         } else if (!atRisk && replicas < current) {
             replicas = Math.max(replicas, Math.min(current, group.enoughMembers(arrivals / e.rate())));
         }
+        // With a time-lag SLO: one capacity level below arrivals while the SLO allows it, and no scale-down within a
+        // ready delay of the SLO (SloBudget).
+        if (!atRisk) {
+            replicas = SloBudget.ride(spec, e, arrivals, excess, replicas, notes);
+        }
+        replicas = SloBudget.hold(spec, e, replicas, notes);
         if (replicas > Numbers.ceil(need)) {
             notes.add(new RoundedUp(replicas, group.busiestMember(replicas)));
         }
