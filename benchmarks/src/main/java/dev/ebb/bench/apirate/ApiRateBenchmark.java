@@ -1,5 +1,7 @@
 package dev.ebb.bench.apirate;
 
+import dev.ebb.bench.demo.DurationConverter;
+import dev.ebb.scaler.cli.Cli;
 import dev.ebb.scaler.k8s.KubernetesScalerService;
 import dev.ebb.scaler.crd.ScaledWorkloadCrd;
 import dev.ebb.scaler.lag.GroupQuery;
@@ -29,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -44,6 +47,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Kubernetes API requests per second of one scaler serving many ScaledWorkloads: the real scaler service (catalog
@@ -56,9 +61,36 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ApiRateBenchmark {
 
-    static final String USAGE = """
-            Usage: ebb bench-api-rate [--workloads 1000] [--seconds 30] [--tick 1s] [--out benchmarks/results]
-            """;
+    @Command(name = "ebb bench-api-rate", description = {"Kubernetes API requests/s of one scaler with N "
+        + "ScaledWorkloads (fabric8's mock API server). Writes api-requests.md under --out.", ""})
+    static final class Spec {
+        @Option(names = "--workloads", paramLabel = "N", description = "ScaledWorkloads (default 1000)")
+        int workloads = 1000;
+        @Option(names = "--seconds", paramLabel = "N", description = "how long the scaler runs (default 30)")
+        int seconds = 30;
+        @Option(names = "--tick", paramLabel = "D", converter = DurationConverter.class, description = "the scaler's "
+                + "tick (default 1s)")
+        Duration tick = Duration.ofSeconds(1);
+        @Option(names = "--out", paramLabel = "DIR", description = "default benchmarks/results")
+        Path out = Path.of("benchmarks/results");
+
+        Spec check() {
+            List<String> problems = new ArrayList<>();
+            if (workloads < 1) {
+                problems.add("Invalid value " + workloads + " for --workloads: must be >= 1");
+            }
+            if (seconds < 1) {
+                problems.add("Invalid value " + seconds + " for --seconds: must be >= 1");
+            }
+            if (tick.isZero() || tick.isNegative()) {
+                problems.add("Invalid value " + tick + " for --tick: must be > 0");
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("\n", problems));
+            }
+            return this;
+        }
+    }
 
     private ApiRateBenchmark() {
     }
@@ -72,29 +104,11 @@ public final class ApiRateBenchmark {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        int workloads = 1000;
-        int seconds = 30;
-        Duration tick = Duration.ofSeconds(1);
-        Path dir = Path.of("benchmarks/results");
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            String v = i + 1 < args.length ? args[i + 1] : null;
-            switch (a) {
-                case "--workloads" -> workloads = Integer.parseInt(v);
-                case "--seconds" -> seconds = Integer.parseInt(v);
-                case "--tick" -> tick = Duration.ofMillis(Long.parseLong(v.replace("ms", "").replace("s", "000")));
-                case "--out" -> dir = Path.of(v);
-                case "--help", "-h" -> {
-                    out.print(USAGE);
-                    return 0;
-                }
-                default -> {
-                    err.print("Unknown option " + a + "\n" + USAGE);
-                    return 2;
-                }
-            }
-            i++;
-        }
+        return Cli.run("bench-api-rate", args, out, err, a -> Cli.parse(new Spec(), a, Spec::check),
+                spec -> execute(spec.workloads, spec.seconds, spec.tick, spec.out, out, err));
+    }
+
+    private static int execute(int workloads, int seconds, Duration tick, Path dir, PrintStream out, PrintStream err) {
         try {
             Result r = measure(workloads, seconds, tick, out);
             String md = r.markdown();

@@ -1,18 +1,14 @@
 package dev.ebb.bench.demo;
 
+import dev.ebb.scaler.cli.Cli;
 import java.io.PrintStream;
+import java.util.function.Function;
 
 /**
- * The shape every demo and benchmark command shares: parse (or print the usage), quiet the client logs, run, and
- * turn the outcome into the exit code: 0 done, 1 failed, 2 bad arguments, 130 interrupted.
+ * The shape every demo and benchmark command shares: {@link Cli#run} (help, version, usage errors with exit 2,
+ * failures with 1, Ctrl-C with 130) with the client logs quieted before the work starts.
  */
 public final class CommandRunner {
-
-    /** Parses the arguments; throws {@link DemoOptions.HelpRequested} or {@link IllegalArgumentException}. */
-    @FunctionalInterface
-    public interface Parser<O> {
-        O parse(String[] args);
-    }
 
     /** Runs the command and returns its exit code. */
     @FunctionalInterface
@@ -23,29 +19,11 @@ public final class CommandRunner {
     private CommandRunner() {
     }
 
-    public static <O> int run(String command, String usage, String[] args, PrintStream out, PrintStream err,
-                              Parser<O> parser, Body<O> body) {
-        O options;
-        try {
-            options = parser.parse(args);
-        } catch (DemoOptions.HelpRequested e) {
-            out.print(usage);
-            return 0;
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            err.println("Run `ebb " + command + " --help` for the options.");
-            return 2;
-        }
-        DemoCommand.quietLogs();
-        try {
+    public static <O> int run(String command, String[] args, PrintStream out, PrintStream err,
+                              Function<String[], O> parser, Body<O> body) {
+        return Cli.run(command, args, out, err, parser, options -> {
+            DemoCommand.quietLogs();
             return body.execute(options, out);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("ebb " + command + " interrupted");
-            return 130;
-        } catch (Exception e) {
-            err.println("ebb " + command + " failed: " + e);
-            return 1;
-        }
+        });
     }
 }

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code ebb demo}: one command that shows the whole loop on one machine. See {@link DemoOptions#USAGE}.
+ * {@code ebb demo}: one command that shows the whole loop on one machine. See {@code ebb demo --help}.
  */
 public final class DemoCommand {
 
@@ -36,7 +36,7 @@ public final class DemoCommand {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return CommandRunner.run("demo", DemoOptions.USAGE, args, out, err, DemoOptions::parse,
+        return CommandRunner.run("demo", args, out, err, DemoOptions::parse,
                 (options, o) -> execute(options, o).result().summary().lost() == 0 ? 0 : 1);
     }
 
@@ -99,12 +99,10 @@ public final class DemoCommand {
 
     /**
      * The live view tells the story; Kafka's and the workers' INFO logs would drown it. Warnings still show. A user's
-     * own {@code -Dorg.slf4j.simpleLogger.defaultLogLevel} wins.
+     * own {@code EBB_LOG_LEVEL} (or {@code -Debb.log.level}) wins.
      */
     public static void quietLogs() {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        }
+        dev.ebb.logging.EbbLogging.onlyWarnings();
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         java.util.logging.Logger.getLogger("dev.ebb.function").setLevel(java.util.logging.Level.WARNING);
     }

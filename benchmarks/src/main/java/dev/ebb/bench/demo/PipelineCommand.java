@@ -12,7 +12,7 @@ import java.util.Locale;
 
 /**
  * {@code ebb pipeline}: the event pipeline (ingest → enrich → store) on one machine, every stage scaled by Ebb on its
- * own backlog. See {@link PipelineOptions#USAGE}.
+ * own backlog. See {@code ebb pipeline --help}.
  */
 public final class PipelineCommand {
 
@@ -28,7 +28,7 @@ public final class PipelineCommand {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return CommandRunner.run("pipeline", PipelineOptions.USAGE, args, out, err, PipelineOptions::parse,
+        return CommandRunner.run("pipeline", args, out, err, PipelineOptions::parse,
                 (options, o) -> execute(options, o).lost() == 0 ? 0 : 1);
     }
 

@@ -1,12 +1,14 @@
 package dev.ebb.bench.e2e;
 
 import dev.ebb.bench.demo.CommandRunner;
-
 import dev.ebb.bench.demo.DemoOptions;
 import dev.ebb.bench.demo.DemoRun;
 import dev.ebb.bench.demo.DemoSummary;
+import dev.ebb.bench.demo.DurationConverter;
 import dev.ebb.bench.demo.Trace;
+import dev.ebb.scaler.cli.Cli;
 import dev.ebb.scaler.local.LiveLog;
+import dev.ebb.scaler.policy.PolicyDefaults;
 import dev.ebb.testkit.KafkaBroker;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +25,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The live end-to-end benchmark: one burst on a real broker, real worker processes (the SDK's example function),
@@ -34,25 +38,75 @@ import java.util.function.Function;
  */
 public final class E2eBenchmark {
 
-    static final String USAGE = """
-            Usage: ebb bench-e2e [options]   (class dev.ebb.bench.e2e.E2eBenchmark)
+    @Command(name = "ebb bench-e2e", description = {"One burst on a real Kafka broker with real worker processes, "
+        + "scaled by the real scaler loop under four configurations (Ebb defaults, Ebb tuned, KEDA defaults, KEDA "
+        + "tuned), each run until back at 0 replicas, in alternating order, --runs times each. Writes e2e.md and "
+        + "e2e.json (medians and min-max).", ""})
+    static final class Spec {
+        @Option(names = "--runs", paramLabel = "N", description = "runs per configuration (default 3)")
+        int runs = 3;
+        @Option(names = "--burst", paramLabel = "N", description = "records in the burst (sent within 2 s; default "
+                + "12000)")
+        long burst = 12_000;
+        @Option(names = "--worker-rate", paramLabel = "N", description = "records/s one worker process handles "
+                + "(default 200)")
+        double rate = 200;
+        @Option(names = "--partitions", paramLabel = "N", description = "partitions of the input topic (default 8)")
+        int partitions = 8;
+        @Option(names = "--keda-tuned-lag-threshold", paramLabel = "N", description = "KEDA tuned: lagThreshold "
+                + "(default worker-rate x 20 s = 4000)")
+        Long kedaLag;
+        @Option(names = "--keda-tuned-poll", paramLabel = "D", converter = DurationConverter.class,
+                description = "KEDA tuned: pollingInterval (default 5s)")
+        Duration kedaPoll = Duration.ofSeconds(5);
+        @Option(names = "--workers", paramLabel = "W", description = "process | threads (default process)")
+        String workers = "process";
+        @Option(names = "--only", paramLabel = "LIST", split = ",", description = "comma-separated subset of "
+                + "ebb-defaults,ebb-tuned,keda-defaults,keda-tuned")
+        List<String> only = CONFIG_IDS;
+        @Option(names = "--out", paramLabel = "DIR", description = "where e2e.md/json go (default benchmarks/results)")
+        Path out = Path.of("benchmarks", "results");
 
-            One burst on a real Kafka broker with real worker processes, scaled by the real scaler loop under four
-            configurations (Ebb defaults, Ebb tuned, KEDA defaults, KEDA tuned), each run until back at 0 replicas,
-            in alternating order, --runs times each. Writes e2e.md and e2e.json (medians and min-max).
-
-            Options:
-              --runs N               runs per configuration                          (default 3)
-              --burst N              records in the burst (sent within 2 s)          (default 12000)
-              --worker-rate N        records/s one worker process handles            (default 200)
-              --partitions N         partitions of the input topic                   (default 8)
-              --keda-tuned-lag-threshold N   KEDA tuned: lagThreshold   (default worker-rate x 20 s = 4000)
-              --keda-tuned-poll D    KEDA tuned: pollingInterval                     (default 5s)
-              --workers W            process | threads                               (default process)
-              --only LIST            comma-separated subset of ebb-defaults,ebb-tuned,keda-defaults,keda-tuned
-              --out DIR              where e2e.md/json go                 (default benchmarks/results)
-              --help                 this text
-            """;
+        Options check() {
+            List<String> problems = new ArrayList<>();
+            if (runs < 1) {
+                problems.add("Invalid value " + runs + " for --runs: must be >= 1");
+            }
+            if (burst < 1) {
+                problems.add("Invalid value " + burst + " for --burst: must be >= 1");
+            }
+            if (!(rate > 0) || Double.isInfinite(rate)) {
+                problems.add("Invalid value " + rate + " for --worker-rate: must be a finite number > 0");
+            }
+            if (partitions < 1) {
+                problems.add("Invalid value " + partitions + " for --partitions: must be >= 1");
+            }
+            if (kedaLag != null && kedaLag < 1) {
+                problems.add("Invalid value " + kedaLag + " for --keda-tuned-lag-threshold: must be >= 1");
+            }
+            DemoOptions.Workers w = switch (workers) {
+                case "process", "processes" -> DemoOptions.Workers.PROCESS;
+                case "threads", "thread" -> DemoOptions.Workers.THREADS;
+                default -> {
+                    problems.add("Invalid value '" + workers + "' for --workers: must be process or threads");
+                    yield DemoOptions.Workers.PROCESS;
+                }
+            };
+            for (String id : only) {
+                if (!CONFIG_IDS.contains(id.trim())) {
+                    problems.add("Invalid value '" + id + "' for --only: must be one of " + String.join(", ",
+                            CONFIG_IDS));
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("\n", problems));
+            }
+            List<String> chosen = CONFIG_IDS.stream().filter(id -> only.stream().anyMatch(c -> c.trim().equals(id)))
+                    .toList();
+            long lag = kedaLag != null ? kedaLag : Math.round(rate * DRAIN_WITHIN.toSeconds());
+            return new Options(runs, burst, rate, partitions, lag, kedaPoll, w, chosen, out);
+        }
+    }
 
     static final List<String> CONFIG_IDS = List.of("ebb-defaults", "ebb-tuned", "keda-defaults", "keda-tuned");
     /** Ebb's drain deadline in every Ebb run: the user's goal, not a prior about the workers. */
@@ -99,94 +153,11 @@ public final class E2eBenchmark {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return CommandRunner.run("bench-e2e", USAGE, args, out, err, E2eBenchmark::parse, E2eBenchmark::execute);
+        return CommandRunner.run("bench-e2e", args, out, err, E2eBenchmark::parse, E2eBenchmark::execute);
     }
 
     static Options parse(String[] args) {
-        int runs = 3;
-        long burst = 12_000;
-        double rate = 200;
-        int partitions = 8;
-        Long kedaLag = null;
-        Duration kedaPoll = Duration.ofSeconds(5);
-        DemoOptions.Workers workers = DemoOptions.Workers.PROCESS;
-        List<String> only = CONFIG_IDS;
-        Path out = Path.of("benchmarks", "results");
-        List<String> problems = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--help") || arg.equals("-h")) {
-                throw new DemoOptions.HelpRequested();
-            }
-            if (i + 1 >= args.length) {
-                problems.add(arg.startsWith("--") ? "Missing value for " + arg : "Unknown argument " + arg);
-                continue;
-            }
-            String value = args[++i];
-            try {
-                switch (arg) {
-                    case "--runs" -> {
-                        runs = Integer.parseInt(value);
-                        if (runs < 1) {
-                            problems.add("Invalid value " + value + " for --runs: must be >= 1");
-                        }
-                    }
-                    case "--burst" -> {
-                        burst = Long.parseLong(value);
-                        if (burst < 1) {
-                            problems.add("Invalid value " + value + " for --burst: must be >= 1");
-                        }
-                    }
-                    case "--worker-rate" -> {
-                        rate = Double.parseDouble(value);
-                        if (!(rate > 0) || Double.isInfinite(rate)) {
-                            problems.add("Invalid value " + value + " for --worker-rate: must be a finite number > 0");
-                        }
-                    }
-                    case "--partitions" -> {
-                        partitions = Integer.parseInt(value);
-                        if (partitions < 1) {
-                            problems.add("Invalid value " + value + " for --partitions: must be >= 1");
-                        }
-                    }
-                    case "--keda-tuned-lag-threshold" -> {
-                        kedaLag = Long.parseLong(value);
-                        if (kedaLag < 1) {
-                            problems.add("Invalid value " + value + " for --keda-tuned-lag-threshold: must be >= 1");
-                        }
-                    }
-                    case "--keda-tuned-poll" -> kedaPoll = DemoOptions.parseDuration("--keda-tuned-poll", value);
-                    case "--workers" -> workers = switch (value) {
-                        case "process", "processes" -> DemoOptions.Workers.PROCESS;
-                        case "threads", "thread" -> DemoOptions.Workers.THREADS;
-                        default -> throw new IllegalArgumentException("Invalid value '" + value
-                                + "' for --workers: must be process or threads");
-                    };
-                    case "--only" -> {
-                        List<String> chosen = List.of(value.split(","));
-                        for (String id : chosen) {
-                            if (!CONFIG_IDS.contains(id.trim())) {
-                                problems.add("Invalid value '" + id + "' for --only: must be one of "
-                                        + String.join(", ", CONFIG_IDS));
-                            }
-                        }
-                        only = CONFIG_IDS.stream().filter(id -> chosen.stream().anyMatch(c -> c.trim().equals(id)))
-                                .toList();
-                    }
-                    case "--out" -> out = Path.of(value);
-                    default -> problems.add("Unknown option " + arg);
-                }
-            } catch (NumberFormatException e) {
-                problems.add("Invalid value '" + value + "' for " + arg + ": must be a number");
-            } catch (IllegalArgumentException e) {
-                problems.add(e.getMessage());
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("\n", problems));
-        }
-        long lag = kedaLag != null ? kedaLag : Math.round(rate * DRAIN_WITHIN.toSeconds());
-        return new Options(runs, burst, rate, partitions, lag, kedaPoll, workers, only, out);
+        return Cli.parse(new Spec(), args, Spec::check);
     }
 
     /** The four configurations, in the order A, B, C, D (restricted to {@code --only}). */
@@ -196,9 +167,11 @@ public final class E2eBenchmark {
         ebbDefaults.put("drainWithin", DRAIN_WITHIN);
         all.add(new Config("ebb-defaults", "Ebb defaults", Duration.ofSeconds(1),
                 new DemoRun.Policy("drain", 0, options.partitions(), ebbDefaults),
-                "drain mode with only the deadline set: the priors take their defaults (perReplicaRate 100/s, "
-                        + "readyDelay 10s, commitInterval 5s), cooldown 300s, scaleDownWindow 30s, "
-                        + "rebalanceGrace 30s"));
+                "drain mode with only the deadline set: the priors take their defaults (perReplicaRate "
+                        + PolicyDefaults.PER_REPLICA_RATE + "/s, readyDelay " + PolicyDefaults.READY_DELAY
+                        + ", commitInterval " + PolicyDefaults.COMMIT_INTERVAL + "), cooldown "
+                        + PolicyDefaults.COOLDOWN + ", scaleDownWindow " + PolicyDefaults.SCALE_DOWN_WINDOW
+                        + ", rebalanceGrace " + PolicyDefaults.REBALANCE_GRACE));
         Map<String, Object> ebb = new LinkedHashMap<>();
         ebb.put("drainWithin", DRAIN_WITHIN);
         ebb.put("perReplicaRate", options.workerRate());

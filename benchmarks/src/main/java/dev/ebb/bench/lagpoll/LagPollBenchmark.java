@@ -1,5 +1,7 @@
 package dev.ebb.bench.lagpoll;
 
+import dev.ebb.bench.demo.DurationConverter;
+import dev.ebb.scaler.cli.Cli;
 import dev.ebb.scaler.lag.GroupQuery;
 import dev.ebb.scaler.lag.KafkaAdminLagSource;
 import dev.ebb.scaler.policy.Observation;
@@ -28,8 +30,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -39,6 +41,8 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Lag-poll cost: {@code G} consumer groups over {@code T × P} partitions on one real testkit broker, each group with a
@@ -58,16 +62,65 @@ public final class LagPollBenchmark {
     private LagPollBenchmark() {
     }
 
-    static final String USAGE = """
-            Usage: ebb bench-lag-poll [--topics 1000] [--partitions 10] [--groups 1000] [--partitions-per-group 10]
-                                      [--polls 120] [--warmup 5] [--cadence 1s] [--members on|off]
-                                      [--out benchmarks/results]
+    @Command(name = "ebb bench-lag-poll", description = {"Starts a testkit Kafka broker, creates TOPICS x "
+        + "PARTITIONS partitions with a few records each, commits offsets for GROUPS groups (each on "
+        + "PARTITIONS-PER-GROUP partitions), joins one live consumer to every group (--members on; in a child JVM), "
+        + "then times POLLS lag polls of all groups with one Admin client, one every CADENCE. Writes lag-poll.md and "
+        + "lag-poll.json under --out.", ""})
+    static final class Spec {
+        @Option(names = "--topics", paramLabel = "N", description = "default 1000")
+        int topics = 1000;
+        @Option(names = "--partitions", paramLabel = "N", description = "per topic; default 10")
+        int partitions = 10;
+        @Option(names = "--groups", paramLabel = "N", description = "default 1000")
+        int groups = 1000;
+        @Option(names = "--partitions-per-group", paramLabel = "N", description = "default 10")
+        int perGroup = 10;
+        @Option(names = "--polls", paramLabel = "N", description = "timed polls; default 120")
+        int polls = 120;
+        @Option(names = "--warmup", paramLabel = "N", description = "polls before the timed ones; default 5")
+        int warmup = 5;
+        @Option(names = "--cadence", paramLabel = "D", converter = DurationConverter.class,
+                description = "one poll every D; default 1s")
+        Duration cadence = Duration.ofSeconds(1);
+        @Option(names = "--members", paramLabel = "on|off", description = "a live consumer in every group; default on")
+        String members = "on";
+        @Option(names = "--out", paramLabel = "DIR", description = "default benchmarks/results")
+        Path out = Path.of("benchmarks", "results");
 
-            Starts a testkit Kafka broker, creates TOPICS × PARTITIONS partitions with a few records each, commits
-            offsets for GROUPS groups (each on PARTITIONS-PER-GROUP partitions), joins one live consumer to every
-            group (--members on; in a child JVM), then times POLLS lag polls of all groups with one Admin client,
-            one every CADENCE. Writes lag-poll.md and lag-poll.json under --out.
-            """;
+        Options check() {
+            List<String> problems = new ArrayList<>();
+            Map<String, Integer> atLeastOne = new LinkedHashMap<>();
+            atLeastOne.put("--topics", topics);
+            atLeastOne.put("--partitions", partitions);
+            atLeastOne.put("--groups", groups);
+            atLeastOne.put("--partitions-per-group", perGroup);
+            atLeastOne.put("--polls", polls);
+            atLeastOne.put("--warmup", warmup);
+            atLeastOne.forEach((name, n) -> {
+                if (n < 1) {
+                    problems.add("Invalid value '" + n + "' for " + name + ": must be a whole number >= 1");
+                }
+            });
+            if (!members.equals("on") && !members.equals("off")) {
+                problems.add("Invalid value '" + members + "' for --members: must be on or off");
+            }
+            boolean live = !members.equals("off");
+            if (problems.isEmpty() && perGroup > partitions) {
+                problems.add("Invalid value " + perGroup + " for --partitions-per-group: must be <= --partitions ("
+                        + partitions + ")");
+            }
+            if (problems.isEmpty() && live && (perGroup != partitions || groups > topics)) {
+                problems.add("Invalid value " + perGroup + " for --partitions-per-group with --members on: a live "
+                        + "member subscribes to its group's whole topic, so each group needs a topic of its own "
+                        + "(--partitions-per-group = --partitions, --groups <= --topics)");
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("\n", problems));
+            }
+            return new Options(topics, partitions, groups, perGroup, polls, warmup, cadence, live, out);
+        }
+    }
 
     record Options(int topics, int partitions, int groups, int partitionsPerGroup, int polls, int warmup,
                    Duration cadence, boolean members, Path out) {
@@ -112,18 +165,11 @@ public final class LagPollBenchmark {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Options options;
-        try {
-            options = parse(args);
-        } catch (IllegalArgumentException e) {
-            if ("help".equals(e.getMessage())) {
-                out.print(USAGE);
-                return 0;
-            }
-            err.println("error: " + e.getMessage());
-            err.println("Run 'ebb bench-lag-poll --help' for usage.");
-            return 2;
-        }
+        return Cli.run("bench-lag-poll", args, out, err, LagPollBenchmark::parse,
+                options -> execute(options, out, err));
+    }
+
+    private static int execute(Options options, PrintStream out, PrintStream err) {
         try {
             Result result = measure(options, out);
             String markdown = LagPollReport.markdown(result);
@@ -148,72 +194,7 @@ public final class LagPollBenchmark {
     }
 
     static Options parse(String[] args) {
-        Map<String, String> values = new HashMap<>();
-        List<String> problems = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--help", "-h" -> throw new IllegalArgumentException("help");
-                case "--topics", "--partitions", "--groups", "--partitions-per-group", "--polls", "--warmup", "--out",
-                     "--cadence", "--members" -> {
-                    if (i + 1 >= args.length) {
-                        problems.add("Missing value for " + args[i]);
-                    } else {
-                        values.put(args[i], args[++i]);
-                    }
-                }
-                default -> problems.add("Unknown argument '" + args[i] + "'");
-            }
-        }
-        int topics = positive(problems, values, "--topics", 1000);
-        int partitions = positive(problems, values, "--partitions", 10);
-        int groups = positive(problems, values, "--groups", 1000);
-        int perGroup = positive(problems, values, "--partitions-per-group", 10);
-        int polls = positive(problems, values, "--polls", 120);
-        int warmup = positive(problems, values, "--warmup", 5);
-        Duration cadence = Duration.ofSeconds(1);
-        if (values.containsKey("--cadence")) {
-            try {
-                cadence = dev.ebb.bench.demo.DemoOptions.parseDuration("--cadence", values.get("--cadence"));
-            } catch (IllegalArgumentException e) {
-                problems.add(e.getMessage());
-            }
-        }
-        String membersValue = values.getOrDefault("--members", "on");
-        if (!membersValue.equals("on") && !membersValue.equals("off")) {
-            problems.add("Invalid value '" + membersValue + "' for --members: must be on or off");
-        }
-        boolean members = !membersValue.equals("off");
-        if (problems.isEmpty() && perGroup > partitions) {
-            problems.add("Invalid value " + perGroup + " for --partitions-per-group: must be <= --partitions ("
-                    + partitions + ")");
-        }
-        if (problems.isEmpty() && members && (perGroup != partitions || groups > topics)) {
-            problems.add("Invalid value " + perGroup + " for --partitions-per-group with --members on: a live member "
-                    + "subscribes to its group's whole topic, so each group needs a topic of its own "
-                    + "(--partitions-per-group = --partitions, --groups <= --topics)");
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
-        }
-        Path out = Path.of(values.getOrDefault("--out", Path.of("benchmarks", "results").toString()));
-        return new Options(topics, partitions, groups, perGroup, polls, warmup, cadence, members, out);
-    }
-
-    private static int positive(List<String> problems, Map<String, String> values, String name, int fallback) {
-        String v = values.get(name);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        problems.add("Invalid value '" + v + "' for " + name + ": must be a whole number >= 1");
-        return fallback;
+        return Cli.parse(new Spec(), args, Spec::check);
     }
 
     static Result measure(Options o, PrintStream out) throws InterruptedException, ExecutionException {
@@ -397,7 +378,7 @@ public final class LagPollBenchmark {
         Files.writeString(file, lines);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx2g", "-Xss256k", "-XX:+UseSerialGC",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+                "-Debb.log.level=warn", "-cp", System.getProperty("java.class.path"),
                 LiveMembers.class.getName(), broker.bootstrapServers(), file.toString());
         pb.redirectErrorStream(true);
         Process process = pb.start();

@@ -1,8 +1,9 @@
 package dev.ebb.bench.scale;
 
 import dev.ebb.bench.demo.CommandRunner;
-
 import dev.ebb.bench.demo.DemoOptions;
+import dev.ebb.bench.demo.DurationConverter;
+import dev.ebb.scaler.cli.Cli;
 import dev.ebb.scaler.k8s.KubernetesScalerService;
 import dev.ebb.scaler.lag.KafkaAdminLagSource;
 import dev.ebb.scaler.workload.spec.KafkaSpec;
@@ -58,6 +59,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Ebb at scale: N ScaledWorkloads (and N Deployments) in fabric8's mock API server (CRUD mode, in a child JVM) over
@@ -68,23 +71,59 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class ScaleBenchmark {
 
-    static final String USAGE = """
-            Usage: ebb bench-scale [options]   (class dev.ebb.bench.scale.ScaleBenchmark)
+    @Command(name = "ebb bench-scale", description = {"N ScaledWorkloads in fabric8's mock API server (CRUD mode) "
+        + "over N groups on one testkit broker, served by the real scaler service (1 s tick) for --minutes. Writes "
+        + "scale.md and scale.json.", ""})
+    static final class Spec {
+        @Option(names = "--workloads", paramLabel = "N", description = "ScaledWorkloads, Deployments and consumer "
+                + "groups (default 3000)")
+        int workloads = 3000;
+        @Option(names = "--minutes", paramLabel = "N", description = "how long the scaler runs after the first poll "
+                + "(default 10)")
+        int minutes = 10;
+        @Option(names = "--warmup", paramLabel = "D", converter = DurationConverter.class, description = "left out of "
+                + "the steady-state numbers (first scale-ups; default 60s)")
+        Duration warmup = Duration.ofSeconds(60);
+        @Option(names = "--topics", paramLabel = "N", description = "topics the groups are spread over (default 100)")
+        int topics = 100;
+        @Option(names = "--partitions", paramLabel = "N", description = "partitions per topic (default 10)")
+        int partitions = 10;
+        @Option(names = "--namespaces", paramLabel = "N", description = "namespaces the workloads are spread over "
+                + "(default 10)")
+        int namespaces = 10;
+        @Option(names = "--arrivals", paramLabel = "N", description = "records/s produced across all topics while "
+                + "running (default 200)")
+        int arrivals = 200;
+        @Option(names = "--out", paramLabel = "DIR", description = "where scale.md/json go (default "
+                + "benchmarks/results)")
+        Path out = Path.of("benchmarks", "results");
 
-            N ScaledWorkloads in fabric8's mock API server (CRUD mode) over N groups on one testkit broker, served
-            by the real scaler service (1 s tick) for --minutes. Writes scale.md and scale.json.
-
-            Options:
-              --workloads N      ScaledWorkloads, Deployments and consumer groups          (default 3000)
-              --minutes N        how long the scaler runs after the first poll             (default 10)
-              --warmup D         left out of the steady-state numbers (first scale-ups)    (default 60s)
-              --topics N         topics the groups are spread over                         (default 100)
-              --partitions N     partitions per topic                                      (default 10)
-              --namespaces N     namespaces the workloads are spread over                  (default 10)
-              --arrivals N       records/s produced across all topics while running        (default 200)
-              --out DIR          where scale.md/json go                         (default benchmarks/results)
-              --help             this text
-            """;
+        Options check() {
+            List<String> problems = new ArrayList<>();
+            Map<String, Integer> atLeastOne = new LinkedHashMap<>();
+            atLeastOne.put("--workloads", workloads);
+            atLeastOne.put("--minutes", minutes);
+            atLeastOne.put("--topics", topics);
+            atLeastOne.put("--partitions", partitions);
+            atLeastOne.put("--namespaces", namespaces);
+            atLeastOne.forEach((name, n) -> {
+                if (n < 1) {
+                    problems.add("Invalid value " + n + " for " + name + ": must be >= 1");
+                }
+            });
+            if (arrivals < 0) {
+                problems.add("Invalid value " + arrivals + " for --arrivals: must be >= 0");
+            }
+            if (problems.isEmpty() && warmup.toSeconds() >= minutes * 60L) {
+                problems.add("Invalid value " + warmup.toSeconds() + "s for --warmup: must be shorter than --minutes ("
+                        + minutes + " min)");
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("\n", problems));
+            }
+            return new Options(workloads, minutes, warmup, topics, partitions, namespaces, arrivals, out);
+        }
+    }
 
     static final long HEAP_GOAL_BYTES = 256L * 1024 * 1024;
     static final Duration TICK = Duration.ofSeconds(1);
@@ -119,63 +158,11 @@ public final class ScaleBenchmark {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return CommandRunner.run("bench-scale", USAGE, args, out, err, ScaleBenchmark::parse, ScaleBenchmark::execute);
+        return CommandRunner.run("bench-scale", args, out, err, ScaleBenchmark::parse, ScaleBenchmark::execute);
     }
 
     static Options parse(String[] args) {
-        Map<String, Integer> ints = new LinkedHashMap<>();
-        ints.put("--workloads", 3000);
-        ints.put("--minutes", 10);
-        ints.put("--topics", 100);
-        ints.put("--partitions", 10);
-        ints.put("--namespaces", 10);
-        ints.put("--arrivals", 200);
-        Duration warmup = Duration.ofSeconds(60);
-        Path out = Path.of("benchmarks", "results");
-        List<String> problems = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--help") || arg.equals("-h")) {
-                throw new DemoOptions.HelpRequested();
-            }
-            if (i + 1 >= args.length) {
-                problems.add(arg.startsWith("--") ? "Missing value for " + arg : "Unknown argument " + arg);
-                continue;
-            }
-            String value = args[++i];
-            if (ints.containsKey(arg)) {
-                try {
-                    int n = Integer.parseInt(value);
-                    int min = arg.equals("--arrivals") ? 0 : 1;
-                    if (n < min) {
-                        problems.add("Invalid value " + value + " for " + arg + ": must be >= " + min);
-                    } else {
-                        ints.put(arg, n);
-                    }
-                } catch (NumberFormatException e) {
-                    problems.add("Invalid value '" + value + "' for " + arg + ": must be a whole number");
-                }
-            } else if (arg.equals("--warmup")) {
-                try {
-                    warmup = DemoOptions.parseDuration("--warmup", value);
-                } catch (IllegalArgumentException e) {
-                    problems.add(e.getMessage());
-                }
-            } else if (arg.equals("--out")) {
-                out = Path.of(value);
-            } else {
-                problems.add("Unknown option " + arg);
-            }
-        }
-        if (problems.isEmpty() && warmup.toSeconds() >= ints.get("--minutes") * 60L) {
-            problems.add("Invalid value " + warmup.toSeconds() + "s for --warmup: must be shorter than --minutes ("
-                    + ints.get("--minutes") + " min)");
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("\n", problems));
-        }
-        return new Options(ints.get("--workloads"), ints.get("--minutes"), warmup, ints.get("--topics"),
-                ints.get("--partitions"), ints.get("--namespaces"), ints.get("--arrivals"), out);
+        return Cli.parse(new Spec(), args, Spec::check);
     }
 
     static int execute(Options o, PrintStream out) throws Exception {
@@ -647,7 +634,7 @@ public final class ScaleBenchmark {
         static MockApi start() throws IOException {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             ProcessBuilder pb = new ProcessBuilder(java, "-Xmx4g", "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError",
-                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+                    "-Debb.log.level=warn", "-cp", System.getProperty("java.class.path"),
                     MockApiServer.class.getName());
             Path log = Files.createTempFile("ebb-bench-scale-mock-api-", ".log");
             pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));

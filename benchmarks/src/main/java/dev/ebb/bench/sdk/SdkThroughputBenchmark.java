@@ -6,6 +6,7 @@ import dev.ebb.function.FunctionWorker;
 import dev.ebb.function.GroupProtocol;
 import dev.ebb.function.RunningWorker;
 import dev.ebb.function.WorkerConfig;
+import dev.ebb.scaler.cli.Cli;
 import dev.ebb.testkit.KafkaBroker;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,6 +30,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * SDK overhead: a no-op function run by the SDK versus two hand-written {@code KafkaConsumer} loops — a serial one
@@ -69,35 +72,55 @@ public final class SdkThroughputBenchmark {
     return Double.NaN;
   }
 
-  private static final String USAGE = """
-      Usage: ebb bench-sdk [--records N] [--partitions N] [--value-bytes N] [--rounds N]
-                           [--protocol consumer|classic] [--bootstrap HOST:PORT] [--out FILE]
+  @Command(name = "ebb bench-sdk", description = {"Measures records/s and CPU per record of a no-op function on "
+      + "the Ebb SDK against hand-written KafkaConsumer loops, serial and pipelined (all committing every second), on "
+      + "the same topic, in alternating order. Starts a testkit broker unless --bootstrap is given.", ""},
+      footer = {"", "Goal: SDK median records/s >= 90 % of the serial raw loop's median."})
+  static final class Spec {
+    @Option(names = "--records", paramLabel = "N", description = "records in the topic (default 2000000; _ and , "
+        + "may group digits)")
+    String records = "2000000";
+    @Option(names = "--partitions", paramLabel = "N", description = "default 8")
+    String partitions = "8";
+    @Option(names = "--value-bytes", paramLabel = "N", description = "default 100")
+    String valueBytes = "100";
+    @Option(names = "--rounds", paramLabel = "N", description = "default 5")
+    String rounds = "5";
+    @Option(names = "--protocol", paramLabel = "consumer|classic", description = "group protocol (default consumer)")
+    String protocol = "consumer";
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "an existing broker instead of a testkit "
+        + "one")
+    String bootstrap;
+    @Option(names = "--out", paramLabel = "FILE", description = "default benchmarks/results/sdk-throughput.md (a "
+        + ".json next to it)")
+    Path out = Path.of("benchmarks", "results", "sdk-throughput.md");
 
-      Measures records/s and CPU per record of a no-op function on the Ebb SDK against hand-written KafkaConsumer
-      loops, serial and pipelined (all committing every second), on the same topic, in alternating order.
-      Starts a testkit broker unless --bootstrap is given.
-      Defaults: --records 2000000 --partitions 8 --value-bytes 100 --rounds 5 --protocol consumer
-                --out benchmarks/results/sdk-throughput.md (a .json next to it).
-      Goal: SDK median records/s >= 90 % of the serial raw loop's median.
-      """;
+    Options check() {
+      List<String> problems = new ArrayList<>();
+      int r = positive(problems, "--records", records);
+      int p = positive(problems, "--partitions", partitions);
+      int v = positive(problems, "--value-bytes", valueBytes);
+      int n = positive(problems, "--rounds", rounds);
+      if (!protocol.equals("consumer") && !protocol.equals("classic")) {
+        problems.add("Invalid value " + protocol + " for --protocol: must be consumer or classic");
+      }
+      if (!problems.isEmpty()) {
+        throw new IllegalArgumentException(String.join("\n", problems));
+      }
+      return new Options(r, p, v, n, bootstrap, GroupProtocol.valueOf(protocol.toUpperCase(Locale.ROOT)), out);
+    }
+  }
 
   public static int run(String[] args) {
-    // Kafka clients log every config at INFO; keep the console to the results (only effective before slf4j starts).
-    if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka") == null) {
-      System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
-    }
-    Options o;
-    try {
-      o = parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.print(USAGE);
-      return 2;
-    }
-    if (o == null) {
-      System.out.print(USAGE);
-      return 0;
-    }
+    return run(args, System.out, System.err);
+  }
+
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    // Kafka clients log every config at INFO; ebb-logging keeps them to warnings, so the console shows the results.
+    return Cli.run("bench-sdk", args, out, err, SdkThroughputBenchmark::parse, SdkThroughputBenchmark::execute);
+  }
+
+  private static int execute(Options o) throws Exception {
     KafkaBroker broker = null;
     try {
       String bootstrap = o.bootstrap();
@@ -181,42 +204,10 @@ public final class SdkThroughputBenchmark {
   }
 
   static Options parse(String[] args) {
-    int records = 2_000_000;
-    int partitions = 8;
-    int valueBytes = 100;
-    int rounds = 5;
-    String bootstrap = null;
-    GroupProtocol protocol = GroupProtocol.CONSUMER;
-    Path out = Path.of("benchmarks", "results", "sdk-throughput.md");
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--help") || a.equals("-h")) {
-        return null;
-      }
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("Missing value for " + a);
-      }
-      String v = args[++i];
-      switch (a) {
-        case "--records" -> records = positive(a, v);
-        case "--partitions" -> partitions = positive(a, v);
-        case "--value-bytes" -> valueBytes = positive(a, v);
-        case "--rounds" -> rounds = positive(a, v);
-        case "--bootstrap" -> bootstrap = v;
-        case "--out" -> out = Path.of(v);
-        case "--protocol" -> {
-          if (!v.equals("consumer") && !v.equals("classic")) {
-            throw new IllegalArgumentException("Invalid value " + v + " for --protocol: must be consumer or classic");
-          }
-          protocol = GroupProtocol.valueOf(v.toUpperCase(Locale.ROOT));
-        }
-        default -> throw new IllegalArgumentException("Unknown option " + a);
-      }
-    }
-    return new Options(records, partitions, valueBytes, rounds, bootstrap, protocol, out);
+    return Cli.parse(new Spec(), args, Spec::check);
   }
 
-  private static int positive(String name, String v) {
+  private static int positive(List<String> problems, String name, String v) {
     try {
       int n = Integer.parseInt(v.replace("_", "").replace(",", ""));
       if (n > 0) {
@@ -225,7 +216,8 @@ public final class SdkThroughputBenchmark {
     } catch (NumberFormatException e) {
       // Fall through to the message below.
     }
-    throw new IllegalArgumentException("Invalid value " + v + " for " + name + ": must be an integer > 0");
+    problems.add("Invalid value " + v + " for " + name + ": must be an integer > 0");
+    return 1;
   }
 
   private static void createTopic(String bootstrap, String topic, int partitions) throws Exception {

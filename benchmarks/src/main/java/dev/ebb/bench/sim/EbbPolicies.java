@@ -14,9 +14,10 @@ final class EbbPolicies {
 
     static final String DRAIN = "ebb-drain";
     static final String THRESHOLD = "ebb-threshold";
-    /** Drain mode with its scale-down window set to its ready delay: hold an idle replica no longer than it takes to
-     *  get one back (the ski-rental rule). One setting for every trace, derived from a prior. */
-    static final String DRAIN_WINDOW = "ebb-drain-window12";
+    /** Drain mode with a 30 s scale-down window, the policy's default until 2026-11-30 (now 10 s, the default ready
+     *  delay): what the shorter default window buys. */
+    static final String DRAIN_WINDOW = "ebb-drain-window30";
+    static final java.time.Duration OLD_DEFAULT_WINDOW = java.time.Duration.ofSeconds(30);
 
     private EbbPolicies() {
     }

@@ -30,7 +30,7 @@ final class Goals {
     static List<Check> check(List<Simulation.TraceResult> results, SimSettings settings) {
         List<Check> checks = new ArrayList<>();
         for (Simulation.TraceResult result : results) {
-            for (String row : List.of(DRAIN, EbbPolicies.DRAIN_WINDOW)) {
+            for (String row : List.of(DRAIN)) {
                 if (result.has(row)) {
                     check(checks, result, settings, row);
                 }

@@ -1,5 +1,6 @@
 package dev.ebb.bench.sim;
 
+import dev.ebb.scaler.cli.Cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -7,8 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ebb simulate}: replays arrival traces through KEDA+HPA (modelled), Ebb's threshold and drain modes (the
@@ -16,55 +21,152 @@ import java.util.Locale;
  */
 public final class SimulateCommand {
 
-    private static final String USAGE = """
-            Usage: ebb simulate [options]
+    @Command(name = "ebb simulate", description = {"Replays arrival traces through KEDA+HPA (modelled: its defaults, "
+        + "and the best of a sweep of 60 configurations per trace), Ebb's threshold and drain modes (the scaler's own "
+        + "policy code, with wrong priors too) and an offline oracle, on the same model, several runs each (medians), "
+        + "and writes <out>/simulation.md (and .json) and <out>/simulation-<trace>.svg. Ebb's priors (--ebb-*) are "
+        + "what an operator states; the model settings do not change them. Model defaults are the standard settings "
+        + "every published number uses.", ""},
+            footer = {"", "Durations: 100ms, 10s, 2.5s, 5m. Exit codes: 0 done, 2 bad arguments, 1 failure."})
+    static final class Spec {
+        @Option(names = {"-v", "--verbose"}, description = "print every Ebb decision that changed the count, with its "
+                + "reason")
+        boolean verbose;
+        @Option(names = "--no-sweep", description = "leave out the keda-tuned row (60 KEDA configurations per trace)")
+        boolean noSweep;
+        @Option(names = "--share-group", description = "instead: consumer group vs share group on the queue-burst "
+                + "trace (4 partitions whatever --partitions says, a burst needing 16 workers), Ebb drain mode for "
+                + "both; writes <out>/simulation-share-group.md")
+        boolean shareGroup;
+        @Option(names = "--trace", paramLabel = "NAME|all",
+                description = "step, spike, ramp, diurnal, bursts, batch, or all (default all)")
+        String trace;
+        @Option(names = "--csv", paramLabel = "FILE",
+                description = "replay your own trace: CSV with columns seconds,records_per_second "
+                + "(each rate holds until the next row); replaces --trace")
+        String csv;
+        @Option(names = "--out", paramLabel = "DIR",
+                description = "where results go (default benchmarks/results)")
+        String out;
+        @Option(names = "--seed", paramLabel = "N",
+                description = "seed of the bursts trace and of the first run (default 1)")
+        String seed;
+        @Option(names = "--runs", paramLabel = "N",
+                description = "runs per policy and trace, seeds N, N+1, ...: throughput noise and "
+                + "every controller's poll phase are drawn per run; tables show medians "
+                + "(default 5)")
+        String runs;
+        @Option(names = "--sweep-seeds", paramLabel = "N",
+                description = "runs per configuration in the keda-tuned sweep (default: --runs, so "
+                + "the choice is made with hindsight on exactly the runs reported)")
+        String sweepSeeds;
+        @Option(names = "--generated", paramLabel = "N",
+                description = "generated traces per family (random bursts, ramps, noisy diurnal) on "
+                + "fresh seeds, reported apart; with --trace all only (default 3, 0 = "
+                + "none)")
+        String generated;
+        @Option(names = "--acquisition-overhead", paramLabel = "F",
+                description = "share group: per-record acquire/acknowledge cost as a fraction of a "
+                + "record's service time (default 0.05)")
+        String acquisitionOverhead;
+        @Option(names = "--ebb-per-replica-rate", paramLabel = "N",
+                description = "Ebb's prior: drain mode's perReplicaRate (default 1000)")
+        String ebbPerReplicaRate;
+        @Option(names = "--ebb-ready-delay", paramLabel = "D",
+                description = "Ebb's prior: readyDelay (default 12s)")
+        String ebbReadyDelay;
+        @Option(names = "--ebb-commit-interval", paramLabel = "D",
+                description = "Ebb's prior: commitInterval (default 5s)")
+        String ebbCommitInterval;
+        @Option(names = "--ebb-scale-down-window", paramLabel = "D",
+                description = "Ebb's prior: scaleDownWindow (default: the policy's, 10s)")
+        String ebbScaleDownWindow;
+        @Option(names = "--cold-start", paramLabel = "D",
+                description = "model: pod start until it can consume (default 10s)")
+        String coldStart;
+        @Option(names = "--per-replica-rate", paramLabel = "N",
+                description = "model: mean records/s per replica (default 1000)")
+        String perReplicaRate;
+        @Option(names = "--noise", paramLabel = "F",
+                description = "model: per-replica throughput noise, +-F of the mean (default 0.1)")
+        String noise;
+        @Option(names = "--partitions", paramLabel = "N",
+                description = "model: partitions; caps a classic group's useful members (default 32)")
+        String partitions;
+        @Option(names = "--protocol", paramLabel = "P",
+                description = "model: classic or consumer (KIP-848) group protocol (default classic)")
+        String protocol;
+        @Option(names = "--classic-pause", paramLabel = "D",
+                description = "model: group pause per membership change, classic (default 2s)")
+        String classicPause;
+        @Option(names = "--consumer-pause", paramLabel = "D",
+                description = "model: group pause per membership change, KIP-848 (default 300ms)")
+        String consumerPause;
+        @Option(names = "--commit-interval", paramLabel = "D",
+                description = "model: consumer auto-commit interval (default 5s)")
+        String commitInterval;
+        @Option(names = "--poll", paramLabel = "D",
+                description = "model: Ebb's poll interval (default 1s)")
+        String poll;
+        @Option(names = "--actuation-delay", paramLabel = "D",
+                description = "model: scale decision until pods exist (default 500ms)")
+        String actuationDelay;
+        @Option(names = "--slo", paramLabel = "D",
+                description = "model: time-lag SLO (default 30s)")
+        String slo;
+        @Option(names = "--max-replicas", paramLabel = "N",
+                description = "model: upper bound for every policy (default 32)")
+        String maxReplicas;
+        @Option(names = "--keda-lag-threshold", paramLabel = "N",
+                description = "model: KEDA lagThreshold (default 5000; see SIMULATOR.md)")
+        String kedaLagThreshold;
+        @Option(names = "--oracle-window", paramLabel = "D",
+                description = "model: the oracle's replica count changes at multiples of this "
+                + "(default 5s)")
+        String oracleWindow;
 
-            Replays arrival traces through KEDA+HPA (modelled: its defaults, and the best of a sweep of 60
-            configurations per trace), Ebb's threshold and drain modes (the scaler's own policy code, with wrong
-            priors too) and an offline oracle, on the same model, several runs each (medians), and writes
-            <out>/simulation.md (and .json) and <out>/simulation-<trace>.svg.
+        /** The values given, by option name, in the order declared above. */
+        Map<String, String> given() {
+            Map<String, String> given = new LinkedHashMap<>();
+            put(given, "--trace", trace);
+            put(given, "--csv", csv);
+            put(given, "--out", out);
+            put(given, "--seed", seed);
+            put(given, "--runs", runs);
+            put(given, "--sweep-seeds", sweepSeeds);
+            put(given, "--generated", generated);
+            put(given, "--acquisition-overhead", acquisitionOverhead);
+            put(given, "--ebb-per-replica-rate", ebbPerReplicaRate);
+            put(given, "--ebb-ready-delay", ebbReadyDelay);
+            put(given, "--ebb-commit-interval", ebbCommitInterval);
+            put(given, "--ebb-scale-down-window", ebbScaleDownWindow);
+            put(given, "--cold-start", coldStart);
+            put(given, "--per-replica-rate", perReplicaRate);
+            put(given, "--noise", noise);
+            put(given, "--partitions", partitions);
+            put(given, "--protocol", protocol);
+            put(given, "--classic-pause", classicPause);
+            put(given, "--consumer-pause", consumerPause);
+            put(given, "--commit-interval", commitInterval);
+            put(given, "--poll", poll);
+            put(given, "--actuation-delay", actuationDelay);
+            put(given, "--slo", slo);
+            put(given, "--max-replicas", maxReplicas);
+            put(given, "--keda-lag-threshold", kedaLagThreshold);
+            put(given, "--oracle-window", oracleWindow);
+            return given;
+        }
 
-            Options:
-              --trace NAME|all          step, spike, ramp, diurnal, bursts, batch, or all (default all)
-              --csv FILE                replay your own trace: CSV with columns seconds,records_per_second
-                                        (each rate holds until the next row); replaces --trace
-              --out DIR                 where results go (default benchmarks/results)
-              --seed N                  seed of the bursts trace and of the first run (default 1)
-              --runs N                  runs per policy and trace, seeds N, N+1, ...: throughput noise and every
-                                        controller's poll phase are drawn per run; tables show medians (default 5)
-              --sweep-seeds N           runs per configuration in the keda-tuned sweep (default: --runs, so the
-                                        choice is made with hindsight on exactly the runs reported)
-              --no-sweep                leave out the keda-tuned row (60 KEDA configurations per trace)
-              --generated N             generated traces per family (random bursts, ramps, noisy diurnal) on
-                                        fresh seeds, reported apart; with --trace all only (default 3, 0 = none)
-              --verbose                 print every Ebb decision that changed the count, with its reason
-              --share-group             instead: consumer group vs share group on the queue-burst trace (4
-                                        partitions whatever --partitions says, a burst needing 16 workers),
-                                        Ebb drain mode for both; writes <out>/simulation-share-group.md
-              --acquisition-overhead F  share group: per-record acquire/acknowledge cost as a fraction of a
-                                        record's service time (default 0.05)
-            Ebb's priors (what an operator states; the model settings below do not change them):
-              --ebb-per-replica-rate N  drain mode's perReplicaRate prior (default 1000)
-              --ebb-ready-delay D       readyDelay (default 12s)
-              --ebb-commit-interval D   commitInterval (default 5s)
-              --ebb-scale-down-window D scaleDownWindow (default: the policy's, 30s)
-            Model settings (defaults are the standard settings every published number uses):
-              --cold-start D            pod start until it can consume (default 10s)
-              --per-replica-rate N      mean records/s per replica (default 1000)
-              --noise F                 per-replica throughput noise, +-F of the mean (default 0.1)
-              --partitions N            partitions; caps a classic group's useful members (default 32)
-              --protocol P              classic or consumer (KIP-848) group protocol (default classic)
-              --classic-pause D         group pause per membership change, classic (default 2s)
-              --consumer-pause D        group pause per membership change, KIP-848 (default 300ms)
-              --commit-interval D       consumer auto-commit interval (default 5s)
-              --poll D                  Ebb's poll interval (default 1s)
-              --actuation-delay D       scale decision until pods exist (default 500ms)
-              --slo D                   time-lag SLO (default 30s)
-              --max-replicas N          upper bound for every policy (default 32)
-              --keda-lag-threshold N    KEDA lagThreshold (default 5000; see SIMULATOR.md)
-              --oracle-window D         the oracle's replica count changes at multiples of this (default 5s)
-            Durations: 100ms, 10s, 2.5s, 5m. Exit codes: 0 done, 2 bad arguments, 1 failure.
-            """;
+        private static void put(Map<String, String> given, String name, String value) {
+            if (value != null) {
+                given.put(name, value);
+            }
+        }
+
+        Options check() {
+            return Options.check(this);
+        }
+    }
 
     private SimulateCommand() {
     }
@@ -77,19 +179,11 @@ public final class SimulateCommand {
         return run(args, System.out, System.err);
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        Options options;
-        try {
-            options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println("ebb simulate: " + e.getMessage());
-            err.println("Run 'ebb simulate --help' for the options.");
-            return 2;
-        }
-        if (options.help) {
-            out.print(USAGE);
-            return 0;
-        }
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return Cli.run("simulate", args, out, err, Options::parse, options -> simulate(options, args, out, err));
+    }
+
+    private static int simulate(Options options, String[] args, PrintStream out, PrintStream err) {
         if (options.shareGroup) {
             return shareGroup(options, args, out, err);
         }
@@ -256,7 +350,6 @@ public final class SimulateCommand {
 
     /** Parsed command line; every problem is reported at once. */
     static final class Options {
-        boolean help;
         boolean verbose;
         boolean shareGroup;
         double acquisitionOverhead = ShareGroupComparison.DEFAULT_OVERHEAD;
@@ -271,6 +364,10 @@ public final class SimulateCommand {
         SimSettings settings;
 
         static Options parse(String[] args) {
+            return Cli.parse(new Spec(), args, Spec::check);
+        }
+
+        static Options check(Spec spec) {
             Options o = new Options();
             SimSettings d = SimSettings.standard();
             Duration coldStart = d.coldStart();
@@ -293,36 +390,12 @@ public final class SimulateCommand {
             Duration ebbCommit = d.ebbCommitInterval();
             java.util.Optional<Duration> ebbWindow = d.ebbScaleDownWindow();
             List<String> problems = new ArrayList<>();
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                if (arg.equals("--help") || arg.equals("-h")) {
-                    o.help = true;
-                    continue;
-                }
-                if (arg.equals("--verbose") || arg.equals("-v")) {
-                    o.verbose = true;
-                    continue;
-                }
-                if (arg.equals("--share-group")) {
-                    o.shareGroup = true;
-                    continue;
-                }
-                if (arg.equals("--no-sweep")) {
-                    o.sweep = false;
-                    continue;
-                }
-                String name = arg;
-                String value;
-                int eq = arg.indexOf('=');
-                if (arg.startsWith("--") && eq > 0) {
-                    name = arg.substring(0, eq);
-                    value = arg.substring(eq + 1);
-                } else if (i + 1 < args.length) {
-                    value = args[++i];
-                } else {
-                    problems.add("Missing value for " + arg);
-                    continue;
-                }
+            o.verbose = spec.verbose;
+            o.shareGroup = spec.shareGroup;
+            o.sweep = !spec.noSweep;
+            for (Map.Entry<String, String> option : spec.given().entrySet()) {
+                String name = option.getKey();
+                String value = option.getValue();
                 try {
                     switch (name) {
                         case "--trace" -> o.trace = value;
@@ -375,7 +448,7 @@ public final class SimulateCommand {
             if (o.csv != null && !o.trace.equals("all")) {
                 problems.add("Use either --trace or --csv, not both");
             }
-            if (!o.help && problems.isEmpty() && o.csv == null && !o.trace.equals("all")
+            if (problems.isEmpty() && o.csv == null && !o.trace.equals("all")
                     && !Traces.names().contains(o.trace)) {
                 problems.add("Invalid value '" + o.trace + "' for trace: must be one of "
                         + String.join(", ", Traces.names()) + " or all");
@@ -386,8 +459,8 @@ public final class SimulateCommand {
             if (problems.isEmpty()) {
                 problems.addAll(settings.problems());
             }
-            if (!problems.isEmpty() && !o.help) {
-                throw new IllegalArgumentException(String.join("; ", problems));
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("\n", problems));
             }
             o.settings = settings;
             return o;

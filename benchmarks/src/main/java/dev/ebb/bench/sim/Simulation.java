@@ -69,7 +69,7 @@ final class Simulation {
         rows.add(Row.of(EbbPolicies.THRESHOLD, s -> EbbPolicies.controller(EbbPolicies.THRESHOLD, Mode.THRESHOLD, s)));
         rows.add(Row.of(EbbPolicies.DRAIN, s -> EbbPolicies.controller(EbbPolicies.DRAIN, Mode.DRAIN, s)));
         rows.add(Row.of(EbbPolicies.DRAIN_WINDOW, s -> EbbPolicies.controller(EbbPolicies.DRAIN_WINDOW, Mode.DRAIN,
-                s.ebbScaleDownWindow().isPresent() ? s : s.withEbbScaleDownWindow(s.ebbReadyDelay()))));
+                s.withEbbScaleDownWindow(EbbPolicies.OLD_DEFAULT_WINDOW))));
         return rows;
     }
 

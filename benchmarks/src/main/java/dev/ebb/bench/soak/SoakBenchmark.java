@@ -1,12 +1,12 @@
 package dev.ebb.bench.soak;
 
 import dev.ebb.bench.demo.CommandRunner;
-
 import dev.ebb.bench.demo.DemoOptions;
 import dev.ebb.bench.demo.DemoRun;
 import dev.ebb.bench.demo.DemoSummary;
 import dev.ebb.bench.demo.Trace;
 import dev.ebb.function.example.OrderEnricher;
+import dev.ebb.scaler.cli.Cli;
 import dev.ebb.scaler.local.LiveLog;
 import dev.ebb.testkit.KafkaBroker;
 import io.vertx.core.json.JsonArray;
@@ -32,6 +32,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The soak: the demo's setup (a real broker, the scaler loop in local mode, the SDK's example function as worker
@@ -42,19 +44,26 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class SoakBenchmark {
 
-    static final String USAGE = """
-            Usage: ebb bench-soak [options]   (class dev.ebb.bench.soak.SoakBenchmark)
+    @Command(name = "ebb bench-soak", description = {"Random bursts on a real broker with worker processes scaled "
+        + "by the scaler in local mode; a worker is SIGKILLed every ~30 s and the broker is restarted once. Checks 0 "
+        + "lost and bounded duplicates, samples the scaler JVM's heap and sockets. Writes soak.md and soak.json.", ""})
+    static final class Spec {
+        @Option(names = "--minutes", paramLabel = "N", description = "length of the load trace (faults run during "
+                + "it; default 10)")
+        int minutes = 10;
+        @Option(names = "--seed", paramLabel = "N", description = "random seed of bursts and faults (default 1)")
+        long seed = 1;
+        @Option(names = "--out", paramLabel = "DIR", description = "where soak.md/json go (default "
+                + "benchmarks/results)")
+        Path out = Path.of("benchmarks", "results");
 
-            Random bursts on a real broker with worker processes scaled by the scaler in local mode; a worker is
-            SIGKILLed every ~30 s and the broker is restarted once. Checks 0 lost and bounded duplicates, samples
-            the scaler JVM's heap and sockets. Writes soak.md and soak.json.
-
-            Options:
-              --minutes N     length of the load trace (faults run during it)   (default 10)
-              --seed N        random seed of bursts and faults                  (default 1)
-              --out DIR       where soak.md/json go                             (default benchmarks/results)
-              --help          this text
-            """;
+        Options check() {
+            if (minutes < 2 || minutes > 24 * 60) {
+                throw new IllegalArgumentException("Invalid value " + minutes + " for --minutes: must be in 2..1440");
+            }
+            return new Options(minutes, seed, out);
+        }
+    }
 
     private static final String GROUP_PREFIX = "order-enricher-";
     private static final double WORKER_RATE = 200;
@@ -94,44 +103,11 @@ public final class SoakBenchmark {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return CommandRunner.run("bench-soak", USAGE, args, out, err, SoakBenchmark::parse, SoakBenchmark::execute);
+        return CommandRunner.run("bench-soak", args, out, err, SoakBenchmark::parse, SoakBenchmark::execute);
     }
 
     static Options parse(String[] args) {
-        int minutes = 10;
-        long seed = 1;
-        Path out = Path.of("benchmarks", "results");
-        List<String> problems = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--help") || arg.equals("-h")) {
-                throw new DemoOptions.HelpRequested();
-            }
-            if (i + 1 >= args.length) {
-                problems.add(arg.startsWith("--") ? "Missing value for " + arg : "Unknown argument " + arg);
-                continue;
-            }
-            String value = args[++i];
-            try {
-                switch (arg) {
-                    case "--minutes" -> {
-                        minutes = Integer.parseInt(value);
-                        if (minutes < 2 || minutes > 24 * 60) {
-                            problems.add("Invalid value " + value + " for --minutes: must be in 2..1440");
-                        }
-                    }
-                    case "--seed" -> seed = Long.parseLong(value);
-                    case "--out" -> out = Path.of(value);
-                    default -> problems.add("Unknown option " + arg);
-                }
-            } catch (NumberFormatException e) {
-                problems.add("Invalid value '" + value + "' for " + arg + ": must be a whole number");
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("\n", problems));
-        }
-        return new Options(minutes, seed, out);
+        return Cli.parse(new Spec(), args, Spec::check);
     }
 
     /**

@@ -57,7 +57,7 @@ class PipelineOptionsTest {
                 .hasMessageContaining("Invalid value '0s' for --poll: must be > 0")
                 .hasMessageContaining("Invalid value 'x' for --max-replicas: must be a number")
                 .hasMessageContaining("Unknown option --mode")
-                .hasMessageContaining("Missing value for --out");
+                .hasMessageContaining("Missing required parameter for option '--out'");
     }
 
     @Test

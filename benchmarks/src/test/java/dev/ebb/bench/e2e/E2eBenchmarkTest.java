@@ -78,7 +78,7 @@ class E2eBenchmarkTest {
                 .contains("Invalid value 'pods' for --workers")
                 .contains("Unknown option --x");
         assertThatThrownBy(() -> E2eBenchmark.parse(new String[] {"--burst"}))
-                .hasMessageContaining("Missing value for --burst");
+                .hasMessageContaining("'--burst'");
     }
 
     @Test

@@ -23,7 +23,7 @@ class SimulateCommandTest {
     @Test
     void printsHelp() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--trace NAME|all", "--csv FILE", "--seed N");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--trace=NAME|all", "--csv=FILE", "--seed=N");
     }
 
     @Test
@@ -49,7 +49,7 @@ class SimulateCommandTest {
         String md = Files.readString(results.resolve("simulation-tiny.md"));
         assertThat(md).contains("## tiny", "| keda-hpa |", "| keda-tuned |", "| ebb-drain |", "| ebb-threshold |",
                 "| oracle (replayed) |", "| oracle (fluid plan) |", "lower bound", "median of 2 runs",
-                "| ebb-drain rate×0.5 |", "| ebb-drain-kip848 |", "| ebb-drain-window12 |", "`keda-tuned`: lagThreshold");
+                "| ebb-drain rate×0.5 |", "| ebb-drain-kip848 |", "| ebb-drain-window30 |", "`keda-tuned`: lagThreshold");
         assertThat(Files.readString(results.resolve("simulation-tiny.json")))
                 .contains("\"name\": \"tiny\"", "\"policy\": \"ebb-drain\"", "\"lowerBoundReplicaSeconds\"",
                         "\"replicaSecondsMax\"");

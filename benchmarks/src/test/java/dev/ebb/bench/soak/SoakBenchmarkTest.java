@@ -28,7 +28,7 @@ class SoakBenchmarkTest {
         assertThat(code).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("Invalid value 1 for --minutes: must be in 2..1440")
-                .contains("Invalid value 'x' for --seed")
+                .contains("Invalid value for option '--seed': 'x' is not a long")
                 .contains("Unknown option --nope");
     }
 

@@ -14,8 +14,10 @@ import java.util.regex.Pattern;
  * <p>The grammar is Go's {@code time.ParseDuration} (what Kubernetes users write: {@code 500ms}, {@code 90s},
  * {@code 1.5s}, {@code 1h30m}) without a sign: one or more {@code <number><unit>} parts, a number being digits with an
  * optional fraction ({@code 1.5}, not {@code .5} or {@code 5.}), a unit one of {@code ns}, {@code us}, {@code ms},
- * {@code s}, {@code m}, {@code h} (ASCII only: Go's {@code µs} is not read); or the bare {@code 0}. No spaces, no ISO-8601 ({@code PT5S}), at most
- * Go's longest duration (2^63-1 ns, about 292 years). Fractions finer than a nanosecond are dropped, as Go does.
+ * {@code s}, {@code m}, {@code h} (ASCII only: Go's {@code µs} is not read); or the bare {@code 0}. No spaces, no
+ * ISO-8601 ({@code PT5S}). Unlike Go, a value beyond 2^63 ns (about 292 years) is read (up to {@link Duration}'s
+ * longest) so that the field's own bound names the problem ({@code must be <= 24h}). Fractions finer than a
+ * nanosecond are dropped, as Go does.
  * Each field adds its own bounds (a policy duration is at most 24h, for example).
  */
 public final class Durations {
@@ -31,8 +33,11 @@ public final class Durations {
 
     private static final Pattern WHOLE = Pattern.compile(PATTERN);
     private static final Pattern PART = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ns|us|ms|s|m|h)");
-    private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(Long.MAX_VALUE);
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    /** The longest {@link Duration}: each field refuses far less ({@code <= 24h}) with its own message. */
+    private static final Duration MAX = Duration.ofSeconds(Long.MAX_VALUE, NANOS_PER_SECOND - 1);
+    private static final BigDecimal MAX_NANOS = new BigDecimal(BigInteger.valueOf(Long.MAX_VALUE)
+            .multiply(BigInteger.valueOf(NANOS_PER_SECOND)).add(BigInteger.valueOf(NANOS_PER_SECOND - 1)));
 
     private Durations() {
     }
@@ -60,11 +65,13 @@ public final class Durations {
         while (m.find()) {
             nanos = nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitNanos(m.group(2)))));
             if (nanos.compareTo(MAX_NANOS) > 0) {
-                throw new IllegalArgumentException(invalid(field, text) + "must be at most "
-                        + format(Duration.ofNanos(Long.MAX_VALUE)) + " (" + GRAMMAR + ")");
+                throw new IllegalArgumentException(invalid(field, text) + "must be at most " + format(MAX)
+                        + " (" + GRAMMAR + ")");
             }
         }
-        return Duration.ofNanos(nanos.setScale(0, RoundingMode.DOWN).longValueExact());
+        BigInteger[] secondsAndNanos = nanos.setScale(0, RoundingMode.DOWN).toBigIntegerExact()
+                .divideAndRemainder(BigInteger.valueOf(NANOS_PER_SECOND));
+        return Duration.ofSeconds(secondsAndNanos[0].longValueExact(), secondsAndNanos[1].longValueExact());
     }
 
     /**

@@ -39,13 +39,16 @@ class DurationsTest {
                 new Accepted("1h30m15s500ms", Duration.ofMillis(5_415_500)),
                 new Accepted("1m1m", Duration.ofMinutes(2)),
                 new Accepted("1.0000000009s", Duration.ofSeconds(1)),
-                new Accepted("2562047h47m16.854775807s", Duration.ofNanos(Long.MAX_VALUE)));
+                new Accepted("2562047h47m16.854775807s", Duration.ofNanos(Long.MAX_VALUE)),
+                // Beyond Go's int64 nanoseconds: read, so that a field's own bound names the problem.
+                new Accepted("2562047h47m16.854775808s", Duration.ofNanos(Long.MAX_VALUE).plusNanos(1)),
+                new Accepted("9999999999h", Duration.ofHours(9_999_999_999L)));
     }
 
     static Stream<String> refused() {
         return Stream.of("", " ", "5", "12", "s", "-5s", "+5s", ".5s", "5.s", "5 s", " 5s", "5s ", "5S", "5M", "1d",
                 "1w", "5sec", "5 minutes", "PT5S", "pt1h", "P1D", "1h-30m", "1e3s", "1,5s", "0x10s", "5s\n",
-                "2562047h47m16.854775808s", "9999999999h", "00", "250µs");
+                "99999999999999999999h", "00", "250µs");
     }
 
     @ParameterizedTest
@@ -68,7 +71,7 @@ class DurationsTest {
     @Test
     void patternRefusesWhatParseRefusesExceptTheOverflow() {
         // The schema cannot bound a sum; everything else it refuses exactly as parse does.
-        refused().filter(t -> !t.startsWith("2562047h") && !t.startsWith("9999999999h"))
+        refused().filter(t -> !t.equals("99999999999999999999h"))
                 .forEach(t -> assertThat(Pattern.matches(Durations.PATTERN, t)).as("pattern refuses '" + t + "'")
                         .isFalse());
     }

@@ -3,7 +3,6 @@ package dev.ebb.function.internal;
 import dev.ebb.function.GroupProtocol;
 import dev.ebb.function.ProcessingGuarantee;
 import dev.ebb.function.WorkerConfig;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,10 +15,12 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Kafka client settings derived from a {@link WorkerConfig}; pass-through settings win except where safety needs ours. */
 public final class ClientConfigs {
-  private static final System.Logger LOG = System.getLogger(ClientConfigs.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ClientConfigs.class);
 
   private ClientConfigs() {}
 
@@ -110,14 +111,14 @@ public final class ClientConfigs {
       FinalizedVersionRange v = admin.describeFeatures().featureMetadata().get(5, TimeUnit.SECONDS)
           .finalizedFeatures().get("group.version");
       GroupProtocol p = v != null && v.maxVersionLevel() >= 1 ? GroupProtocol.CONSUMER : GroupProtocol.CLASSIC;
-      LOG.log(Level.INFO, "Group protocol {0}: cluster group.version is {1}", p.name().toLowerCase(),
+      LOG.info("Group protocol {}: cluster group.version is {}", p.name().toLowerCase(),
           v == null ? "not set" : v.maxVersionLevel());
       return p;
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      LOG.log(Level.WARNING, "Group protocol classic: could not read the cluster features from {0} ({1})",
+      LOG.warn("Group protocol classic: could not read the cluster features from {} ({})",
           c.bootstrapServers(), e.toString());
       return GroupProtocol.CLASSIC;
     }

@@ -4,7 +4,6 @@ import dev.ebb.function.EbbFunction;
 import dev.ebb.function.GroupProtocol;
 import dev.ebb.function.ProcessingGuarantee;
 import dev.ebb.function.WorkerConfig;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -194,7 +193,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
     try {
       consumer.pause(consumer.assignment());
     } catch (IllegalStateException e) {
-      LOG.log(Level.DEBUG, "Pause raced with a rebalance: {0}", e.toString());
+      LOG.debug("Pause raced with a rebalance: {}", e.toString());
     }
   }
 
@@ -208,7 +207,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
       try {
         consumer.resume(still);
       } catch (IllegalStateException again) {
-        LOG.log(Level.DEBUG, "Resume raced with a rebalance: {0}", again.toString());
+        LOG.debug("Resume raced with a rebalance: {}", again.toString());
       }
     }
   }
@@ -242,7 +241,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
         }
       });
       if (logCommitFailure) {
-        LOG.log(Level.WARNING, "Offset commit for group {0} failed, retrying with the next commit: {1}",
+        LOG.warn("Offset commit for group {} failed, retrying with the next commit: {}",
             config.groupId(), e.toString());
         logCommitFailure = false;
       }
@@ -272,7 +271,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
       return true;
     } catch (KafkaException | IllegalStateException e) {
       metrics.commitsFailed.increment();
-      LOG.log(Level.WARNING, "Offset commit of {0} for group {1} failed; those records will be delivered again: {2}",
+      LOG.warn("Offset commit of {} for group {} failed; those records will be delivered again: {}",
           offsets, config.groupId(), e.toString());
       return false;
     }
@@ -298,7 +297,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
     for (TopicPartition tp : partitions) {
       PartitionTracker t = trackers.get(tp);
       if (t != null && !t.idle()) {
-        LOG.log(Level.WARNING, "{0}: {1} record(s) unfinished after the shutdown grace of {2}; they will be"
+        LOG.warn("{}: {} record(s) unfinished after the shutdown grace of {}; they will be"
             + " delivered again", tp, t.pending(), config.shutdownGrace());
         t.abandon();
       }
@@ -306,7 +305,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
   }
 
   private void drainAndClose() {
-    LOG.log(Level.INFO, "Worker {0} draining: finishing {1} in-flight record(s) within {2}", config.workerId(),
+    LOG.info("Worker {} draining: finishing {} in-flight record(s) within {}", config.workerId(),
         metrics.inFlight.get(), config.shutdownGrace());
     if (!exactlyOnce) {
       drainPartitions(new ArrayList<>(trackers.keySet()), System.nanoTime() + config.shutdownGrace().toNanos());
@@ -475,7 +474,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
    */
   private void transientPollFailure(KafkaException e) throws InterruptedException {
     if (logPollFailure) {
-      LOG.log(Level.WARNING, "Poll of group {0} failed, retrying: {1}", config.groupId(), e.toString());
+      LOG.warn("Poll of group {} failed, retrying: {}", config.groupId(), e.toString());
       logPollFailure = false;
     }
     Thread.sleep(100);
@@ -568,7 +567,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
     if (!txOpen) {
       return;
     }
-    LOG.log(Level.WARNING, "Transaction of group {0} aborted, its records will be processed again: {1}",
+    LOG.warn("Transaction of group {} aborted, its records will be processed again: {}",
         config.groupId(), why);
     // In-flight records of the aborted transaction are skipped (and send nothing once the lock is held); fresh
     // trackers serve the records fetched again.
@@ -609,7 +608,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
       consumer.close(CloseOptions.timeout(Duration.ZERO)
           .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
     } catch (RuntimeException e) {
-      LOG.log(Level.DEBUG, "Consumer close failed", e);
+      LOG.debug("Consumer close failed", e);
     }
   }
 
@@ -636,7 +635,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
         }
       }
       remove(partitions);
-      LOG.log(Level.INFO, "Worker {0} gave up {1} partition(s) {2} after finishing their in-flight records",
+      LOG.info("Worker {} gave up {} partition(s) {} after finishing their in-flight records",
           config.workerId(), partitions.size(), partitions);
     }
 
@@ -646,7 +645,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
         abortTransaction("partitions " + partitions + " were lost");
       }
       remove(partitions);
-      LOG.log(Level.WARNING, "Worker {0} lost {1} partition(s) {2}; their uncommitted records go to the new owner",
+      LOG.warn("Worker {} lost {} partition(s) {}; their uncommitted records go to the new owner",
           config.workerId(), partitions.size(), partitions);
     }
 
@@ -661,7 +660,7 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
       }
       metrics.assignedPartitions.set(trackers.size());
       if (!partitions.isEmpty()) {
-        LOG.log(Level.INFO, "Worker {0} assigned {1} partition(s) {2}", config.workerId(), partitions.size(),
+        LOG.info("Worker {} assigned {} partition(s) {}", config.workerId(), partitions.size(),
             partitions);
       }
     }

@@ -6,7 +6,6 @@ import dev.ebb.function.EbbFunction;
 import dev.ebb.function.Record;
 import dev.ebb.function.RecordFunction;
 import dev.ebb.function.WorkerConfig;
-import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +21,8 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the function on dispatched records: decode, call with retries and backoff, send the result to the output
@@ -29,7 +30,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * processing threads; one call handles one lane batch in order.
  */
 public final class Processor<I, O> {
-  private static final System.Logger LOG = System.getLogger(Processor.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Processor.class);
   private static final int MAX_MESSAGE = 1000;
   /** Room for the record batch and record framing the producer adds around key, value and headers. */
   private static final int FRAMING = 1024;
@@ -343,7 +344,7 @@ public final class Processor<I, O> {
     ConsumerRecord<byte[], byte[]> r = p.record();
     metrics.failed.increment();
     if (config.dlqTopic().isEmpty()) {
-      LOG.log(Level.WARNING, "Skipping {0}-{1}@{2} after {3} attempt(s), no dead-letter topic set: {4}",
+      LOG.warn("Skipping {}-{}@{} after {} attempt(s), no dead-letter topic set: {}",
           r.topic(), r.partition(), r.offset(), attempts, error.toString());
       finish(p, Segment.FAILED);
       return;
@@ -362,7 +363,7 @@ public final class Processor<I, O> {
     byte[] value = fitDeadLetter(r, headers);
     producer.send(new ProducerRecord<>(config.dlqTopic().get(), null, r.key(), value, headers), sendCallback);
     metrics.deadLettered.increment();
-    LOG.log(Level.INFO, "Dead-lettered {0}-{1}@{2} to {3} after {4} attempt(s): {5}",
+    LOG.info("Dead-lettered {}-{}@{} to {} after {} attempt(s): {}",
         r.topic(), r.partition(), r.offset(), config.dlqTopic().get(), attempts, error.toString());
     finish(p, Segment.FAILED);
   }
@@ -390,8 +391,8 @@ public final class Processor<I, O> {
     rest += 64;
     int keep = (int) Math.max(0, Math.min(valueSize, maxRequestSize - rest));
     metrics.deadLettersTruncated.increment();
-    LOG.log(Level.WARNING, "Dead letter of {0}-{1}@{2} is too large for max.request.size {3}: sending {4} of its {5}"
-        + " value bytes, with header {6}", r.topic(), r.partition(), r.offset(), maxRequestSize, keep, valueSize,
+    LOG.warn("Dead letter of {}-{}@{} is too large for max.request.size {}: sending {} of its {}"
+        + " value bytes, with header {}", r.topic(), r.partition(), r.offset(), maxRequestSize, keep, valueSize,
         DeadLetterHeaders.TRUNCATED);
     return keep == 0 ? null : java.util.Arrays.copyOf(r.value(), keep);
   }

@@ -2,7 +2,6 @@ package dev.ebb.function.internal;
 
 import dev.ebb.function.EbbFunction;
 import dev.ebb.function.WorkerConfig;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +56,7 @@ public final class ShareGroupWorker extends WorkerRuntime {
     try {
       consumer.commitSync(Duration.ofSeconds(10));
     } catch (KafkaException e) {
-      LOG.log(Level.WARNING, "Final acknowledgement commit failed; those records will be delivered again: {0}",
+      LOG.warn("Final acknowledgement commit failed; those records will be delivered again: {}",
           e.toString());
     }
     consumer.close(Duration.ofSeconds(10));
@@ -143,8 +142,8 @@ public final class ShareGroupWorker extends WorkerRuntime {
     metrics.acknowledgementsFailed.add(n);
     if (logAckFailure) {
       // Once per failure streak: the records are delivered again (to this member or another) once their locks expire.
-      LOG.log(Level.WARNING, "Acknowledgement of {0} record(s) of share group {1} failed; they will be delivered"
-          + " again: {2}", n, config.groupId(), e.toString());
+      LOG.warn("Acknowledgement of {} record(s) of share group {} failed; they will be delivered"
+          + " again: {}", n, config.groupId(), e.toString());
       logAckFailure = false;
     }
   }
@@ -154,7 +153,7 @@ public final class ShareGroupWorker extends WorkerRuntime {
     try {
       consumer.close(Duration.ZERO);
     } catch (RuntimeException e) {
-      LOG.log(Level.DEBUG, "Share consumer close failed", e);
+      LOG.debug("Share consumer close failed", e);
     }
   }
 }

@@ -1,13 +1,14 @@
 package dev.ebb.function.internal;
 
-import java.lang.System.Logger.Level;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Transaction steps whose failure handling is easy to get wrong. */
 final class Transactions {
-  private static final System.Logger LOG = System.getLogger(Transactions.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Transactions.class);
 
   private Transactions() {}
 
@@ -26,7 +27,7 @@ final class Transactions {
         if (attempt >= attempts || giveUp.getAsBoolean()) {
           throw e;
         }
-        LOG.log(Level.WARNING, "Transaction commit timed out (attempt {0} of {1}), retrying: {2}", attempt, attempts,
+        LOG.warn("Transaction commit timed out (attempt {} of {}), retrying: {}", attempt, attempts,
             e.getMessage());
       }
     }

@@ -7,20 +7,21 @@ import dev.ebb.function.WorkerConfig;
 import dev.ebb.function.WorkerStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What both worker kinds share: the processing threads, the producer, metrics, the HTTP endpoints, and the poll
  * thread's life cycle. Subclasses implement {@link #runLoop()} on the poll thread.
  */
 public abstract class WorkerRuntime implements RunningWorker {
-  protected static final System.Logger LOG = System.getLogger(WorkerRuntime.class.getName());
+  protected static final Logger LOG = LoggerFactory.getLogger(WorkerRuntime.class);
 
   protected final WorkerConfig config;
   protected final WorkerMetrics metrics;
@@ -71,13 +72,13 @@ public abstract class WorkerRuntime implements RunningWorker {
   private void main() {
     Throwable failure = null;
     try {
-      LOG.log(Level.INFO, "Worker {0} starting: group {1}, topics {2}, {3}, {4} thread(s)", config.workerId(),
+      LOG.info("Worker {} starting: group {}, topics {}, {}, {} thread(s)", config.workerId(),
           config.groupId(), config.topics(), config.guarantee().name().toLowerCase(), config.concurrency());
       runLoop();
     } catch (Throwable t) {
       failure = fatal.get() != null ? fatal.get() : t;
       if (!aborted) {
-        LOG.log(Level.ERROR, "Worker " + config.workerId() + " stopped on a fatal error; uncommitted records will be"
+        LOG.error("Worker " + config.workerId() + " stopped on a fatal error; uncommitted records will be"
             + " delivered again", failure);
       }
       closeConsumerAbruptly();
@@ -87,7 +88,7 @@ public abstract class WorkerRuntime implements RunningWorker {
       lanes.shutdown(aborted || failure != null ? 0 : 5_000);
       closeQuietly();
       if (failure == null || aborted) {
-        LOG.log(Level.INFO, "Worker {0} stopped", config.workerId());
+        LOG.info("Worker {} stopped", config.workerId());
         termination.complete(null);
       } else {
         termination.completeExceptionally(failure);
@@ -100,7 +101,7 @@ public abstract class WorkerRuntime implements RunningWorker {
       try {
         producer.close(aborted ? java.time.Duration.ZERO : java.time.Duration.ofSeconds(10));
       } catch (RuntimeException e) {
-        LOG.log(Level.DEBUG, "Producer close failed", e);
+        LOG.debug("Producer close failed", e);
       }
     }
     if (http != null) {

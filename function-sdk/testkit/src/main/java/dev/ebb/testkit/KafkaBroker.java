@@ -26,11 +26,13 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
-import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real Kafka 4.4 broker in KRaft mode (combined broker and controller), running in a child JVM started from
@@ -45,7 +47,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class KafkaBroker implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(KafkaBroker.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -425,7 +427,7 @@ public final class KafkaBroker implements AutoCloseable {
                 "-Djava.awt.headless=true",
                 "-Dkafka.logs.dir=" + dir.resolve("logs"),
                 "-Dlog4j2.level=WARN",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Debb.log.level=warn",
                 "-cp", System.getProperty("java.class.path"),
                 BrokerMain.class.getName(), propertiesFile.toString(), clusterId));
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -437,7 +439,7 @@ public final class KafkaBroker implements AutoCloseable {
             throw new UncheckedIOException("could not start the Kafka broker JVM: " + e.getMessage(), e);
         }
         awaitReady(log);
-        LOG.log(System.Logger.Level.DEBUG, "Kafka broker ready at {0} (pid {1})", bootstrapServers(), process.pid());
+        LOG.debug("Kafka broker ready at {} (pid {})", bootstrapServers(), process.pid());
     }
 
     private void awaitReady(Path log) {

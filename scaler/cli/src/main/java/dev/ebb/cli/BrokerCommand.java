@@ -1,7 +1,10 @@
 package dev.ebb.cli;
 
+import dev.ebb.scaler.cli.Cli;
 import dev.ebb.testkit.KafkaBroker;
+import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -13,6 +16,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ebb broker}: a testkit Kafka broker with sample traffic — a producer writing to {@code orders} faster than
@@ -24,28 +29,42 @@ public final class BrokerCommand {
     private BrokerCommand() {
     }
 
-    public static int run(String[] args) throws Exception {
-        boolean watchLag = false;
+    @Command(name = "ebb broker", description = {"Starts a Kafka 4.4 broker (KRaft, child JVM), topic 'orders' (4 "
+        + "partitions), a producer at --produce-rate records/s and group 'orders-workers' consuming at most "
+        + "--consume-rate records/s. Stop with Ctrl-C; the broker and its data are removed.", ""})
+    static final class Spec {
+        @Option(names = "--watch-lag", description = "run ebb lag --watch against it in this terminal")
+        boolean watchLag;
+        @Option(names = "--produce-rate", paramLabel = "N", description = "records/s produced (default 500)")
         int produceRate = 500;
+        @Option(names = "--consume-rate", paramLabel = "N", description = "records/s consumed at most (default 300)")
         int consumeRate = 300;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--watch-lag" -> watchLag = true;
-                case "--produce-rate" -> produceRate = positive("--produce-rate", args, ++i);
-                case "--consume-rate" -> consumeRate = positive("--consume-rate", args, ++i);
-                case "--help", "-h" -> {
-                    System.out.println("Usage: ebb broker [--watch-lag] [--produce-rate N] [--consume-rate N]\n"
-                            + "Starts a Kafka 4.4 broker (KRaft, child JVM), topic 'orders' (4 partitions), a producer"
-                            + " at N records/s and group 'orders-workers' consuming at most M records/s.\n"
-                            + "Stop with Ctrl-C; the broker and its data are removed.");
-                    return 0;
-                }
-                default -> {
-                    System.err.println("Unknown option '" + args[i] + "'. Run 'ebb broker --help'.");
-                    return 2;
-                }
+
+        Spec check() {
+            List<String> problems = new ArrayList<>();
+            if (produceRate <= 0) {
+                problems.add("Invalid value " + produceRate + " for --produce-rate: must be > 0");
             }
+            if (consumeRate <= 0) {
+                problems.add("Invalid value " + consumeRate + " for --consume-rate: must be > 0");
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("\n", problems));
+            }
+            return this;
         }
+    }
+
+    public static int run(String[] args) {
+        return run(args, System.out, System.err);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        return Cli.run("broker", args, out, err, a -> Cli.parse(new Spec(), a, Spec::check),
+                spec -> serve(spec.watchLag, spec.produceRate, spec.consumeRate));
+    }
+
+    private static int serve(boolean watchLag, int produceRate, int consumeRate) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         try (KafkaBroker broker = KafkaBroker.start()) {
             broker.createTopic("orders", 4);
@@ -127,21 +146,5 @@ public final class BrokerCommand {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    private static int positive(String option, String[] args, int index) {
-        if (index >= args.length) {
-            throw new IllegalArgumentException("Missing value for " + option);
-        }
-        int value;
-        try {
-            value = Integer.parseInt(args[index]);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Invalid value " + args[index] + " for " + option + ": must be an integer");
-        }
-        if (value <= 0) {
-            throw new IllegalArgumentException("Invalid value " + value + " for " + option + ": must be > 0");
-        }
-        return value;
     }
 }

@@ -1,11 +1,13 @@
 package dev.ebb.cli;
 
+import dev.ebb.scaler.cli.Cli;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Parameters;
 
 /**
  * The {@code ebb} command: one launcher for every subcommand. Each subcommand is a class with
@@ -57,36 +59,72 @@ public final class Ebb {
         System.exit(code);
     }
 
+    /** The launcher's own command line: {@code ebb [-hV] COMMAND [ARGS...]}; a command parses its own ARGS. */
+    @picocli.CommandLine.Command(name = "ebb", customSynopsis = {
+        "ebb <command> [options]   (ebb <command> --help for a command's options)", ""})
+    static final class Spec {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "COMMAND", description = "one of the commands below")
+        String command;
+    }
+
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-            usage(out);
-            return args.length == 0 ? 2 : 0;
+        if (args.length > 0 && COMMANDS.containsKey(args[0])) {
+            return dispatch(args[0], Arrays.copyOfRange(args, 1, args.length), err);
         }
-        Command command = COMMANDS.get(args[0]);
-        if (command == null) {
-            err.println("Unknown command '" + args[0] + "'. Run 'ebb --help' for the list of commands.");
-            return 2;
+        if (args.length == 0) {
+            out.print(usage());
+            return Cli.USAGE;
         }
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            Cli.parse(new Spec(), args, Ebb::known);
+        } catch (Cli.Shown shown) {
+            // --help gets the command list as well; --version is picocli's.
+            out.print(shown.text().startsWith("Usage:") ? usage() : shown.text());
+            return Cli.OK;
+        } catch (IllegalArgumentException e) {
+            Cli.usage("", e.getMessage(), err);
+            return Cli.USAGE;
+        }
+        out.print(usage());
+        return Cli.OK;
+    }
+
+    private static Spec known(Spec spec) {
+        if (spec.command != null) {
+            throw new IllegalArgumentException("Unknown command '" + spec.command + "'. Run 'ebb --help' for the list "
+                    + "of commands.");
+        }
+        return spec;
+    }
+
+    private static int dispatch(String name, String[] rest, PrintStream err) {
+        Command command = COMMANDS.get(name);
         try {
             Method run = Class.forName(command.className()).getMethod("run", String[].class);
             return (Integer) run.invoke(null, (Object) rest);
         } catch (ClassNotFoundException | NoSuchMethodException e) {
-            err.println("Command '" + args[0] + "' is not available in this build (" + command.className() + ").");
+            err.println("Command '" + name + "' is not available in this build (" + command.className() + ").");
             return 3;
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
-            err.println("ebb " + args[0] + " failed: " + cause);
-            return 1;
+            err.println("ebb " + name + " failed: " + cause);
+            return Cli.FAILED;
         } catch (IllegalAccessException e) {
-            err.println("Command '" + args[0] + "' cannot be started: " + e.getMessage());
+            err.println("Command '" + name + "' cannot be started: " + e.getMessage());
             return 3;
         }
     }
 
-    private static void usage(PrintStream out) {
-        out.println("Usage: ebb <command> [options]   (ebb <command> --help for a command's options)");
-        out.println();
-        COMMANDS.forEach((name, c) -> out.printf("  %-15s %s%n", name, c.summary()));
+    /** The synopsis, the launcher's options and every command with its summary. */
+    static String usage() {
+        StringBuilder text = new StringBuilder();
+        try {
+            Cli.parse(new Spec(), new String[] {"--help"}, spec -> spec);
+        } catch (Cli.Shown help) {
+            text.append(help.text());
+        }
+        text.append(System.lineSeparator()).append("Commands:").append(System.lineSeparator());
+        COMMANDS.forEach((name, c) -> text.append(String.format("  %-15s %s%n", name, c.summary())));
+        return text.toString();
     }
 }

@@ -26,7 +26,7 @@ class EbbTest {
     @Test
     void noArgumentsPrintsUsageAndFails() {
         assertThat(ebb()).isEqualTo(2);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: ebb <command>");
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: ebb <command>");
     }
 
     @Test
@@ -42,6 +42,14 @@ class EbbTest {
             assertThat(type.getMethod("run", String[].class).getReturnType())
                     .as("ebb %s", entry.getKey()).isEqualTo(int.class);
         }
+    }
+
+    @Test
+    void versionAndUnknownOptionsFollowTheConventions() {
+        assertThat(ebb("--version")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("ebb ");
+        assertThat(ebb("--frobnicate")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("ebb: Unknown option --frobnicate");
     }
 
     @Test

@@ -27,7 +27,7 @@ public final class LagCommand {
 
     static final int OK = 0;
     static final int UNAVAILABLE = 1;
-    static final int BAD_ARGUMENTS = 2;
+    static final int BAD_ARGUMENTS = Cli.USAGE;
 
     private LagCommand() {
     }
@@ -41,21 +41,10 @@ public final class LagCommand {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        LagArgs parsed;
-        LagScope scope;
-        try {
-            scope = LagScope.extract(args);
-            parsed = LagArgs.parse(scope.rest(), scope.kind());
-        } catch (LagArgs.HelpRequested help) {
-            out.print(LagArgs.USAGE);
-            return OK;
-        } catch (LagArgs.BadArguments bad) {
-            for (String line : bad.getMessage().split("\n")) {
-                err.println("error: " + line);
-            }
-            err.println("Run 'ebb lag --help' for usage.");
-            return BAD_ARGUMENTS;
-        }
+        return Cli.run("lag", args, out, err, LagArgs::parse, parsed -> lag(parsed, out, err));
+    }
+
+    private static int lag(LagArgs parsed, PrintStream out, PrintStream err) {
         quietKafkaLogs();
         Map<String, Object> config = new HashMap<>();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, parsed.bootstrapServers());
@@ -76,10 +65,10 @@ public final class LagCommand {
         // Only --all-groups and --list need a second Admin client; a null resource is skipped by try.
         // A second Admin client for what the lag source does not read: group ids and partition owners.
         try (source; GroupLister lister = new GroupLister(config, parsed.timeout())) {
-            if (scope.kind() == LagScope.Kind.LIST) {
+            if (parsed.scope() == LagArgs.Scope.LIST) {
                 return list(parsed, lister, out, err);
             }
-            return poll(parsed, source, out, err, lister, scope.kind() == LagScope.Kind.ALL_GROUPS);
+            return poll(parsed, source, out, err, lister, parsed.scope() == LagArgs.Scope.ALL_GROUPS);
         }
     }
 
@@ -197,13 +186,8 @@ public final class LagCommand {
         }
     }
 
-    /**
-     * The Kafka client logs every failed reconnect as a warning; the command reports failures itself, in one line.
-     * Only takes effect if nothing in this JVM logged before (slf4j-simple reads its settings once).
-     */
+    /** The Kafka client logs every failed reconnect as a warning; the command reports failures itself, in one line. */
     private static void quietKafkaLogs() {
-        if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka") == null) {
-            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "off");
-        }
+        dev.ebb.logging.EbbLogging.silence("org.apache.kafka");
     }
 }

@@ -2,6 +2,8 @@ package dev.ebb.scaler.cli;
 
 import dev.ebb.scaler.k8s.KubernetesScalerService;
 import dev.ebb.scaler.lag.KafkaAdminLagSource;
+import dev.ebb.logging.EbbLogging;
+import dev.ebb.logging.LogFormat;
 import dev.ebb.scaler.workload.spec.Durations;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -13,10 +15,15 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ebb scaler}: the scaler service in a Kubernetes cluster. Watches ScaledWorkloads, elects a leader on a Lease,
@@ -25,22 +32,87 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ScalerCommand {
 
-    static final String USAGE = """
-            Usage: ebb scaler [options]
+    /** What was typed; {@link #options()} checks it. Defaults that come from the environment are resolved there. */
+    @Command(name = "ebb scaler", description = {
+        "Runs the Ebb scaler in a Kubernetes cluster (in-cluster config, or ~/.kube/config outside).", ""})
+    static final class Spec {
+        @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
+                description = "serve ScaledWorkloads of this namespace only (default: all namespaces)")
+        String namespace;
+        @Option(names = "--port", paramLabel = "N", description = "HTTP port for /metrics, /healthz, /readyz "
+                + "(default 8080)")
+        String port = "8080";
+        @Option(names = "--bind-address", paramLabel = "IP", description = "address that port listens on (default "
+                + "$EBB_BIND_ADDRESS, else 0.0.0.0: every interface, as the kubelet's probes and Prometheus need in a "
+                + "pod)")
+        String bindAddress;
+        @Option(names = "--lease-name", paramLabel = "NAME", description = "Lease used for leader election "
+                + "(default ebb-scaler)")
+        String leaseName = "ebb-scaler";
+        @Option(names = "--lease-namespace", paramLabel = "NS", description = "namespace of the Lease (default: "
+                + "$POD_NAMESPACE, else the client's namespace)")
+        String leaseNamespace;
+        @Option(names = "--identity", paramLabel = "ID", description = "this instance's identity in the Lease "
+                + "(default: $POD_NAME, else host name)")
+        String identity;
+        @Option(names = "--tick", paramLabel = "DURATION", description = "period of the control loop timer, e.g. "
+                + "1s, 500ms (default 1s)")
+        String tick = "1s";
+        @Option(names = "--log-format", paramLabel = "text|json", description = "log lines as text or as JSON "
+                + "objects, one per line (default: $EBB_LOG_FORMAT, else text)")
+        String logFormat;
 
-            Runs the Ebb scaler in a Kubernetes cluster (in-cluster config, or ~/.kube/config outside).
+        private final Map<String, String> env;
 
-            Options:
-              --namespace NS        serve ScaledWorkloads of this namespace only (default: all namespaces)
-              --port N              HTTP port for /metrics, /healthz, /readyz (default 8080)
-              --bind-address IP     address that port listens on (default $EBB_BIND_ADDRESS, else 0.0.0.0: every
-                                    interface, as the kubelet's probes and Prometheus need in a pod)
-              --lease-name NAME     Lease used for leader election (default ebb-scaler)
-              --lease-namespace NS  namespace of the Lease (default: $POD_NAMESPACE, else the client's namespace)
-              --identity ID         this instance's identity in the Lease (default: $POD_NAME, else host name)
-              --tick DURATION       period of the control loop timer, e.g. 1s, 500ms (default 1s)
-              -h, --help            show this help
-            """;
+        Spec(Map<String, String> env) {
+            this.env = env;
+        }
+
+        Options options() {
+            List<String> problems = new ArrayList<>();
+            int p = -1;
+            try {
+                p = Integer.parseInt(port);
+            } catch (NumberFormatException e) {
+                p = -1;
+            }
+            if (p < 0 || p > 65535) {
+                problems.add("Invalid value " + port + " for --port: must be 0-65535");
+            }
+            Duration t = Duration.ofSeconds(1);
+            try {
+                t = Durations.parse("--tick", tick);
+                if (t.isZero()) {
+                    problems.add("Invalid value " + tick + " for --tick: must be > 0");
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+            String bind = bindAddress != null ? bindAddress : env.getOrDefault("EBB_BIND_ADDRESS",
+                    DEFAULT_BIND_ADDRESS);
+            String bindSource = bindAddress == null && env.containsKey("EBB_BIND_ADDRESS") ? "EBB_BIND_ADDRESS"
+                    : "--bind-address";
+            if (!isIpLiteral(bind)) {
+                problems.add("Invalid value '" + bind + "' for " + bindSource
+                        + ": must be an IP address such as 0.0.0.0, 127.0.0.1 or ::");
+            }
+            Optional<LogFormat> format = Optional.empty();
+            if (logFormat != null) {
+                format = LogFormat.named(logFormat);
+                if (format.isEmpty()) {
+                    problems.add("Invalid value '" + logFormat + "' for --log-format: must be text or json");
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("\n", problems));
+            }
+            String id = identity != null ? identity : env.get("POD_NAME");
+            if (id == null || id.isBlank()) {
+                id = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+            }
+            return new Options(namespace, p, leaseName, leaseNamespace, id, t, bind, format);
+        }
+    }
 
     private ScalerCommand() {
     }
@@ -53,25 +125,20 @@ public final class ScalerCommand {
         return run(args, System.getenv(), System.out, System.err);
     }
 
+    /** @param logFormat as {@code --log-format} asked; empty: as {@code EBB_LOG_FORMAT} says */
     record Options(String namespace, int port, String leaseName, String leaseNamespace, String identity,
-                   Duration tick, String bindAddress) {
+                   Duration tick, String bindAddress, Optional<LogFormat> logFormat) {
     }
 
     /** Default of {@code --bind-address}: every interface. */
     static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        Options options;
-        try {
-            options = parse(args, env);
-        } catch (HelpRequested h) {
-            out.print(USAGE);
-            return 0;
-        } catch (IllegalArgumentException e) {
-            err.println("ebb scaler: " + e.getMessage());
-            err.println("Run 'ebb scaler --help' for usage.");
-            return 2;
-        }
+        return Cli.run("scaler", args, out, err, a -> parse(a, env), options -> serve(options, env, out, err));
+    }
+
+    private static int serve(Options options, Map<String, String> env, PrintStream out, PrintStream err) {
+        options.logFormat().ifPresent(EbbLogging::use);
         Vertx vertx = Vertx.vertx();
         KubernetesClient client;
         try {
@@ -125,55 +192,7 @@ public final class ScalerCommand {
     }
 
     static Options parse(String[] args, Map<String, String> env) {
-        String namespace = null;
-        int port = 8080;
-        String leaseName = "ebb-scaler";
-        String leaseNamespace = null;
-        String identity = env.get("POD_NAME");
-        Duration tick = Duration.ofSeconds(1);
-        String bindAddress = env.getOrDefault("EBB_BIND_ADDRESS", DEFAULT_BIND_ADDRESS);
-        String bindSource = env.containsKey("EBB_BIND_ADDRESS") ? "EBB_BIND_ADDRESS" : "--bind-address";
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "-h", "--help" -> throw new HelpRequested();
-                case "--namespace", "-n" -> namespace = value(args, ++i, a);
-                case "--port" -> {
-                    String v = value(args, ++i, a);
-                    try {
-                        port = Integer.parseInt(v);
-                    } catch (NumberFormatException e) {
-                        port = -1;
-                    }
-                    if (port < 0 || port > 65535) {
-                        throw new IllegalArgumentException("Invalid value " + v + " for --port: must be 0-65535");
-                    }
-                }
-                case "--bind-address" -> {
-                    bindAddress = value(args, ++i, a);
-                    bindSource = "--bind-address";
-                }
-                case "--lease-name" -> leaseName = value(args, ++i, a);
-                case "--lease-namespace" -> leaseNamespace = value(args, ++i, a);
-                case "--identity" -> identity = value(args, ++i, a);
-                case "--tick" -> {
-                    String v = value(args, ++i, a);
-                    tick = Durations.parse("--tick", v);
-                    if (tick.isZero()) {
-                        throw new IllegalArgumentException("Invalid value " + v + " for --tick: must be > 0");
-                    }
-                }
-                default -> throw new IllegalArgumentException("Unknown option " + a);
-            }
-        }
-        if (identity == null || identity.isBlank()) {
-            identity = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        }
-        if (!isIpLiteral(bindAddress)) {
-            throw new IllegalArgumentException("Invalid value '" + bindAddress + "' for " + bindSource
-                    + ": must be an IP address such as 0.0.0.0, 127.0.0.1 or ::");
-        }
-        return new Options(namespace, port, leaseName, leaseNamespace, identity, tick, bindAddress);
+        return Cli.parse(new Spec(env), args, Spec::options);
     }
 
     /** An IPv4 or IPv6 literal: a host name would be resolved, and could resolve anywhere. */
@@ -202,24 +221,11 @@ public final class ScalerCommand {
         return compressed ? groups <= 7 : groups == 8;
     }
 
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length || args[i].startsWith("--")) {
-            throw new IllegalArgumentException("Missing value for " + option);
-        }
-        return args[i];
-    }
-
     private static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (Exception e) {
             return "ebb-scaler";
-        }
-    }
-
-    static final class HelpRequested extends RuntimeException {
-        HelpRequested() {
-            super(null, null, false, false);
         }
     }
 }

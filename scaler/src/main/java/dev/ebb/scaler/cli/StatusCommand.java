@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ebb status}: every ScaledWorkload with its lag, desired and current replicas and the last decision's
@@ -18,51 +20,39 @@ import java.util.Optional;
  */
 public final class StatusCommand {
 
-    static final String USAGE = """
-            Usage: ebb status [options]
+    @Command(name = "ebb status", description = {"Lists ScaledWorkloads with lag, desired and current replicas "
+        + "and the last reason, from the cluster (~/.kube/config or in-cluster config).", ""})
+    static final class Spec {
+        @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "only this namespace (default: the "
+                + "client's namespace)")
+        String namespace;
+        @Option(names = {"-A", "--all-namespaces"}, description = "every namespace")
+        boolean all;
 
-            Lists ScaledWorkloads with lag, desired and current replicas and the last reason, from the cluster
-            (~/.kube/config or in-cluster config).
-
-            Options:
-              -n, --namespace NS    only this namespace (default: the client's namespace)
-              -A, --all-namespaces  every namespace
-              -h, --help            show this help
-            """;
+        Spec check() {
+            if (all && namespace != null) {
+                throw new IllegalArgumentException("--namespace cannot be combined with --all-namespaces");
+            }
+            return this;
+        }
+    }
 
     private StatusCommand() {
     }
 
     public static int run(String[] args) {
-        String namespace = null;
-        boolean all = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "-h", "--help" -> {
-                    System.out.print(USAGE);
-                    return 0;
-                }
-                case "-A", "--all-namespaces" -> all = true;
-                case "-n", "--namespace" -> {
-                    if (i + 1 >= args.length || args[i + 1].startsWith("-")) {
-                        System.err.println("ebb status: Missing value for " + args[i]);
-                        return 2;
-                    }
-                    namespace = args[++i];
-                }
-                default -> {
-                    System.err.println("ebb status: Unknown option " + args[i]);
-                    System.err.println("Run 'ebb status --help' for usage.");
-                    return 2;
-                }
+        return run(args, System.out, System.err);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        return Cli.run("status", args, out, err, a -> Cli.parse(new Spec(), a, Spec::check), spec -> {
+            try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+                return print(client, spec.all ? Scope.ALL : Scope.NAMESPACE, spec.namespace, out, err);
+            } catch (KubernetesClientException e) {
+                err.println("ebb status: cannot reach the Kubernetes API: " + e.getMessage());
+                return Cli.FAILED;
             }
-        }
-        try (KubernetesClient client = new KubernetesClientBuilder().build()) {
-            return print(client, all ? Scope.ALL : Scope.NAMESPACE, namespace, System.out, System.err);
-        } catch (KubernetesClientException e) {
-            System.err.println("ebb status: cannot reach the Kubernetes API: " + e.getMessage());
-            return 1;
-        }
+        });
     }
 
     enum Scope { ALL, NAMESPACE }

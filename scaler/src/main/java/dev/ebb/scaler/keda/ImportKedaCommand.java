@@ -1,5 +1,6 @@
 package dev.ebb.scaler.keda;
 
+import dev.ebb.scaler.cli.Cli;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code ebb import-keda FILE...}: KEDA ScaledObjects with kafka triggers in, ScaledWorkloads (threshold mode) out,
@@ -19,26 +23,46 @@ import java.util.Set;
  */
 public final class ImportKedaCommand {
 
-    static final String USAGE = """
-            Usage: ebb import-keda [options] FILE...
+    @Command(name = "ebb import-keda", description = {"Reads KEDA ScaledObjects with kafka triggers, and the "
+        + "TriggerAuthentications they name, from FILEs (YAML or JSON as kubectl takes them; '-' reads standard "
+        + "input) and writes equivalent ScaledWorkloads in threshold mode with the same parameters. What could not be "
+        + "carried over is named per field, with the reason, on stderr and as comments above each ScaledWorkload. "
+        + "Secrets are never read: the TriggerAuthentication's Secret references become spec.kafka.authentication, "
+        + "naming the same Secrets and keys (SASL username/password, TLS CA, client certificate and key).", ""},
+            footer = {"", "Exit status: 0 every ScaledObject converted; 1 one could not be converted or a file could "
+                + "not be read (the others are still written); 2 usage error."})
+    static final class Spec {
+        @Parameters(paramLabel = "FILE", arity = "0..*", description = "a KEDA manifest, or '-' for standard input")
+        List<String> files = new ArrayList<>();
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the ScaledWorkloads to FILE "
+                + "(default: standard output)")
+        String output;
+        @Option(names = "--sasl", paramLabel = "MODE", description = "the trigger's sasl mode where KEDA reads it from "
+                + "a Secret: none, plaintext, scram_sha256, scram_sha512, oauthbearer or gssapi")
+        String sasl;
+        @Option(names = "--tls", paramLabel = "MODE", description = "the trigger's tls mode where KEDA reads it from "
+                + "a Secret: enable or disable")
+        String tls;
 
-            Reads KEDA ScaledObjects with kafka triggers, and the TriggerAuthentications they name, from FILEs
-            (YAML or JSON as kubectl takes them; '-' reads standard input) and writes equivalent ScaledWorkloads in
-            threshold mode with the same parameters. What could not be carried over is named per field, with the
-            reason, on stderr and as comments above each ScaledWorkload. Secrets are never read: the
-            TriggerAuthentication's Secret references become spec.kafka.authentication, naming the same Secrets
-            and keys (SASL username/password, TLS CA, client certificate and key).
-
-            Options:
-              -o, --output FILE   write the ScaledWorkloads to FILE (default: standard output)
-                  --sasl MODE     the trigger's sasl mode where KEDA reads it from a Secret:
-                                  none, plaintext, scram_sha256, scram_sha512, oauthbearer or gssapi
-                  --tls MODE      the trigger's tls mode where KEDA reads it from a Secret: enable or disable
-              -h, --help          show this help
-
-            Exit status: 0 every ScaledObject converted; 1 one could not be converted or a file could not be
-            read (the others are still written); 2 usage error.
-            """;
+        Spec check() {
+            List<String> problems = new ArrayList<>();
+            if (sasl != null && !SASL_MODES.contains(sasl)) {
+                problems.add("Invalid value '" + KedaImporter.printable(sasl) + "' for --sasl: must be one of "
+                        + String.join(", ", SASL_MODES.stream().sorted().toList()));
+            }
+            if (tls != null && !tls.equals("enable") && !tls.equals("disable")) {
+                problems.add("Invalid value '" + KedaImporter.printable(tls) + "' for --tls: must be enable or "
+                        + "disable");
+            }
+            if (files.isEmpty()) {
+                problems.add("no FILE given (a KEDA manifest, or '-' for standard input)");
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("\n", problems));
+            }
+            return this;
+        }
+    }
 
     private static final Set<String> SASL_MODES = Set.of("none", "plaintext", "scram_sha256", "scram_sha512",
             "oauthbearer", "gssapi");
@@ -51,59 +75,15 @@ public final class ImportKedaCommand {
     }
 
     static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
-        List<String> files = new ArrayList<>();
-        String output = null;
-        String sasl = null;
-        String tls = null;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "-h", "--help" -> {
-                    out.print(USAGE);
-                    return 0;
-                }
-                case "-o", "--output", "--sasl", "--tls" -> {
-                    if (i + 1 >= args.length) {
-                        err.println("ebb import-keda: Missing value for " + a);
-                        return 2;
-                    }
-                    String v = args[++i];
-                    switch (a) {
-                        case "--sasl" -> {
-                            if (!SASL_MODES.contains(v)) {
-                                err.println("ebb import-keda: Invalid value '" + KedaImporter.printable(v)
-                                        + "' for --sasl: must be one of " + String.join(", ", SASL_MODES.stream()
-                                        .sorted().toList()));
-                                return 2;
-                            }
-                            sasl = v;
-                        }
-                        case "--tls" -> {
-                            if (!v.equals("enable") && !v.equals("disable")) {
-                                err.println("ebb import-keda: Invalid value '" + KedaImporter.printable(v)
-                                        + "' for --tls: must be enable or disable");
-                                return 2;
-                            }
-                            tls = v;
-                        }
-                        default -> output = v;
-                    }
-                }
-                default -> {
-                    if (a.startsWith("-") && !a.equals("-")) {
-                        err.println("ebb import-keda: Unknown option " + KedaImporter.printable(a));
-                        err.println("Run 'ebb import-keda --help' for usage.");
-                        return 2;
-                    }
-                    files.add(a);
-                }
-            }
-        }
-        if (files.isEmpty()) {
-            err.println("ebb import-keda: no FILE given (a KEDA manifest, or '-' for standard input)");
-            err.println("Run 'ebb import-keda --help' for usage.");
-            return 2;
-        }
+        return Cli.run("import-keda", args, out, err, a -> Cli.parse(new Spec(), a, Spec::check),
+                spec -> convert(spec, stdin, out, err));
+    }
+
+    private static int convert(Spec spec, InputStream stdin, PrintStream out, PrintStream err) {
+        List<String> files = spec.files;
+        String output = spec.output;
+        String sasl = spec.sasl;
+        String tls = spec.tls;
         Map<String, String> sources = new LinkedHashMap<>();
         boolean unreadable = false;
         for (String f : files) {

@@ -204,7 +204,6 @@ public final class WorkloadSpecMapper {
         if (s == null) {
             return b.build();
         }
-        int before = problems.size();
         if (s.getMode() != null) {
             String mode = s.getMode().toLowerCase(Locale.ROOT);
             if (PolicyField.MODE.choices().contains(mode)) {
@@ -257,11 +256,11 @@ public final class WorkloadSpecMapper {
                     f.getReplicas() == null ? 1 : f.getReplicas(), behavior));
         }
         PolicySpec spec = b.build();
-        if (problems.size() == before) {
-            // The one validation of the policy's values: PolicyField's ranges and the rules between fields. The
-            // schema checks the same on a cluster; files and clusters without the schema rely on this alone.
-            spec.validate().forEach(p -> problems.add(prefix(p)));
-        }
+        // Values that could not be read or are out of range were not set (their defaults stand), so this adds only
+        // the remaining problems: every one at once. The one validation of the policy's values: PolicyField's ranges
+        // and the rules between fields. The schema checks the same on a cluster; files and clusters without the schema
+        // rely on this alone.
+        spec.validate().forEach(p -> problems.add(prefix(p)));
         return spec;
     }
 
@@ -280,11 +279,16 @@ public final class WorkloadSpecMapper {
         }
     }
 
+    /**
+     * A duration setting: its declared range is checked here, where the user's text is at hand, so the message shows
+     * what they wrote ({@code 86400001ms}); the rule is still the declaration's, and a value out of range is not set.
+     */
     private static void setDuration(String field, String text, Consumer<Duration> setter, List<String> problems) {
         if (text != null) {
             Duration d = duration("spec.policy." + field, text, null, problems);
             if (d != null) {
-                setter.accept(d);
+                java.util.Optional<String> problem = PolicyField.named(field).orElseThrow().problemWith(d, text);
+                problem.ifPresentOrElse(p -> problems.add(prefix(p)), () -> setter.accept(d));
             }
         }
     }

@@ -46,7 +46,8 @@ class ScalerArtifactTest {
 
         assertThat(artifacts).as("the list Maven resolved is read (sanity)")
                 .contains("dev.ebb:ebb-policy", "dev.ebb:ebb-scaler-model", "org.apache.kafka:kafka-clients",
-                        "io.fabric8:kubernetes-client", "io.vertx:vertx-core");
+                        "io.fabric8:kubernetes-client", "io.vertx:vertx-core", "dev.ebb:ebb-logging",
+                        "ch.qos.logback:logback-classic");
         assertThat(artifacts).as("runtime dependencies of ebb-scaler").doesNotContainAnyElementsOf(FORBIDDEN);
         assertThat(artifacts.stream().filter(a -> a.startsWith("dev.ebb:"))
                 .map(a -> a.substring("dev.ebb:".length())))

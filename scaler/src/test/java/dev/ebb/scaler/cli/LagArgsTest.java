@@ -3,10 +3,10 @@ package dev.ebb.scaler.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ebb.scaler.policy.GroupKind;
-import dev.ebb.scaler.policy.OffsetResetPolicy;
 import dev.ebb.scaler.lag.GroupQuery;
 import dev.ebb.scaler.lag.GroupQuery.Isolation;
+import dev.ebb.scaler.policy.GroupKind;
+import dev.ebb.scaler.policy.OffsetResetPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -70,15 +70,40 @@ class LagArgsTest {
     void reportsEveryProblemAtOnce() {
         assertThatThrownBy(() -> LagArgs.parse(new String[] {"--bootstrap-server", "no-port", "--reset", "middle",
             "--interval", "-1s", "--output", "xml", "--frobnicate", "--command-config", "/does/not/exist"}))
-                .isInstanceOf(LagArgs.BadArguments.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Invalid value 'no-port' for --bootstrap-server: must be HOST:PORT")
                 .hasMessageContaining("Invalid value 'middle' for --reset: must be one of latest, earliest")
                 .hasMessageContaining("Invalid value '-1s' for --interval: must be a positive duration")
                 .hasMessageContaining("Invalid value 'xml' for --output: must be one of table, json")
-                .hasMessageContaining("Unknown argument '--frobnicate'")
+                .hasMessageContaining("Unknown option --frobnicate")
                 .hasMessageContaining("Invalid value '/does/not/exist' for --command-config: file not found")
                 .hasMessageContaining("Missing --group GROUP")
                 .hasMessageContaining("--interval needs --watch");
+    }
+
+    @Test
+    void allGroupsAndListAreScopesThatExcludeGroup() {
+        assertThat(LagArgs.parse(new String[] {"--bootstrap-server=k:9092", "--all-groups"}).scope())
+                .isEqualTo(LagArgs.Scope.ALL_GROUPS);
+        assertThat(LagArgs.parse(new String[] {"--bootstrap-server=k:9092", "--list", "--kind=share"}))
+                .satisfies(a -> assertThat(a.scope()).isEqualTo(LagArgs.Scope.LIST))
+                .satisfies(a -> assertThat(a.kind()).isEqualTo(GroupKind.SHARE));
+        assertThatThrownBy(() -> LagArgs.parse(new String[] {"--bootstrap-server=k:9092", "--list", "--all-groups",
+            "--group", "g"})).hasMessageContaining("--all-groups and --list cannot be combined")
+                .hasMessageContaining("--group cannot be combined with --all-groups or --list");
+    }
+
+    @Test
+    void unknownOptionExitsWithTwoAndVersionWithZero() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(LagCommand.run(new String[] {"--bootstrap-server=k:9092", "--group=g", "--frobnicate=1"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+                        StandardCharsets.UTF_8))).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("ebb lag: Unknown option --frobnicate");
+        assertThat(LagCommand.run(new String[] {"--version"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("ebb lag ");
     }
 
     @Test
@@ -90,7 +115,7 @@ class LagArgsTest {
     @Test
     void missingValueIsNamed() {
         assertThatThrownBy(() -> LagArgs.parse(new String[] {"--group", "--bootstrap-server", "localhost:1"}))
-                .hasMessageContaining("Missing value for --group");
+                .hasMessageContaining("'--group'");
     }
 
     @Test
@@ -103,7 +128,7 @@ class LagArgsTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains("error: Missing --bootstrap-server HOST:PORT", "ebb lag --help")
+                .contains("ebb lag: Missing --bootstrap-server HOST:PORT", "ebb lag --help")
                 .doesNotContain("Exception", "\tat ");
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
     }
@@ -116,7 +141,7 @@ class LagArgsTest {
                 System.err);
 
         assertThat(exit).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: ebb lag --bootstrap-server HOST:PORT",
-                "--watch", "--output table|json", "Exit codes");
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: ebb lag --bootstrap-server HOST:PORT")
+                .contains("--watch", "--output=table|json", "Exit codes");
     }
 }

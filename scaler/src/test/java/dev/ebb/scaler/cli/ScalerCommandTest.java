@@ -2,11 +2,13 @@ package dev.ebb.scaler.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ebb.logging.LogFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ScalerCommandTest {
@@ -17,7 +19,33 @@ class ScalerCommandTest {
             "--lease-name", "my-lease", "--lease-namespace", "ebb-system", "--tick", "500ms"},
                 Map.of("POD_NAME", "ebb-scaler-7d9-abcde"));
         assertThat(o).isEqualTo(new ScalerCommand.Options("shop", 9090, "my-lease", "ebb-system",
-                "ebb-scaler-7d9-abcde", Duration.ofMillis(500), "0.0.0.0"));
+                "ebb-scaler-7d9-abcde", Duration.ofMillis(500), "0.0.0.0", Optional.empty()));
+    }
+
+    @Test
+    void takesFlagEqualsValueAsWellAsFlagSpaceValue() {
+        ScalerCommand.Options o = ScalerCommand.parse(new String[] {"--namespace=shop", "--port=9090",
+            "--tick=2s", "--log-format=json", "--identity", "me"}, Map.of());
+        assertThat(o).isEqualTo(new ScalerCommand.Options("shop", 9090, "ebb-scaler", null, "me",
+                Duration.ofSeconds(2), "0.0.0.0", Optional.of(LogFormat.JSON)));
+    }
+
+    @Test
+    void printsTheVersionAndExitsZero() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(ScalerCommand.run(new String[] {"--version"}, Map.of(), print(out),
+                print(new ByteArrayOutputStream()))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("ebb scaler ").doesNotContain("${");
+    }
+
+    @Test
+    void refusesALogFormatItDoesNotKnow() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(ScalerCommand.run(new String[] {"--log-format", "xml", "--port", "-1"}, Map.of(),
+                print(new ByteArrayOutputStream()), print(err))).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(
+                "ebb scaler: Invalid value 'xml' for --log-format: must be text or json",
+                "ebb scaler: Invalid value -1 for --port", "Run 'ebb scaler --help' for usage.");
     }
 
     @Test

@@ -26,7 +26,7 @@ class WorkloadBoundsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "policy: {drainWithin: 3000000h}     | Invalid value '3000000h' for spec.policy.drainWithin: must be at most 2562047h",
+        "policy: {drainWithin: 3000000h}     | Invalid value 3000000h for spec.policy.drainWithin: must be <= 24h",
         "policy: {cooldown: 25h}             | Invalid value 25h for spec.policy.cooldown: must be <= 24h",
         "policy: {scaleDownWindow: 1441m}    | Invalid value 1441m for spec.policy.scaleDownWindow: must be <= 24h",
         "policy: {maxTimeLag: 86400001ms}    | Invalid value 86400001ms for spec.policy.maxTimeLag: must be <= 24h",

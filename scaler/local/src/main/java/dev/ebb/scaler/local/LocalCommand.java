@@ -3,6 +3,9 @@ package dev.ebb.scaler.local;
 import dev.ebb.function.FunctionWorker;
 import dev.ebb.function.WorkerConfig;
 import dev.ebb.function.example.OrderEnricher;
+import dev.ebb.logging.EbbLogging;
+import dev.ebb.logging.LogFormat;
+import dev.ebb.scaler.cli.Cli;
 import dev.ebb.scaler.lag.KafkaAdminLagSource;
 import dev.ebb.scaler.loop.DecisionListener;
 import dev.ebb.scaler.loop.ScalerLoop;
@@ -15,7 +18,6 @@ import dev.ebb.scaler.workload.CatalogEntry;
 import dev.ebb.scaler.workload.Workload;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,41 +40,11 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class LocalCommand {
 
-    static final String USAGE = """
-            Usage: ebb local --workloads FILE.yaml [pools] [options]
-
-            Runs the Ebb scaler on this machine against any Kafka broker. FILE holds ScaledWorkload resources (the
-            same YAML kubectl applies); it is re-read when it changes. Each workload's spec.scaleTargetRef.name
-            names a local worker pool:
-
-            Pools (at least one):
-              --process NAME=COMMAND       worker processes started from COMMAND (split on spaces; quote with ' or ")
-                                           scale-down sends SIGTERM, then SIGKILL after --grace
-              --example-processes NAME     processes running the SDK's example function OrderEnricher
-              --example-threads NAME       in-process threads running OrderEnricher
-              --swarm NAME=SERVICE         the replicas of a Docker Swarm service (name or id), through the Docker
-                                           Engine API at --docker-host (not run against a real Swarm yet)
-              --env NAME:KEY=VALUE         extra setting for pool NAME (environment of its processes, or EBB_*
-                                           settings of its threads), e.g. --env enricher:EBB_OUTPUT_TOPIC=out
-                                           Workers get EBB_BOOTSTRAP_SERVERS, EBB_TOPICS and EBB_GROUP from the
-                                           workload, and EBB_WORKER_ID=NAME-{index}; {index} is the worker number.
-
-            Options:
-              --tick D                     the loop's timer (default 1s; each workload polls at its pollInterval)
-              --grace D                    SIGTERM → SIGKILL grace for processes, drain timeout for threads (30s)
-              --port N                     port of the live web page (default 7781, 0 = any free port)
-              --headless                   no web page
-              --logs DIR                   write worker process output to DIR/NAME-INDEX.log (default: discard)
-              --docker-host URL            Engine API for --swarm: unix:///path.sock or tcp://host:port
-                                           (default: $DOCKER_HOST, else unix:///var/run/docker.sock)
-              --help                       this text
-            """;
-
     /** Parsed arguments. */
     record Options(Path workloads, Map<String, List<String>> processes, List<String> exampleProcesses,
                    List<String> exampleThreads, Map<String, Map<String, String>> env, Duration tick, Duration grace,
                    int port, boolean web, Optional<Path> logs, Map<String, String> swarm,
-                   Optional<String> dockerHost) {
+                   Optional<String> dockerHost, Optional<LogFormat> logFormat) {
     }
 
     /** A running local scaler; {@link #close()} stops the loop, drains every worker and stops the web page. */
@@ -142,17 +114,11 @@ public final class LocalCommand {
 
     /** Runs until the JVM is asked to stop (Ctrl-C, SIGTERM); then drains every worker. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Options options;
-        try {
-            options = parse(args);
-        } catch (HelpRequested e) {
-            out.print(USAGE);
-            return 0;
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            err.println("Run `ebb local --help` for the options.");
-            return 2;
-        }
+        return Cli.run("local", args, out, err, LocalCommand::parse, options -> runUntilStopped(options, out, err));
+    }
+
+    private static int runUntilStopped(Options options, PrintStream out, PrintStream err) {
+        options.logFormat().ifPresent(EbbLogging::use);
         Running running;
         try {
             running = start(options, out);
@@ -174,125 +140,9 @@ public final class LocalCommand {
         return 0;
     }
 
-    static final class HelpRequested extends RuntimeException {
-        HelpRequested() {
-            super("help", null, false, false);
-        }
-    }
-
+    /** Parses and checks the arguments; see {@link LocalArgs}. */
     static Options parse(String[] args) {
-        Path workloads = null;
-        Map<String, List<String>> processes = new LinkedHashMap<>();
-        List<String> exampleProcesses = new ArrayList<>();
-        List<String> exampleThreads = new ArrayList<>();
-        Map<String, Map<String, String>> env = new HashMap<>();
-        Duration tick = Duration.ofSeconds(1);
-        Duration grace = Duration.ofSeconds(30);
-        int port = 7781;
-        boolean web = true;
-        Optional<Path> logs = Optional.empty();
-        Map<String, String> swarm = new LinkedHashMap<>();
-        Optional<String> dockerHost = Optional.empty();
-        List<String> problems = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--help") || arg.equals("-h")) {
-                throw new HelpRequested();
-            }
-            if (arg.equals("--headless")) {
-                web = false;
-                continue;
-            }
-            String value;
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                value = arg.substring(eq + 1);
-                arg = arg.substring(0, eq);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                problems.add(arg.startsWith("--") ? "Missing value for " + arg : "Unknown argument " + arg);
-                continue;
-            }
-            try {
-                switch (arg) {
-                    case "--workloads" -> workloads = Path.of(value);
-                    case "--process" -> {
-                        int split = value.indexOf('=');
-                        if (split <= 0 || split == value.length() - 1) {
-                            problems.add("Invalid value '" + value + "' for --process: must be NAME=COMMAND");
-                        } else {
-                            processes.put(value.substring(0, split), tokenize(value.substring(split + 1)));
-                        }
-                    }
-                    case "--swarm" -> {
-                        int split = value.indexOf('=');
-                        if (split <= 0 || split == value.length() - 1) {
-                            problems.add("Invalid value '" + value + "' for --swarm: must be NAME=SERVICE");
-                        } else {
-                            swarm.put(value.substring(0, split),
-                                    SwarmScaleTarget.validService(value.substring(split + 1)));
-                        }
-                    }
-                    case "--docker-host" -> dockerHost = Optional.of(value);
-                    case "--example-processes" -> exampleProcesses.add(value);
-                    case "--example-threads" -> exampleThreads.add(value);
-                    case "--env" -> {
-                        int colon = value.indexOf(':');
-                        int split = value.indexOf('=', Math.max(colon, 0));
-                        if (colon <= 0 || split <= colon + 1) {
-                            problems.add("Invalid value '" + value + "' for --env: must be NAME:KEY=VALUE");
-                        } else {
-                            env.computeIfAbsent(value.substring(0, colon), k -> new LinkedHashMap<>())
-                                    .put(value.substring(colon + 1, split), value.substring(split + 1));
-                        }
-                    }
-                    case "--tick" -> tick = positive("--tick", value);
-                    case "--grace" -> grace = positive("--grace", value);
-                    case "--port" -> {
-                        port = Integer.parseInt(value.trim());
-                        if (port < 0 || port > 65535) {
-                            problems.add("Invalid value " + value + " for --port: must be between 0 and 65535");
-                        }
-                    }
-                    case "--logs" -> logs = Optional.of(Path.of(value));
-                    default -> problems.add("Unknown option " + arg);
-                }
-            } catch (NumberFormatException e) {
-                problems.add("Invalid value '" + value + "' for " + arg + ": must be a number");
-            } catch (IllegalArgumentException e) {
-                problems.add(e.getMessage());
-            }
-        }
-        if (workloads == null) {
-            problems.add("Missing --workloads FILE.yaml");
-        } else if (!Files.isReadable(workloads)) {
-            problems.add("Invalid value '" + workloads + "' for --workloads: no readable file there");
-        }
-        List<String> names = new ArrayList<>(processes.keySet());
-        names.addAll(exampleProcesses);
-        names.addAll(exampleThreads);
-        names.addAll(swarm.keySet());
-        if (names.isEmpty()) {
-            problems.add("No worker pool: give --process NAME=COMMAND, --example-processes NAME, "
-                    + "--example-threads NAME or --swarm NAME=SERVICE");
-        }
-        for (String name : names) {
-            if (names.indexOf(name) != names.lastIndexOf(name)) {
-                problems.add("Invalid value '" + name + "' for a pool name: given more than once");
-                break;
-            }
-        }
-        for (String name : env.keySet()) {
-            if (!names.contains(name)) {
-                problems.add("Invalid value '" + name + "' for --env: no pool with this name");
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("\n", problems));
-        }
-        return new Options(workloads, processes, exampleProcesses, exampleThreads, env, tick, grace, port, web, logs,
-                swarm, dockerHost);
+        return LocalArgs.parse(args);
     }
 
     /** Starts the loop, the worker pools and the live views. */
@@ -319,7 +169,7 @@ public final class LocalCommand {
                         System.getProperty("java.class.path"), OrderEnricher.class.getName()));
             }
             commands.forEach((name, command) -> {
-                Map<String, String> env = workerSettings(name, byTarget.get(name), options.env());
+                Map<String, String> env = processEnvironment(name, byTarget.get(name), options);
                 processes.register(name, new ProcessSpec(command, env, Optional.empty(), options.logs()));
                 routes.put(name, processes);
             });
@@ -368,6 +218,16 @@ public final class LocalCommand {
         out.printf(Locale.ROOT, "Scaling %d workload(s) from %s; pools: %s. Ctrl-C stops and drains the workers.%n",
                 byTarget.size(), options.workloads(), String.join(", ", routes.keySet()));
         return new Running(vertx, loop, catalog, closers, server, detach, log);
+    }
+
+    /**
+     * The environment of pool {@code name}'s processes: {@link #workerSettings}, and the scaler's {@code --log-format}
+     * as {@code EBB_LOG_FORMAT} unless the pool's {@code --env} sets it.
+     */
+    static Map<String, String> processEnvironment(String name, Workload workload, Options options) {
+        Map<String, String> env = new LinkedHashMap<>(workerSettings(name, workload, options.env()));
+        options.logFormat().ifPresent(f -> env.putIfAbsent(LogFormat.ENV, f.name().toLowerCase(Locale.ROOT)));
+        return env;
     }
 
     /** What workers of pool {@code name} get: the workload's broker, topics and group, then --env overrides. */
@@ -424,14 +284,6 @@ public final class LocalCommand {
             throw new IllegalArgumentException("Invalid value '" + command + "' for --process: empty command");
         }
         return words;
-    }
-
-    private static Duration positive(String option, String value) {
-        Duration d = dev.ebb.scaler.workload.spec.Durations.parse(option, value);
-        if (d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException("Invalid value '" + value + "' for " + option + ": must be > 0");
-        }
-        return d;
     }
 
     /** Sends each target to the pool of its name. */

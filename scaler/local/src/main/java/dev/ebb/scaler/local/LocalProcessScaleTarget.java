@@ -4,7 +4,6 @@ import dev.ebb.scaler.target.FailureKind;
 import dev.ebb.scaler.target.ScaleOutcome;
 import dev.ebb.scaler.target.ScaleTarget;
 import dev.ebb.scaler.target.TargetRef;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A local scale target whose replicas are worker processes started from a command line (any program). Pools are
@@ -30,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalProcessScaleTarget implements ScaleTarget, AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(LocalProcessScaleTarget.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LocalProcessScaleTarget.class);
 
     
     /** Every child still alive, whether replica or draining. */
@@ -143,7 +144,7 @@ public final class LocalProcessScaleTarget implements ScaleTarget, AutoCloseable
         terminate(p);
         p.onExit().orTimeout(gracePeriod.toMillis(), TimeUnit.MILLISECONDS).whenComplete((exited, timeout) -> {
             if (timeout != null) {
-                LOG.log(Level.WARNING, "Worker process " + p.pid() + " of local pool " + pool
+                LOG.warn("Worker process " + p.pid() + " of local pool " + pool
                         + " still running " + gracePeriod.toSeconds() + "s after SIGTERM; sending SIGKILL");
                 kill(p);
             }
@@ -210,7 +211,7 @@ public final class LocalProcessScaleTarget implements ScaleTarget, AutoCloseable
                 }
                 stopping.forEach(p -> stopGracefully(name, p));
             }
-            LOG.log(Level.DEBUG, "Local process pool " + name + ": " + from + " -> " + replicas + " (" + reason + ")");
+            LOG.debug("Local process pool " + name + ": " + from + " -> " + replicas + " (" + reason + ")");
             return new ScaleOutcome.Scaled(from, replicas);
         }
 

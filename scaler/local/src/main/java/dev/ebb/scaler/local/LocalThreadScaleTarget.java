@@ -4,7 +4,6 @@ import dev.ebb.scaler.target.FailureKind;
 import dev.ebb.scaler.target.ScaleOutcome;
 import dev.ebb.scaler.target.ScaleTarget;
 import dev.ebb.scaler.target.TargetRef;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A local scale target whose replicas are in-process workers (threads running an SDK function). Pools are matched by
@@ -27,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class LocalThreadScaleTarget implements ScaleTarget, AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(LocalThreadScaleTarget.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LocalThreadScaleTarget.class);
 
     
     /** Drains not finished yet, also those of earlier scale-downs: {@link #close()} waits for them all. */
@@ -92,7 +93,7 @@ public final class LocalThreadScaleTarget implements ScaleTarget, AutoCloseable 
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            LOG.log(Level.WARNING, "Some local workers did not drain within " + drainTimeout);
+            LOG.warn("Some local workers did not drain within " + drainTimeout);
         }
         drains.shutdown();
         try {
@@ -158,7 +159,7 @@ public final class LocalThreadScaleTarget implements ScaleTarget, AutoCloseable 
                 }
                 stopping.forEach(this::drainLater);
             }
-            LOG.log(Level.DEBUG, "Local pool " + name + ": " + from + " -> " + replicas + " (" + reason + ")");
+            LOG.debug("Local pool " + name + ": " + from + " -> " + replicas + " (" + reason + ")");
             return new ScaleOutcome.Scaled(from, replicas);
         }
 
@@ -182,7 +183,7 @@ public final class LocalThreadScaleTarget implements ScaleTarget, AutoCloseable 
                     try {
                         worker.close();
                     } catch (Exception e) {
-                        LOG.log(Level.WARNING, "Worker of local pool " + name + " failed to drain: " + e);
+                        LOG.warn("Worker of local pool " + name + " failed to drain: " + e);
                     } finally {
                         draining.decrementAndGet();
                     }

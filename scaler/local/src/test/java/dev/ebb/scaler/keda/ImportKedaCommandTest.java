@@ -64,9 +64,24 @@ class ImportKedaCommandTest {
         assertThat(run("")).isEqualTo(2);
         assertThat(run("", "--sasl", "md5", "x.yaml")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Invalid value 'md5' for --sasl: must be one of");
-        assertThat(run("", "--frobnicate")).isEqualTo(2);
+        assertThat(run("", "--frobnicate", "x.yaml")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("ebb import-keda: Unknown option --frobnicate");
+        assertThat(run("", "--tls=\u001b[2Jon", "x.yaml")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("for --tls: must be enable or disable")
+                .doesNotContain("\u001b");
         assertThat(run("", "--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: ebb import-keda");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: ebb import-keda", "-o, --output=FILE");
+        out.reset();
+        assertThat(run("", "--version")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("ebb import-keda ");
+    }
+
+    @Test
+    void takesOutputEqualsFileAndStandardInput(@TempDir Path dir) throws Exception {
+        Path result = dir.resolve("out.yaml");
+        int code = run(KedaImporterTest.resource("payments-inline.yaml"), "--output=" + result, "--sasl=none", "-");
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(Files.readString(result)).contains("kind: \"ScaledWorkload\"");
     }
 
     @Test

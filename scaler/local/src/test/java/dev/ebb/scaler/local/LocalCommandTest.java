@@ -60,13 +60,53 @@ class LocalCommandTest {
     }
 
     @Test
+    void unknownOptionIsAUsageErrorAndVersionSucceeds(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("w.yaml"), "# empty\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code = LocalCommand.run(new String[] {"--workloads=" + file, "--example-threads=a", "--frobnicate"},
+                new PrintStream(out), new PrintStream(err));
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("ebb local: Unknown option --frobnicate");
+        assertThat(LocalCommand.run(new String[] {"--version"}, new PrintStream(out), new PrintStream(err))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("ebb local ");
+    }
+
+    @Test
+    void takesTheLogFormatAndRefusesOneItDoesNotKnow(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("w.yaml"), "# empty\n");
+
+        assertThat(LocalCommand.parse(new String[] {"--workloads", file.toString(), "--example-threads", "a",
+            "--log-format=json"}).logFormat()).contains(dev.ebb.logging.LogFormat.JSON);
+        assertThatThrownBy(() -> LocalCommand.parse(new String[] {"--workloads", file.toString(),
+            "--example-threads", "a", "--log-format", "yaml"}))
+                .hasMessageContaining("Invalid value 'yaml' for --log-format: must be text or json");
+    }
+
+    @Test
+    void workerProcessesLogInTheScalersFormatUnlessTheirPoolSaysOtherwise(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("w.yaml"), "# empty\n");
+        LocalCommand.Options json = LocalCommand.parse(new String[] {"--workloads", file.toString(),
+            "--process", "a=worker", "--process", "b=worker", "--env", "b:EBB_LOG_FORMAT=text", "--log-format=json"});
+        LocalCommand.Options plain = LocalCommand.parse(new String[] {"--workloads", file.toString(),
+            "--process", "a=worker"});
+
+        assertThat(LocalCommand.processEnvironment("a", null, json)).containsEntry("EBB_LOG_FORMAT", "json")
+                .containsEntry("EBB_WORKER_ID", "a-{index}");
+        assertThat(LocalCommand.processEnvironment("b", null, json)).containsEntry("EBB_LOG_FORMAT", "text");
+        assertThat(LocalCommand.processEnvironment("a", null, plain)).doesNotContainKey("EBB_LOG_FORMAT");
+    }
+
+    @Test
     void helpPrintsUsageAndSucceeds() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         int code = LocalCommand.run(new String[] {"--help"}, new PrintStream(out), System.err);
 
         assertThat(code).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: ebb local --workloads FILE.yaml")
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: ebb local --workloads FILE.yaml")
                 .contains("--example-threads");
     }
 

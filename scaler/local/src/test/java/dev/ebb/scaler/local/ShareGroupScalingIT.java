@@ -92,7 +92,7 @@ class ShareGroupScalingIT {
         env.put("TEST_PID_DIR", pids.toString());
         LocalCommand.Options options = new LocalCommand.Options(workloads, Map.of("probe", command), List.of(),
                 List.of(), Map.of("probe", env), Duration.ofMillis(500), Duration.ofSeconds(10), 0, false,
-                Optional.of(logs), Map.of(), Optional.empty());
+                Optional.of(logs), Map.of(), Optional.empty(), Optional.empty());
         ByteArrayOutputStream terminal = new ByteArrayOutputStream();
 
         Map<String, Integer> byWorker = new HashMap<>();

@@ -86,9 +86,14 @@ final class CapacityEstimator {
         return found;
     }
 
-    /** The samples to remember: three rate windows back from {@code sample}, which comes last. */
+    /**
+     * The samples to remember: three rate windows back from {@code sample}, which comes last; with a time-lag SLO at
+     * least the SLO plus a rate window, to bound the oldest record's age past the SLO ({@link SloBudget#deadline}).
+     */
     static List<Sample> trim(PolicySpec spec, List<Sample> history, Sample sample) {
-        Instant keepFrom = sample.at().minus(Duration.ofMillis((long) (3 * windowSeconds(spec) * 1000)));
+        double keep = Math.max(3 * windowSeconds(spec),
+                spec.maxTimeLag().map(m -> Numbers.seconds(m) + windowSeconds(spec)).orElse(0.0));
+        Instant keepFrom = sample.at().minus(Duration.ofMillis((long) (keep * 1000)));
         List<Sample> kept = new ArrayList<>();
         for (Sample s : history) {
             if (!s.at().isBefore(keepFrom) && s.at().isBefore(sample.at())) {

@@ -21,9 +21,13 @@ record Desired(int replicas, double need, Optional<Cap> cap, boolean keepingUp, 
         notes = List.copyOf(notes);
     }
 
-    /** The desire of {@code spec}'s mode for the estimate {@code e}. */
+    /** The desire of {@code spec}'s mode for the estimate {@code e}: each mode reads its own settings. */
     static Desired of(PolicySpec spec, Estimate e) {
-        return spec.mode() == Mode.THRESHOLD ? ThresholdDesire.of(spec, e) : DrainDesire.of(spec, e);
+        ModeSpec mode = spec.modeSpec();
+        if (mode instanceof ModeSpec.Threshold threshold) {
+            return ThresholdDesire.of(spec, threshold, e);
+        }
+        return DrainDesire.of(spec, (ModeSpec.Drain) mode, e);
     }
 
     /** A partition cap that lowered the count: to {@code replicas} {@code what} ("partitions", "partitions with lag"). */
@@ -69,7 +73,25 @@ record Desired(int replicas, double need, Optional<Cap> cap, boolean keepingUp, 
     }
 
     /** An adjustment of the plain need. */
-    sealed interface Note permits EvenFactor, KeepUp, RoundedUp {
+    sealed interface Note permits EvenFactor, KeepUp, RoundedUp, BacklogDue, Riding, SloAllowsBacklog, HeldNearSlo {
+    }
+
+    /** Drain mode: the oldest record, {@code ageSeconds} old (a lower bound when the lag source did not know), is
+     *  over the SLO: the backlog is due now ({@link SloBudget#deadline}). */
+    record BacklogDue(double ageSeconds, boolean lowerBound, Duration maxTimeLag) implements Note {
+    }
+
+    /** Drain mode: one capacity level below arrivals, {@code replicas}, while the time lag stays under
+     *  {@code headroomSeconds} for {@code horizonSeconds} ({@link SloBudget#ride}). */
+    record Riding(int replicas, double headroomSeconds, double horizonSeconds) implements Note {
+    }
+
+    /** Drain mode: a ride ended; {@code replicas} keep up with arrivals, the SLO allows the backlog. */
+    record SloAllowsBacklog(int replicas) implements Note {
+    }
+
+    /** Drain mode: no scale-down, the time lag is within a ready delay of the SLO ({@link SloBudget#hold}). */
+    record HeldNearSlo(Duration timeLag, Duration readyDelay, Duration maxTimeLag) implements Note {
     }
 
     /** Threshold mode: rounded up to {@code replicas}, a factor of {@code partitions}. */

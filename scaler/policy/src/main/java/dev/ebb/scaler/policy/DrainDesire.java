@@ -16,35 +16,43 @@ import java.util.OptionalDouble;
  * Drain mode's desire: enough replicas to absorb the arrivals and clear the backlog within {@code drainWithin}, sized
  * for the moment new replicas are ready, and for the time-lag SLO when one is set. In steps:
  * <ol>
- *   <li>{@link #backlog}: the lag that is backlog (not consumed-but-uncommitted work), and the arrival rate to use;</li>
+ *   <li>{@link #backlog}: the lag that is backlog (not consumed-but-uncommitted work), and the arrival rate to use;
+ *   its deadline is {@code drainWithin}, or due now once the oldest record is over the SLO ({@link SloBudget});</li>
  *   <li>{@link #projectedBacklog}: the backlog expected when replicas asked for now are ready;</li>
  *   <li>{@link #slo}: a higher need when the oldest record would be older than the SLO by then;</li>
- *   <li>{@link #members}: the cheapest member count whose effective capacity meets the need;</li>
+ *   <li>{@link #members}: the cheapest member count whose effective capacity meets the need; with an SLO, one
+ *   capacity level lower while the SLO's budget allows it, and no scale-down near the SLO ({@link SloBudget});</li>
  *   <li>the partition cap of a consumer group.</li>
  * </ol>
  */
 final class DrainDesire {
-    /** Deadlines never shrink below this, so an SLO already missed asks for the most replicas, not for infinity. */
-    private static final double MIN_DEADLINE_SECONDS = 1.0;
+    private static final double MIN_DEADLINE_SECONDS = SloBudget.MIN_DEADLINE_SECONDS;
 
     private DrainDesire() {
     }
 
-    static Desired of(PolicySpec spec, Estimate e) {
+    /**
+     * @param spec the settings both modes share (commit interval, ready delay, tolerance)
+     * @param mode drain mode's own settings
+     * @param e the estimate
+     */
+    static Desired of(PolicySpec spec, ModeSpec.Drain mode, Estimate e) {
         Backlog b = backlog(spec, e);
-        double drain = Numbers.seconds(spec.drainWithin());
+        List<Note> notes = new ArrayList<>();
+        double drain = SloBudget.deadline(spec, e, b.excess(), notes);
         double needNow = (b.arrivals() + b.excess() / drain) / e.rate();
         List<Projection.Segment> segments = e.projection(spec.readyDelay());
         double projected = projectedBacklog(e, b, segments);
         double needThen = (b.arrivals() + projected / drain) / e.rate();
         double need = Math.max(needNow, needThen);
 
-        Optional<SloNeed> slo = slo(spec, e, b.arrivals(), segments, need);
+        Optional<SloNeed> slo = slo(spec, mode, e, b.arrivals(), segments, need);
         boolean atRisk = slo.isPresent() && slo.get().atRisk();
         if (atRisk) {
             need = slo.get().need();
         }
-        Members m = members(spec, e, b.arrivals(), need, atRisk);
+        Members m = members(spec, mode, e, b.arrivals(), b.excess(), need, atRisk);
+        notes.addAll(m.notes());
         int replicas = m.replicas();
         Optional<Cap> cap = Optional.empty();
         int partitionCap = e.group().cap();
@@ -55,9 +63,9 @@ final class DrainDesire {
         OptionalDouble shownProjection = needThen > needNow + Numbers.EPSILON && projected >= 1
                 ? OptionalDouble.of(projected) : OptionalDouble.empty();
         DrainBasis basis = new DrainBasis(e.lag(), b.explained(), b.arrivals(), e.rate(), e.rateLearned(),
-                spec.drainWithin(), shownProjection, spec.readyDelay(), e.current() - e.ready(),
+                mode.drainWithin(), shownProjection, spec.readyDelay(), e.current() - e.ready(),
                 slo.map(SloNeed::slo));
-        return new Desired(replicas, need, cap, m.keepingUp(), basis, m.notes());
+        return new Desired(replicas, need, cap, m.keepingUp(), basis, notes);
     }
 
     /**
@@ -116,13 +124,13 @@ final class DrainDesire {
      * above arrivals brings the age back; ask for it (bounded by max and partitions later). Empty without an SLO, a
      * known time lag, or arrivals.
      */
-    static Optional<SloNeed> slo(PolicySpec spec, Estimate e, double arrivals, List<Projection.Segment> segments,
-                                 double need) {
+    static Optional<SloNeed> slo(PolicySpec spec, ModeSpec.Drain mode, Estimate e, double arrivals,
+                                 List<Projection.Segment> segments, double need) {
         Optional<Duration> timeLag = e.timeLag();
-        if (spec.maxTimeLag().isEmpty() || timeLag.isEmpty() || arrivals <= Numbers.EPSILON) {
+        if (mode.maxTimeLag().isEmpty() || timeLag.isEmpty() || arrivals <= Numbers.EPSILON) {
             return Optional.empty();
         }
-        double maxAge = Numbers.seconds(spec.maxTimeLag().get());
+        double maxAge = Numbers.seconds(mode.maxTimeLag().get());
         double ageNow = Numbers.seconds(timeLag.get());
         // The age grows by (1 - capacity / arrivals) per second while capacity is short. Replicas already starting
         // count from their ready time: without them, every poll while they start would see the age a little higher
@@ -143,7 +151,7 @@ final class DrainDesire {
                 atRisk = true;
             }
         }
-        return Optional.of(new SloNeed(new Slo(timeLag.get(), spec.maxTimeLag().get(), atRisk), needSlo, atRisk));
+        return Optional.of(new SloNeed(new Slo(timeLag.get(), mode.maxTimeLag().get(), atRisk), needSlo, atRisk));
     }
 
     /** The member count, whether it was raised to keep up with an ageing backlog, and why it exceeds the need. */
@@ -161,15 +169,16 @@ final class DrainDesire {
      * Once the oldest record is older than half the SLO, a margin over arrivals: a shortfall against arrivals has
      * outlasted a burst (a slowly rising load whose count stays one short of keeping up).
      */
-    static Members members(PolicySpec spec, Estimate e, double arrivals, double need, boolean atRisk) {
+    static Members members(PolicySpec spec, ModeSpec.Drain mode, Estimate e, double arrivals, double excess, double need,
+                           boolean atRisk) {
         List<Note> notes = new ArrayList<>();
         Parallelism group = e.group();
         int current = e.current();
         int replicas = group.enoughMembers(need);
         boolean keepingUp = false;
         Optional<Duration> timeLag = e.timeLag();
-        boolean ageing = spec.maxTimeLag().isPresent() && timeLag.isPresent()
-                && Numbers.seconds(timeLag.get()) * 2 >= Numbers.seconds(spec.maxTimeLag().get());
+        boolean ageing = mode.maxTimeLag().isPresent() && timeLag.isPresent()
+                && Numbers.seconds(timeLag.get()) * 2 >= Numbers.seconds(mode.maxTimeLag().get());
         if (!atRisk && ageing) {
             // With a margin (half the tolerance): members are not all equally fast, and the slowest of the busiest
             // sets the pace. The tolerance band does not hold it back: the backlog is already old.
@@ -182,6 +191,12 @@ final class DrainDesire {
         } else if (!atRisk && replicas < current) {
             replicas = Math.max(replicas, Math.min(current, group.enoughMembers(arrivals / e.rate())));
         }
+        // With a time-lag SLO: one capacity level below arrivals while the SLO allows it, and no scale-down within a
+        // ready delay of the SLO (SloBudget).
+        if (!atRisk) {
+            replicas = SloBudget.ride(spec, e, arrivals, excess, replicas, notes);
+        }
+        replicas = SloBudget.hold(spec, e, replicas, notes);
         if (replicas > Numbers.ceil(need)) {
             notes.add(new RoundedUp(replicas, group.busiestMember(replicas)));
         }

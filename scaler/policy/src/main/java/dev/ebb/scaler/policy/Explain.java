@@ -135,6 +135,17 @@ final class Explain {
             return "rounded up to " + e.replicas() + ", a factor of " + e.partitions() + " partitions";
         } else if (note instanceof KeepUp k) {
             return "the oldest record is past half the SLO: " + k.replicas() + " keep up with arrivals";
+        } else if (note instanceof Desired.BacklogDue b) {
+            return "time lag " + (b.lowerBound() ? "at least " : "") + Text.number(b.ageSeconds()) + "s, over the "
+                    + Text.duration(b.maxTimeLag()) + " SLO: the backlog is due now";
+        } else if (note instanceof Desired.Riding r) {
+            return "riding the SLO at " + r.replicas() + ": time lag stays under " + Text.number(r.headroomSeconds())
+                    + "s (SLO less the ready delay) for " + Text.number(r.horizonSeconds()) + "s";
+        } else if (note instanceof Desired.SloAllowsBacklog a) {
+            return "the SLO allows the backlog: " + a.replicas() + " keep up with arrivals";
+        } else if (note instanceof Desired.HeldNearSlo h) {
+            return "no scale-down: time lag " + Text.duration(h.timeLag()) + " is within the ready delay ("
+                    + Text.duration(h.readyDelay()) + ") of the " + Text.duration(h.maxTimeLag()) + " SLO";
         }
         RoundedUp r = (RoundedUp) note;
         return "rounded up to " + r.replicas() + ": at most " + r.perMember()

@@ -18,7 +18,8 @@ public final class PolicyDefaults {
     public static final String DRAIN_WITHIN = "30s";
     public static final String PER_REPLICA_RATE = "100";
     public static final String COOLDOWN = "5m";
-    public static final String SCALE_DOWN_WINDOW = "30s";
+    /** The default ready delay: hold an idle replica no longer than it takes to get one back (ski rental). */
+    public static final String SCALE_DOWN_WINDOW = "10s";
     public static final String TOLERANCE = "0.1";
     public static final String READY_DELAY = "10s";
     public static final String REBALANCE_GRACE = "30s";

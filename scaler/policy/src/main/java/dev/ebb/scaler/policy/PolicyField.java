@@ -253,24 +253,29 @@ public enum PolicyField {
      */
     public Optional<String> problemIn(PolicySpec spec) {
         Object v = valueIn(spec);
+        return v == null ? Optional.empty() : problemWith(v, v instanceof Duration d ? Text.duration(d) : v);
+    }
+
+    /**
+     * The problem with {@code value} for this field, showing the value as {@code shown} (where a spec enters, the
+     * text the user wrote: {@code 86400001ms}, not a rounded {@code 86400s}); empty when it is within range.
+     */
+    public Optional<String> problemWith(Object value, Object shown) {
+        Object v = value;
         if (v == null || range.equals(Range.NONE)) {
             return Optional.empty();
         }
         boolean aboveMin;
         boolean belowMax;
-        Object shown;
         if (type == Type.DURATION) {
             Duration d = (Duration) v;
             aboveMin = minDuration == null || compare(d, minDuration, range.minInclusive(), 1);
             belowMax = maxDuration == null || compare(d, maxDuration, range.maxInclusive(), -1);
-            // Text.duration keeps one decimal of seconds; a bound message must show the value that broke it.
-            shown = d.toMillis() % 100 != 0 && Math.abs(d.toMillis()) >= 1000 ? d.toMillis() + "ms" : Text.duration(d);
         } else if (v instanceof Number n) {
             double x = n.doubleValue();
             aboveMin = range.min() == null || compare(x, minNumber, range.minInclusive(), 1);
             belowMax = (range.max() == null || compare(x, maxNumber, range.maxInclusive(), -1))
                     && !(type == Type.DECIMAL && Double.isInfinite(x));
-            shown = v;
         } else {
             return Optional.empty();
         }

@@ -17,15 +17,20 @@ final class ThresholdDesire {
     private ThresholdDesire() {
     }
 
-    static Desired of(PolicySpec spec, Estimate e) {
+    /**
+     * @param spec the group's kind (the mode's own settings come from {@code mode})
+     * @param mode threshold mode's settings
+     * @param e the estimate
+     */
+    static Desired of(PolicySpec spec, ModeSpec.Threshold mode, Estimate e) {
         KedaLag keda = e.keda();
-        double need = (double) keda.lag() / spec.lagThreshold();
+        double need = (double) keda.lag() / mode.lagThreshold();
         int replicas = Numbers.ceil(need);
         Optional<Cap> cap = Optional.empty();
-        if (spec.groupKind() == GroupKind.CONSUMER && (!spec.allowIdleConsumers() || spec.limitToPartitionsWithLag())) {
+        if (spec.groupKind() == GroupKind.CONSUMER && (!mode.allowIdleConsumers() || mode.limitToPartitionsWithLag())) {
             int upper = keda.partitions();
             String what = "partitions";
-            if (spec.limitToPartitionsWithLag() && keda.partitionsWithLag() > 0) {
+            if (mode.limitToPartitionsWithLag() && keda.partitionsWithLag() > 0) {
                 upper = keda.partitionsWithLag();
                 what = "partitions with lag";
             }
@@ -35,7 +40,7 @@ final class ThresholdDesire {
             }
         }
         List<Note> notes = new ArrayList<>();
-        if (spec.ensureEvenDistributionOfPartitions() && keda.partitions() > 0) {
+        if (mode.ensureEvenDistributionOfPartitions() && keda.partitions() > 0) {
             int even = nextFactor(keda.partitions(), replicas);
             if (even != replicas) {
                 notes.add(new EvenFactor(even, keda.partitions()));
@@ -43,7 +48,7 @@ final class ThresholdDesire {
             replicas = even;
         }
         ThresholdBasis basis = new ThresholdBasis(keda.lag(), keda.lagWithPersistent(), keda.partitions(),
-                spec.lagThreshold());
+                mode.lagThreshold());
         return new Desired(replicas, need, cap, false, basis, notes);
     }
 

@@ -15,7 +15,8 @@
  *       ({@code CapacityEstimator}), ready and starting replicas and their projection until new replicas are ready
  *       ({@code Projection}), lag as KEDA counts it ({@code KedaLag}); {@code Activity}: lag for activation and the
  *       quiet time for the cooldown.</li>
- *   <li><b>desire</b> — one class per mode, {@code ThresholdDesire} and {@code DrainDesire}, each returning a
+ *   <li><b>desire</b> — one class per mode, {@code ThresholdDesire} and {@code DrainDesire}, chosen by the sealed
+ *       {@link dev.ebb.scaler.policy.ModeSpec} and reading only that mode's settings, each returning a
  *       {@code Desired}: the count the mode asks for, its fractional need, the partition cap it applied, its inputs
  *       and notes.</li>
  *   <li><b>bound</b> — {@link dev.ebb.scaler.policy.Bounds}: min/max and the partition cap ({@link

@@ -36,8 +36,37 @@ class PolicyOverTimeTest {
         int changesBefore = model.changes;
         int replicas = model.replicas();
         model.run(GroupModel.standardSpec(), 720);
+        int keepingUp = keepingUp(load.perSecond());
+        if (ridesTheSlo(load.perSecond())) {
+            // One capacity level below arrivals while the time lag allows it (SloBudgetTest): 3 members do 2,909/s,
+            // 4 do 4,000/s, 21 % above 3,300/s. The count alternates between the two, about once a minute.
+            assertThat(model.changes - changesBefore).as("changes after warm-up").isBetween(1, 16);
+            assertThat(model.replicas()).isBetween(keepingUpBelow(keepingUp), keepingUp);
+            assertThat(model.maxTrueAge).as("oldest record age, s").isLessThan(30);
+            return;
+        }
         assertThat(model.changes - changesBefore).as("changes after warm-up").isZero();
-        assertThat(model.replicas()).isEqualTo(replicas).isEqualTo(keepingUp(load.perSecond()));
+        assertThat(model.replicas()).isEqualTo(replicas).isEqualTo(keepingUp);
+    }
+
+    /** Whether the count that keeps up is at least 20 % (twice the tolerance) above arrivals, with a slower level. */
+    private static boolean ridesTheSlo(double perSecond) {
+        int n = keepingUp(perSecond);
+        return n > 1 && 32.0 / ((32 + n - 1) / n) * 1000 >= perSecond * 1.2;
+    }
+
+    /** The fewest members of the capacity level below {@code n}'s. */
+    private static int keepingUpBelow(int n) {
+        double level = 32.0 / ((32 + n - 1) / n);
+        int r = n - 1;
+        while (r > 1 && 32.0 / ((32 + r - 1) / r) >= level) {
+            r--;
+        }
+        double lower = 32.0 / ((32 + r - 1) / r);
+        while (r > 1 && 32.0 / ((32 + r - 2) / (r - 1)) >= lower) {
+            r--;
+        }
+        return r;
     }
 
     /** The fewest of the 32 partitions' members whose busiest member keeps up: 5,500/s needs 7 (6 do the work of 5.3). */
@@ -85,7 +114,8 @@ class PolicyOverTimeTest {
         GroupModel model = GroupModel.standard(t -> Math.min(20000, t * 20000 / 300), 1);
         model.run(GroupModel.standardSpec(), 450);
         assertThat(model.maxTrueAge).isLessThan(30);
-        assertThat(model.reversals).isLessThanOrEqualTo(1);
+        // Riding the SLO one capacity level below arrivals (SloBudgetTest) on the way up: a few reversals.
+        assertThat(model.reversals).isLessThanOrEqualTo(10);
         // 20,000/s needs every partition to have its own member: 17 to 31 members do the work of 16.
         assertThat(model.replicas()).isEqualTo(keepingUp(20000));
     }
@@ -96,9 +126,11 @@ class PolicyOverTimeTest {
         model.run(GroupModel.standardSpec(), 420);
         assertThat(model.replicas()).isZero();
         model.run(GroupModel.standardSpec(), 100);
-        // 3 for the arrivals, and more for the backlog that builds up during the cold start.
-        assertThat(model.replicas()).isBetween(4, 6);
+        // Up for the arrivals and the backlog that builds up during the cold start; then, with the backlog gone, one
+        // capacity level below arrivals while the time lag allows it (3 members do 2,909/s; SloBudgetTest).
+        assertThat(model.replicas()).isBetween(3, 6);
         model.run(GroupModel.standardSpec(), 100);
-        assertThat(model.replicas()).isEqualTo(keepingUp(3000));
+        assertThat(model.replicas()).isBetween(3, keepingUp(3000));
+        assertThat(model.maxTrueAge).as("oldest record age, s").isLessThan(30);
     }
 }

@@ -27,7 +27,7 @@ class PolicySpecTest {
         assertThat(spec.perReplicaRate()).isEqualTo(100);
         assertThat(spec.maxTimeLag()).isEmpty();
         assertThat(spec.cooldown()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(spec.scaleDownWindow()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(spec.scaleDownWindow()).isEqualTo(spec.readyDelay()).isEqualTo(Duration.ofSeconds(10));
         assertThat(spec.tolerance()).isEqualTo(0.1);
         assertThat(spec.readyDelay()).isEqualTo(Duration.ofSeconds(10));
         assertThat(spec.commitInterval()).isEqualTo(Duration.ofSeconds(5));
