@@ -495,10 +495,10 @@ public final class ConsumerGroupWorker extends WorkerRuntime {
           + " group with active members; set " + WorkerConfig.GROUP_PROTOCOL + "=classic or use another group", e);
     }
     if (rejoin.firstOfEpisode()) {
-      LOG.log(Level.WARNING, "Worker {0} dropped from group {1} ({2}); giving up its partitions uncommitted and rejoining"
+      LOG.warn("Worker {} dropped from group {} ({}); giving up its partitions uncommitted and rejoining"
           + " with a fresh consumer", config.workerId(), config.groupId(), e.getMessage());
     } else {
-      LOG.log(Level.DEBUG, "Group {0} still not a consumer group, attempt {1}", config.groupId(), rejoin.attempts());
+      LOG.debug("Group {} still not a consumer group, attempt {}", config.groupId(), rejoin.attempts());
     }
     if (exactlyOnce && txOpen) {
       abortTransaction("worker " + config.workerId() + " was dropped from the group");
