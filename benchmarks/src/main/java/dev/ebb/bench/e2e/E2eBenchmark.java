@@ -35,6 +35,9 @@ import picocli.CommandLine.Option;
  * each run until the replicas are back at zero, in alternating order (ABCD, DCBA, ...), several runs each. Every
  * run's lost and duplicated records are recounted afterwards by an independent {@code read_committed} consumer once
  * the topics are quiet. Writes {@code e2e.md} and {@code e2e.json} with medians and the range over the runs.
+ *
+ * <p>Size: one benchmark's run order, aggregation and its report (markdown and JSON over the same Aggregate records);
+ * the live setup is DemoRun's.
  */
 public final class E2eBenchmark {
 

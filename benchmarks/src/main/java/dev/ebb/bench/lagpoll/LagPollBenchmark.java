@@ -51,6 +51,9 @@ import picocli.CommandLine.Option;
  * Reports median and p99 milliseconds per poll and the heap the source keeps (its per-group histories), and writes
  * {@code lag-poll.md} and {@code lag-poll.json}.
  *
+ * <p>Size: one benchmark's setup (groups, topics, live members), measurement loop and report; its child JVM members are
+ * LiveMembers.
+ *
  * <p>A command, not a test: the goals (median ≤ 250 ms, p99 ≤ 400 ms for 1,000 groups over 10,000 partitions) are
  * checked and reported, never asserted in the suite.
  */

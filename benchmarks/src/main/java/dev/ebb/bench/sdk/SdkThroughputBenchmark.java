@@ -42,6 +42,9 @@ import picocli.CommandLine.Option;
  * The headline is the median over the rounds of records/s and of the consuming JVM's CPU time per record, side by
  * side; no best-of. Rate = records / (time of the last record - time of the first record), so group-join time is
  * excluded for all.
+ *
+ * <p>Size: one benchmark's three contenders (raw serial, raw pipelined and SDK consumer loops) measured the same way in
+ * one run, with its report; kept side by side so the loops can be compared line by line.
  */
 public final class SdkThroughputBenchmark {
   private SdkThroughputBenchmark() {}

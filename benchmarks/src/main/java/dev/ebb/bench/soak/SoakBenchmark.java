@@ -41,6 +41,9 @@ import picocli.CommandLine.Option;
  * random bursts and idle gaps (so the scaler scales up and down), a worker SIGKILLed every ~30 s and one broker
  * restart half-way. Counts lost and duplicated records, bounds the duplicates by the backlog that was uncommitted at
  * each fault, and samples this JVM's heap and open sockets (it hosts the scaler loop). Writes soak.md and soak.json.
+ *
+ * <p>Size: one benchmark's fault schedule, sampling and its report (markdown and JSON over the same samples and
+ * faults); the live setup is DemoRun's.
  */
 public final class SoakBenchmark {
 

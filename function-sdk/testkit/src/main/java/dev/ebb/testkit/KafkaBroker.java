@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * A real Kafka 4.4 broker in KRaft mode (combined broker and controller), running in a child JVM started from
  * this JVM's classpath. No Docker is needed.
  *
+ * <p>Size: one broker's lifecycle (child JVM launch, config, kill/restart, topic admin) plus its secured listeners
+ * (SASL/SCRAM users, TLS certificates), which share the ports and config the lifecycle writes.
+ *
  * <p>Ports are chosen free at start and kept across {@link #kill()} / {@link #restart()}, so clients keep their
  * bootstrap address; data lives in a temporary folder that {@link #close()} deletes. The child halts by itself when
  * this JVM dies, and a shutdown hook kills it when this JVM exits normally.
