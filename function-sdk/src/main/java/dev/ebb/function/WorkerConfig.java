@@ -24,6 +24,9 @@ import java.util.UUID;
  * Everything a worker needs to run. Build it with {@link #builder()}, or read it from environment variables
  * ({@link #fromEnv()}), a properties file ({@link #fromProperties(Path)}) or a map of settings ({@link #from(Map)}).
  *
+ * <p>Size: one record of every worker setting, with its defaults, its rules and its reading from environment,
+ * properties and maps (the table below); split up, a setting's name, default and rule would live in different files.
+ *
  * <p>Settings (environment variable names; in a properties file write {@code EBB_RETRIES=3}, {@code ebb.retries=3}
  * or {@code retries=3}):
  * <table>

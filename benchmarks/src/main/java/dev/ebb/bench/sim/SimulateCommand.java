@@ -18,6 +18,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code ebb simulate}: replays arrival traces through KEDA+HPA (modelled), Ebb's threshold and drain modes (the
  * policy code itself) and the offline oracle, and writes a markdown report and one SVG chart per trace.
+ *
+ * <p>Size: the command's option parsing and its two flows (trace replay and the share-group comparison) share one Spec
+ * and Options; the simulation itself lives in the sim package's other classes.
  */
 public final class SimulateCommand {
 

@@ -102,7 +102,7 @@ class E2eBenchmarkTest {
     void alternatesTheOrderEveryRound() {
         assertThat(E2eBenchmark.alternating(List.of("A", "B", "C", "D"), 3)).containsExactly(
                 List.of("A", "B", "C", "D"), List.of("D", "C", "B", "A"), List.of("A", "B", "C", "D"));
-        assertThat(E2eBenchmark.orderText(4, 4)).isEqualTo("ABCD, DCBA, ABCD, DCBA");
+        assertThat(E2eReport.orderText(4, 4)).isEqualTo("ABCD, DCBA, ABCD, DCBA");
     }
 
     @Test
@@ -144,7 +144,7 @@ class E2eBenchmarkTest {
                 run(tuned, 3, null, 250, 1));
 
         E2eBenchmark.Aggregate a = E2eBenchmark.aggregate(tuned, runs);
-        String md = E2eBenchmark.markdown(options, List.of(a), runs, "1 / 1 / 1", "2 / 2 / 2",
+        String md = E2eReport.markdown(options, List.of(a), runs, "1 / 1 / 1", "2 / 2 / 2",
                 Duration.ofMinutes(10));
 
         assertThat(a.replicaSeconds()).isEqualTo(new Spread(250, 200, 300, 3, 0));
@@ -158,7 +158,7 @@ class E2eBenchmarkTest {
                         + "**not met**")
                 .contains("load average 1 / 1 / 1 before")
                 .contains("| 2 | 1 | Ebb tuned | 1.00 / 1.00 / 1.00 | 0.90 s |");
-        assertThat(E2eBenchmark.json(options, List.of(a), runs, "1", "2", Duration.ofMinutes(10))
+        assertThat(E2eReport.json(options, List.of(a), runs, "1", "2", Duration.ofMinutes(10))
                 .getJsonArray("runs")).hasSize(3);
     }
 }

@@ -48,7 +48,7 @@ class LagPollBenchmarkTest {
     void cadenceSleepsUntilEachSlotAndStartsAtOnceAfterAnOverrun() throws InterruptedException {
         long[] now = {1_000};
         List<Long> sleeps = new ArrayList<>();
-        LagPollBenchmark.Cadence cadence = new LagPollBenchmark.Cadence(Duration.ofNanos(100_000_000L),
+        Cadence cadence = new Cadence(Duration.ofNanos(100_000_000L),
                 () -> now[0], nanos -> {
                     sleeps.add(nanos);
                     now[0] += nanos;

@@ -35,7 +35,7 @@ class ScaleBenchmarkTest {
 
     @Test
     void parsesTheMockServersCounts() {
-        Map<RequestKind, Long> counts = ScaleBenchmark.parseStats("GET_SCALE=12,STATUS=3,LEASE=0");
+        Map<RequestKind, Long> counts = MockApi.parseStats("GET_SCALE=12,STATUS=3,LEASE=0");
 
         assertThat(counts).containsEntry(RequestKind.GET_SCALE, 12L).containsEntry(RequestKind.STATUS, 3L)
                 .containsEntry(RequestKind.LEASE, 0L).hasSize(3);
@@ -82,14 +82,14 @@ class ScaleBenchmarkTest {
         assertThat(r.heapAfterGcMax()).isEqualTo(300L);
         assertThat(r.heapAfterGcLast()).isEqualTo(200L);
         assertThat(r.leadingFraction()).isEqualTo(10 / 11.0);
-        assertThat(ScaleBenchmark.markdown(r)).contains("| decisions per second (on the leader) | 100 |")
+        assertThat(ScaleReport.markdown(r)).contains("| decisions per second (on the leader) | 100 |")
                 .contains("| GET …/scale (read replicas) | 30.00 |")
                 .contains("load average 1 before and 2 after")
                 .contains("| share of the steady state holding the lease (leader) | 91 % |")
                 .contains("| 10 / 20 / 5 s")
                 .contains("loop's first lag poll done")
                 .contains("KEDA issue #7453");
-        assertThat(ScaleBenchmark.markdown(r.withAborted("after 90 s: the mock API server stopped answering")))
+        assertThat(ScaleReport.markdown(r.withAborted("after 90 s: the mock API server stopped answering")))
                 .contains("**The run stopped early, after 90 s: the mock API server stopped answering.**");
     }
 

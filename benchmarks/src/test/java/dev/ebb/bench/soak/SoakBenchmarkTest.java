@@ -55,7 +55,7 @@ class SoakBenchmarkTest {
         List<SoakBenchmark.Sample> samples = List.of(new SoakBenchmark.Sample(0, 20, 10, 6, 1, "1.0 / 1.0 / 1.0"),
                 new SoakBenchmark.Sample(10, 30, 12, 7, 2, "2.0 / 1.0 / 1.0"));
 
-        String md = SoakBenchmark.markdown(SoakBenchmark.parse(new String[0]), SoakBenchmark.trace(10,
+        String md = SoakReport.markdown(SoakBenchmark.parse(new String[0]), SoakBenchmark.trace(10,
                 new Random(1)), s, faults, samples, 150, true, "1", "2");
 
         assertThat(md).contains("| 30.1 s | SIGKILL worker pid 1 of 3 | 100 |")

@@ -3,16 +3,12 @@ package dev.ebb.testkit;
 import dev.ebb.testkit.internal.BrokerMain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,14 +16,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.ScramCredentialInfo;
-import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -37,6 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A real Kafka 4.4 broker in KRaft mode (combined broker and controller), running in a child JVM started from
  * this JVM's classpath. No Docker is needed.
+ *
+ * <p>The child's server.properties are {@link ServerProperties}, the secured clients {@link SecuredClients}.
  *
  * <p>Ports are chosen free at start and kept across {@link #kill()} / {@link #restart()}, so clients keep their
  * bootstrap address; data lives in a temporary folder that {@link #close()} deletes. The child halts by itself when
@@ -63,23 +57,20 @@ public final class KafkaBroker implements AutoCloseable {
     private Process process;
     private boolean closed;
 
-    private KafkaBroker(Path dir, Map<String, String> extraServerProperties) throws IOException {
-        this(dir, extraServerProperties, false, false);
-    }
-
     private KafkaBroker(Path dir, Map<String, String> extraServerProperties, boolean saslSsl, boolean mutualTls)
             throws IOException {
         this.dir = dir;
         this.clusterId = Uuid.randomUuid().toString();
-        this.brokerPort = freePort();
-        this.controllerPort = freePort();
-        this.saslSslPort = saslSsl ? freePort() : -1;
-        this.mutualTlsPort = mutualTls ? freePort() : -1;
+        this.brokerPort = BrokerHost.freePort();
+        this.controllerPort = BrokerHost.freePort();
+        this.saslSslPort = saslSsl ? BrokerHost.freePort() : -1;
+        this.mutualTlsPort = mutualTls ? BrokerHost.freePort() : -1;
         this.certificates = saslSsl || mutualTls ? TestCertificates.generate("ebb-client") : null;
         this.propertiesFile = dir.resolve("server.properties");
-        Map<String, String> props = defaultProperties();
+        Map<String, String> props = ServerProperties.defaults(dir, brokerPort, controllerPort);
         if (certificates != null) {
-            props.putAll(securityProperties());
+            props.putAll(ServerProperties.secured(dir, certificates, brokerPort, controllerPort, saslSslPort,
+                    mutualTlsPort));
         }
         props.putAll(extraServerProperties);
         StringBuilder text = new StringBuilder();
@@ -97,7 +88,8 @@ public final class KafkaBroker implements AutoCloseable {
     /** Starts a new broker; {@code extraServerProperties} override or add to the defaults. */
     public static KafkaBroker start(Map<String, String> extraServerProperties) {
         try {
-            KafkaBroker broker = new KafkaBroker(Files.createTempDirectory("ebb-kafka-"), extraServerProperties);
+            KafkaBroker broker = new KafkaBroker(Files.createTempDirectory("ebb-kafka-"), extraServerProperties, false,
+                    false);
             try {
                 broker.launch();
             } catch (RuntimeException e) {
@@ -189,28 +181,12 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Client settings for the SASL_SSL listener as {@code username}, trusting the broker's CA (PEM content). */
     public Map<String, Object> saslSslClientConfig(String username, String password) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, saslSslBootstrapServers());
-        config.put("security.protocol", "SASL_SSL");
-        config.put("sasl.mechanism", "SCRAM-SHA-512");
-        config.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                + username + "\" password=\"" + password + "\";");
-        config.put("ssl.truststore.type", "PEM");
-        config.put("ssl.truststore.certificates", certificates().caCertificate());
-        return config;
+        return SecuredClients.saslSsl(saslSslBootstrapServers(), certificates(), username, password);
     }
 
     /** Client settings for the mutual-TLS listener with the generated client certificate (PEM content). */
     public Map<String, Object> mutualTlsClientConfig() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, mutualTlsBootstrapServers());
-        config.put("security.protocol", "SSL");
-        config.put("ssl.truststore.type", "PEM");
-        config.put("ssl.truststore.certificates", certificates().caCertificate());
-        config.put("ssl.keystore.type", "PEM");
-        config.put("ssl.keystore.certificate.chain", certificates().clientCertificate());
-        config.put("ssl.keystore.key", certificates().clientKey());
-        return config;
+        return SecuredClients.mutualTls(mutualTlsBootstrapServers(), certificates());
     }
 
     /**
@@ -218,69 +194,8 @@ public final class KafkaBroker implements AutoCloseable {
      * accepts it.
      */
     public void createScramUser(String username, String password) {
-        try (Admin admin = Admin.create(adminConfig())) {
-            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(username,
-                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password))).all().get(30,
-                    TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating SCRAM user " + username, e);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("could not create SCRAM user " + username + " on " + bootstrapServers()
-                    + ": " + e.getMessage(), e);
-        }
-        Map<String, Object> config = saslSslClientConfig(username, password);
-        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "ebb-testkit");
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-        Instant deadline = Instant.now().plus(READY_TIMEOUT.multipliedBy(2));
-        Exception last = null;
-        while (Instant.now().isBefore(deadline)) {
-            try (Admin admin = Admin.create(config)) {
-                admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for SCRAM user " + username, e);
-            } catch (Exception e) {
-                last = e;
-                sleep(Duration.ofMillis(200));
-            }
-        }
-        throw new IllegalStateException("SCRAM user " + username + " not accepted by " + saslSslBootstrapServers()
-                + " within " + READY_TIMEOUT.multipliedBy(2).toSeconds() + " s: " + last, last);
-    }
-
-    private Map<String, String> securityProperties() throws IOException {
-        Path keystore = dir.resolve("server.pem");
-        Files.writeString(keystore, certificates.serverKey() + certificates.serverCertificateChain(),
-                StandardCharsets.UTF_8);
-        Path truststore = dir.resolve("ca.crt");
-        Files.writeString(truststore, certificates.caCertificate(), StandardCharsets.UTF_8);
-        Map<String, String> p = new LinkedHashMap<>();
-        StringBuilder listeners = new StringBuilder("PLAINTEXT://localhost:" + brokerPort);
-        StringBuilder map = new StringBuilder("PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        if (saslSslPort > 0) {
-            listeners.append(",SASL_SSL://localhost:").append(saslSslPort);
-            map.append(",SASL_SSL:SASL_SSL");
-            p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
-            p.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", "SCRAM-SHA-512");
-            p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
-                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
-        }
-        if (mutualTlsPort > 0) {
-            listeners.append(",MTLS://localhost:").append(mutualTlsPort);
-            map.append(",MTLS:SSL");
-            p.put("listener.name.mtls.ssl.client.auth", "required");
-        }
-        p.put("listeners", listeners + ",CONTROLLER://localhost:" + controllerPort);
-        p.put("advertised.listeners", listeners.toString());
-        p.put("listener.security.protocol.map", map.toString());
-        p.put("ssl.keystore.type", "PEM");
-        p.put("ssl.keystore.location", keystore.toString());
-        p.put("ssl.truststore.type", "PEM");
-        p.put("ssl.truststore.location", truststore.toString());
-        return p;
+        SecuredClients.createScramUser(adminConfig(), saslSslClientConfig(username, password), username, password,
+                READY_TIMEOUT.multipliedBy(2));
     }
 
     /** {@code localhost:PORT} of the PLAINTEXT listener; stable across kill and restart. */
@@ -338,7 +253,7 @@ public final class KafkaBroker implements AutoCloseable {
     public void kill() {
         if (process != null) {
             process.destroyForcibly();
-            waitForExit(process, STOP_TIMEOUT);
+            BrokerHost.waitForExit(process, STOP_TIMEOUT);
             process = null;
         }
     }
@@ -358,9 +273,9 @@ public final class KafkaBroker implements AutoCloseable {
     public void stop() {
         if (process != null) {
             process.destroy();
-            if (!waitForExit(process, STOP_TIMEOUT)) {
+            if (!BrokerHost.waitForExit(process, STOP_TIMEOUT)) {
                 process.destroyForcibly();
-                waitForExit(process, STOP_TIMEOUT);
+                BrokerHost.waitForExit(process, STOP_TIMEOUT);
             }
             process = null;
         }
@@ -379,44 +294,7 @@ public final class KafkaBroker implements AutoCloseable {
         } catch (IllegalStateException e) {
             // Already shutting down: the hook runs anyway.
         }
-        deleteRecursively(dir);
-    }
-
-    private Map<String, String> defaultProperties() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
-        p.put("controller.quorum.bootstrap.servers", "localhost:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
-        p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.put("log.dirs", dir.resolve("data").toString());
-        p.put("num.partitions", "1");
-        p.put("offsets.topic.replication.factor", "1");
-        p.put("offsets.topic.num.partitions", "10");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("transaction.state.log.num.partitions", "4");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        p.put("share.coordinator.state.topic.num.partitions", "4");
-        p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("group.consumer.min.session.timeout.ms", "3000");
-        p.put("group.consumer.session.timeout.ms", "10000");
-        p.put("group.consumer.heartbeat.interval.ms", "500");
-        p.put("group.consumer.min.heartbeat.interval.ms", "500");
-        p.put("group.share.min.session.timeout.ms", "3000");
-        p.put("group.share.session.timeout.ms", "10000");
-        p.put("group.share.heartbeat.interval.ms", "500");
-        p.put("group.share.min.heartbeat.interval.ms", "500");
-        p.put("group.min.session.timeout.ms", "3000");
-        p.put("auto.create.topics.enable", "true");
-        p.put("num.network.threads", "2");
-        p.put("num.io.threads", "4");
-        p.put("background.threads", "2");
-        return p;
+        BrokerHost.deleteRecursively(dir);
     }
 
     private void launch() {
@@ -447,16 +325,16 @@ public final class KafkaBroker implements AutoCloseable {
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Kafka broker exited with code " + process.exitValue()
-                        + " while starting; last log lines:\n" + tail(log));
+                        + " while starting; last log lines:\n" + BrokerHost.tail(log));
             }
-            if (portOpen(brokerPort) && clusterAnswers()) {
+            if (BrokerHost.portOpen(brokerPort) && clusterAnswers()) {
                 return;
             }
-            sleep(Duration.ofMillis(100));
+            BrokerHost.sleep(Duration.ofMillis(100));
         }
         destroyQuietly();
         throw new IllegalStateException("Kafka broker not ready within " + READY_TIMEOUT.toSeconds()
-                + " s; last log lines:\n" + tail(log));
+                + " s; last log lines:\n" + BrokerHost.tail(log));
     }
 
     private boolean clusterAnswers() {
@@ -509,67 +387,7 @@ public final class KafkaBroker implements AutoCloseable {
         Process p = process;
         if (p != null && p.isAlive()) {
             p.destroyForcibly();
-            waitForExit(p, Duration.ofSeconds(10));
-        }
-    }
-
-    private static boolean waitForExit(Process p, Duration timeout) {
-        try {
-            return p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static boolean portOpen(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("localhost", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    // Best effort: a temp folder left behind is not worth failing a test for.
-                }
-            });
-        } catch (IOException e) {
-            // Best effort, as above.
+            BrokerHost.waitForExit(p, Duration.ofSeconds(10));
         }
     }
 

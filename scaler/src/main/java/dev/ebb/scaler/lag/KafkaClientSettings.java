@@ -12,6 +12,9 @@ import java.util.regex.Pattern;
  * The Kafka client settings a tenant may give the scaler's Admin client ({@code spec.kafka.config} and the Secret of
  * {@code spec.kafka.securitySecretRef}), and how their values are printed.
  *
+ * <p>Size: one allow-list table of every Kafka client setting a tenant may set, with the rule of each kind beside it;
+ * splitting it would scatter the rule a reviewer checks in one place.
+ *
  * <p>The Admin client runs inside the scaler's JVM, next to every other tenant's credentials. A Kafka client setting
  * can name a class to load ({@code *.class}, {@code metric.reporters}, {@code config.providers}), a local file to read
  * ({@code ssl.truststore.location}, a JAAS {@code keyTab}) or a timeout the scaler relies on to see a down broker

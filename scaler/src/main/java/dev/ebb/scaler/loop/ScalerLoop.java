@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * are brought back with {@link Future#fromCompletionStage(java.util.concurrent.CompletionStage, Context)}. Nothing
  * here blocks. One bad workload (unreadable target, failing policy) never stops the others: each has its own result.
  *
- * <p>Size (over 400 lines): the catalog sync and the per-cluster poll ({@code ClusterRun}) share the loop's
+ * <p>Size: the catalog sync and the per-cluster poll ({@code ClusterRun}) share the loop's
  * context-confined maps and lifecycle flags; split apart they would pass that state to each other on every call. What
  * is separable is separate: the rules in {@link Reconcile}, one workload's read-step-write in {@link WorkloadStep}.
  */

@@ -7,15 +7,15 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Over ~400 lines on purpose: a record of 27 settings with a builder (one setter each) and {@link #toBuilder()}; the
- * only logic is {@link #validate()}, and the declaration of each setting is {@link PolicyField}.
- *
- * <p>Every setting of the scaling policy. Field names are the user-facing YAML/CRD names. Each setting's default, bounds
+ * Every setting of the scaling policy. Field names are the user-facing YAML/CRD names. Each setting's default, bounds
  * and meaning are declared once, in {@link PolicyField}: the constructor fills unset (null) values and the builder
  * starts from those defaults, and {@link #validate()} checks those bounds (plus the rules between fields, written
  * here) and reports every problem at once; {@link #requireValid()} throws with all of them. A spec is validated where
  * it enters (the workload mapper, the simulator's controller); {@link #modeSpec()} gives the active mode's settings
  * as one record.
+ *
+ * <p>Size: a record of 27 settings with a builder (one setter each) and {@link #toBuilder()}; the only logic is
+ * {@link #validate()}, and the declaration of each setting is {@link PolicyField}.
  *
  * @param mode how desire is computed: {@code drain} (rate-aware, default) or {@code threshold} (KEDA)
  * @param minReplicas lowest count while active; the count never goes below it except to {@code idleReplicas}
