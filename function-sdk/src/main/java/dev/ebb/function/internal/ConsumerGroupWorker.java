@@ -35,6 +35,11 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  * A consumer-group worker. The poll thread owns the consumer: it fetches, dispatches records to the processing
  * lanes, and commits the offsets the trackers report as contiguously finished (at-least-once), or runs each poll as
  * one transaction (exactly-once).
+ *
+ * <p>Size: the consumer is not thread-safe, so everything that must call it — the poll loop, rebalance callbacks,
+ * pausing for back-pressure, commits, the exactly-once transaction around a poll and replacing a fenced consumer —
+ * lives with it on one thread. The decisions that need no consumer are already outside ({@link PartitionTracker},
+ * {@link InFlightLimit}, {@link Transactions}, {@link GroupRejoin}, {@link Backoff}).
  */
 public final class ConsumerGroupWorker extends WorkerRuntime {
   private KafkaConsumer<byte[], byte[]> consumer;
