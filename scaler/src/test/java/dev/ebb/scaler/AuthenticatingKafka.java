@@ -1,5 +1,13 @@
 package dev.ebb.scaler;
 
+import dev.ebb.scaler.workload.spec.KafkaAuthentication;
+import dev.ebb.scaler.workload.spec.KafkaSpec;
+import dev.ebb.scaler.workload.spec.PolicySettings;
+import dev.ebb.scaler.workload.spec.SaslAuthentication;
+import dev.ebb.scaler.workload.spec.ScaleTargetRefSpec;
+import dev.ebb.scaler.workload.spec.ScaledWorkloadSpec;
+import dev.ebb.scaler.workload.spec.SecretRefSpec;
+import dev.ebb.scaler.workload.spec.TlsAuthentication;
 import dev.ebb.testkit.KafkaBroker;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +58,49 @@ public final class AuthenticatingKafka implements AutoCloseable {
             broker.close();
             throw e;
         }
+    }
+
+    /**
+     * The spec every authenticated IT scales by: Deployment {@code name}-fn, threshold mode (lagThreshold 10, at most 4
+     * replicas), reading {@code topic} as {@code group} through {@code bootstrap} with the given authentication.
+     */
+    public static ScaledWorkloadSpec spec(String name, String bootstrap, String group, String topic,
+                                          SaslAuthentication sasl, TlsAuthentication tls) {
+        ScaledWorkloadSpec spec = new ScaledWorkloadSpec();
+        spec.setScaleTargetRef(new ScaleTargetRefSpec("apps/v1", "Deployment", name + "-fn"));
+        KafkaSpec kafka = new KafkaSpec();
+        kafka.setBootstrapServers(bootstrap);
+        kafka.setConsumerGroup(group);
+        kafka.setTopics(List.of(topic));
+        KafkaAuthentication auth = new KafkaAuthentication();
+        auth.setSasl(sasl);
+        auth.setTls(tls);
+        kafka.setAuthentication(auth);
+        spec.setKafka(kafka);
+        PolicySettings policy = new PolicySettings();
+        policy.setMode("threshold");
+        policy.setLagThreshold(10L);
+        policy.setMaxReplicas(4);
+        spec.setPolicy(policy);
+        return spec;
+    }
+
+    /** SCRAM-SHA-512 with the username and password keys of Secret {@code secret}. */
+    public static SaslAuthentication sasl(String secret) {
+        SaslAuthentication sasl = new SaslAuthentication();
+        sasl.setMechanism("SCRAM-SHA-512");
+        sasl.setSecretRef(new SecretRefSpec(secret));
+        return sasl;
+    }
+
+    /** TLS trusting Secret cluster-ca; with a client certificate from {@code clientSecret} unless it is null. */
+    public static TlsAuthentication tls(String clientSecret) {
+        TlsAuthentication tls = new TlsAuthentication();
+        tls.setCaSecretRef(new SecretRefSpec("cluster-ca"));
+        if (clientSecret != null) {
+            tls.setClientSecretRef(new SecretRefSpec(clientSecret));
+        }
+        return tls;
     }
 
     public static AuthenticatingKafka start(String topic, List<String> groups) throws Exception {

@@ -4,14 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ebb.scaler.AuthenticatingKafka;
 import dev.ebb.scaler.OutputCapture;
-import dev.ebb.scaler.workload.spec.KafkaAuthentication;
-import dev.ebb.scaler.workload.spec.KafkaSpec;
-import dev.ebb.scaler.workload.spec.PolicySettings;
 import dev.ebb.scaler.workload.spec.SaslAuthentication;
-import dev.ebb.scaler.workload.spec.ScaleTargetRefSpec;
 import dev.ebb.scaler.workload.spec.ScaledWorkload;
 import dev.ebb.scaler.workload.spec.ScaledWorkloadSpec;
-import dev.ebb.scaler.workload.spec.SecretRefSpec;
 import dev.ebb.scaler.workload.spec.TlsAuthentication;
 import dev.ebb.scaler.workload.spec.WorkloadCondition;
 import dev.ebb.testkit.KafkaBroker;
@@ -130,41 +125,18 @@ class AuthenticatedKubernetesIT {
         ScaledWorkload sw = new ScaledWorkload();
         sw.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).withNamespace(NS)
                 .build());
-        ScaledWorkloadSpec spec = new ScaledWorkloadSpec();
-        spec.setScaleTargetRef(new ScaleTargetRefSpec("apps/v1", "Deployment", name + "-fn"));
-        KafkaSpec kafka = new KafkaSpec();
-        kafka.setBootstrapServers(bootstrap);
-        kafka.setConsumerGroup(name);
-        kafka.setTopics(List.of(TOPIC));
-        KafkaAuthentication auth = new KafkaAuthentication();
-        auth.setSasl(sasl);
-        auth.setTls(tls);
-        kafka.setAuthentication(auth);
-        spec.setKafka(kafka);
-        PolicySettings policy = new PolicySettings();
-        policy.setMode("threshold");
-        policy.setLagThreshold(10L);
-        policy.setMaxReplicas(4);
-        spec.setPolicy(policy);
+        ScaledWorkloadSpec spec = AuthenticatingKafka.spec(name, bootstrap, name, TOPIC, sasl, tls);
         spec.setPollInterval("500ms");
         sw.setSpec(spec);
         client.resources(ScaledWorkload.class).inNamespace(NS).resource(sw).create();
     }
 
     private static SaslAuthentication sasl(String secret) {
-        SaslAuthentication sasl = new SaslAuthentication();
-        sasl.setMechanism("SCRAM-SHA-512");
-        sasl.setSecretRef(new SecretRefSpec(secret));
-        return sasl;
+        return AuthenticatingKafka.sasl(secret);
     }
 
     private static TlsAuthentication tls(boolean clientCertificate) {
-        TlsAuthentication tls = new TlsAuthentication();
-        tls.setCaSecretRef(new SecretRefSpec("cluster-ca"));
-        if (clientCertificate) {
-            tls.setClientSecretRef(new SecretRefSpec("payments-fn"));
-        }
-        return tls;
+        return AuthenticatingKafka.tls(clientCertificate ? "payments-fn" : null);
     }
 
     private static int replicas(KubernetesClient client, String name) {

@@ -18,13 +18,7 @@ import dev.ebb.scaler.workload.CatalogEntry;
 import dev.ebb.scaler.workload.WorkloadCatalog;
 import dev.ebb.scaler.workload.WorkloadId;
 import dev.ebb.scaler.workload.WorkloadSpecMapper;
-import dev.ebb.scaler.workload.spec.KafkaAuthentication;
-import dev.ebb.scaler.workload.spec.KafkaSpec;
-import dev.ebb.scaler.workload.spec.PolicySettings;
 import dev.ebb.scaler.workload.spec.SaslAuthentication;
-import dev.ebb.scaler.workload.spec.ScaleTargetRefSpec;
-import dev.ebb.scaler.workload.spec.ScaledWorkloadSpec;
-import dev.ebb.scaler.workload.spec.SecretRefSpec;
 import dev.ebb.scaler.workload.spec.TlsAuthentication;
 import dev.ebb.testkit.KafkaBroker;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -238,40 +232,17 @@ class AuthenticatedClustersIT {
 
     private static CatalogEntry entry(String name, String bootstrap, String group, SaslAuthentication sasl,
                                       TlsAuthentication tls, Map<String, Map<String, String>> secrets) {
-        ScaledWorkloadSpec spec = new ScaledWorkloadSpec();
-        spec.setScaleTargetRef(new ScaleTargetRefSpec("apps/v1", "Deployment", name + "-fn"));
-        KafkaSpec kafka = new KafkaSpec();
-        kafka.setBootstrapServers(bootstrap);
-        kafka.setConsumerGroup(group);
-        kafka.setTopics(List.of(TOPIC));
-        KafkaAuthentication auth = new KafkaAuthentication();
-        auth.setSasl(sasl);
-        auth.setTls(tls);
-        kafka.setAuthentication(auth);
-        spec.setKafka(kafka);
-        PolicySettings policy = new PolicySettings();
-        policy.setMode("threshold");
-        policy.setLagThreshold(10L);
-        policy.setMaxReplicas(4);
-        spec.setPolicy(policy);
-        return WorkloadSpecMapper.mapWithSecrets(new WorkloadId("shop", name), spec, secrets,
+        return WorkloadSpecMapper.mapWithSecrets(new WorkloadId("shop", name),
+                AuthenticatingKafka.spec(name, bootstrap, group, TOPIC, sasl, tls), secrets,
                 "secret:shop/" + name + "@1", Map.of());
     }
 
     private static SaslAuthentication sasl(String secret) {
-        SaslAuthentication sasl = new SaslAuthentication();
-        sasl.setMechanism("SCRAM-SHA-512");
-        sasl.setSecretRef(new SecretRefSpec(secret));
-        return sasl;
+        return AuthenticatingKafka.sasl(secret);
     }
 
     private static TlsAuthentication tls(boolean clientCertificate) {
-        TlsAuthentication tls = new TlsAuthentication();
-        tls.setCaSecretRef(new SecretRefSpec("cluster-ca"));
-        if (clientCertificate) {
-            tls.setClientSecretRef(new SecretRefSpec("orders-fn-user"));
-        }
-        return tls;
+        return AuthenticatingKafka.tls(clientCertificate ? "orders-fn-user" : null);
     }
 
     private static long count(List<DecisionEvent> decisions, String name) {
