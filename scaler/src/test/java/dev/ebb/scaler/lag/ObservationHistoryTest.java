@@ -162,6 +162,29 @@ class ObservationHistoryTest {
     }
 
     @Test
+    void keepsEndOffsetsOfEverySampleButCommittedOffsetsOnlyInsideTheRateWindow() {
+        // The defaults of the lag source: 60 samples, a 30 s rate window; 10 partitions polled every second for 10 min.
+        ObservationHistory full = new ObservationHistory(60, Duration.ofSeconds(30));
+        Observation.Lag lag = null;
+        for (int s = 0; s <= 600; s++) {
+            List<PartitionLag> partitions = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                partitions.add(p(i, 1000L + s * 20L, s * 15L)); // 20/s appended, 15/s committed per partition
+            }
+            lag = full.record(at(s), partitions, OptionalInt.empty());
+        }
+
+        assertThat(full.size()).isEqualTo(60);
+        // 60 samples × 10 end offsets, plus the committed offsets of the 31 samples at most 30 s older than the newest;
+        // no consumed positions (keeping all three for every sample was 60 × 30 = 1,800).
+        assertThat(full.retainedOffsets()).isEqualTo(60 * 10 + 31 * 10);
+        // What the dropped offsets never fed: the rates over the window, and a time lag from the whole history.
+        assertThat(lag.consumptionRate().getAsDouble()).isCloseTo(150.0, within(1e-9));
+        assertThat(lag.arrivalRate().getAsDouble()).isCloseTo(200.0, within(1e-9));
+        assertThat(lag.timeLag()).isPresent();
+    }
+
+    @Test
     void ignoresSamplesThatAreNotNewer() {
         history.record(at(10), List.of(p(0, 100, 0)), OptionalInt.empty());
         history.record(at(10), List.of(p(0, 200, 0)), OptionalInt.empty());
