@@ -169,7 +169,7 @@ public final class ScaleBenchmark {
                     o.workloads(), o.workloads(), o.namespaces(), secondsSince(began));
             Map<RequestKind, Long> beforeScaler = api.stats();
 
-            long heapBefore = ScaleProbes.heapAfterGc();
+            long heapBefore = ScaleProbes.heapAfterGc().afterGc();
             KubernetesClient client = new KubernetesClientBuilder().withConfig(config)
                     .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
             KubernetesScalerService service = new KubernetesScalerService(vertx, client,
@@ -181,7 +181,7 @@ public final class ScaleBenchmark {
             service.start().await(60, TimeUnit.SECONDS);
             Duration firstPoll = null;
             List<Sample> samples = new ArrayList<>();
-            List<Long> heapAfterGcSamples = new ArrayList<>();
+            List<ScaleProbes.HeapReading> heapAfterGcSamples = new ArrayList<>();
             ScaleFixtures.Trickle trickle = new ScaleFixtures.Trickle(broker, topics, o.arrivals());
             String aborted = null;
             try {
@@ -258,7 +258,8 @@ public final class ScaleBenchmark {
 
     /** The measured numbers, computed from the samples. */
     record Result(Options options, int samples, Duration firstPoll, long heapBeforeScaler, long heapAfterGcMax,
-                  long heapAfterGcLast, long rssBytes, double pollMedianSeconds, double pollP99Seconds,
+                  long heapAfterGcLast, long heapInUseShortlyMax, long rssBytes, double pollMedianSeconds,
+                  double pollP99Seconds,
                   double pollMaxSecondsPerSecond, double pollMeanSeconds, double pollsPerSecond,
                   double fractionWithinTick, double decisionsPerSecond, double scaleChangesTotal,
                   double apiRequestsPerSecond, Map<RequestKind, Double> apiPerSecondByKind,
@@ -266,13 +267,15 @@ public final class ScaleBenchmark {
                   Duration wallClock, double leadingFraction, CpuSplit cpu, String aborted) {
 
         Result(Options options, int samples, Duration firstPoll, long heapBeforeScaler, long heapAfterGcMax,
-               long heapAfterGcLast, long rssBytes, double pollMedianSeconds, double pollP99Seconds,
+               long heapAfterGcLast, long heapInUseShortlyMax, long rssBytes, double pollMedianSeconds,
+               double pollP99Seconds,
                double pollMaxSecondsPerSecond, double pollMeanSeconds, double pollsPerSecond,
                double fractionWithinTick, double decisionsPerSecond, double scaleChangesTotal,
                double apiRequestsPerSecond, Map<RequestKind, Double> apiPerSecondByKind,
                Map<RequestKind, Long> setupRequests, int workloadsScaled, String loadBefore, String loadAfter,
                Duration wallClock, double leadingFraction, CpuSplit cpu) {
-            this(options, samples, firstPoll, heapBeforeScaler, heapAfterGcMax, heapAfterGcLast, rssBytes,
+            this(options, samples, firstPoll, heapBeforeScaler, heapAfterGcMax, heapAfterGcLast, heapInUseShortlyMax,
+                    rssBytes,
                     pollMedianSeconds, pollP99Seconds, pollMaxSecondsPerSecond, pollMeanSeconds, pollsPerSecond,
                     fractionWithinTick, decisionsPerSecond, scaleChangesTotal, apiRequestsPerSecond,
                     apiPerSecondByKind, setupRequests, workloadsScaled, loadBefore, loadAfter, wallClock,
@@ -281,14 +284,16 @@ public final class ScaleBenchmark {
 
         Result withAborted(String reason) {
             return new Result(options, samples, firstPoll, heapBeforeScaler, heapAfterGcMax, heapAfterGcLast,
-                    rssBytes, pollMedianSeconds, pollP99Seconds, pollMaxSecondsPerSecond, pollMeanSeconds,
+                    heapInUseShortlyMax, rssBytes, pollMedianSeconds, pollP99Seconds, pollMaxSecondsPerSecond,
+                    pollMeanSeconds,
                     pollsPerSecond, fractionWithinTick, decisionsPerSecond, scaleChangesTotal, apiRequestsPerSecond,
                     apiPerSecondByKind, setupRequests, workloadsScaled, loadBefore, loadAfter, wallClock,
                     leadingFraction, cpu, reason);
         }
     }
 
-    static Result result(Options o, List<Sample> samples, long heapBefore, List<Long> heapAfterGc, long rss,
+    static Result result(Options o, List<Sample> samples, long heapBefore, List<ScaleProbes.HeapReading> heapAfterGc,
+                         long rss,
                          Duration firstPoll, int scaled, Map<RequestKind, Long> setupRequests, String loadBefore,
                          String loadAfter, Duration wallClock, CpuSplit cpu) {
         double warm = o.warmup().toMillis() / 1000.0;
@@ -318,8 +323,9 @@ public final class ScaleBenchmark {
             total += rate;
         }
         return new Result(o, samples.size(), firstPoll, heapBefore,
-                heapAfterGc.stream().mapToLong(Long::longValue).max().orElse(0),
-                heapAfterGc.isEmpty() ? 0 : heapAfterGc.get(heapAfterGc.size() - 1), rss,
+                heapAfterGc.stream().mapToLong(ScaleProbes.HeapReading::afterGc).max().orElse(0),
+                heapAfterGc.isEmpty() ? 0 : heapAfterGc.get(heapAfterGc.size() - 1).afterGc(),
+                heapAfterGc.stream().mapToLong(ScaleProbes.HeapReading::inUseShortly).max().orElse(0), rss,
                 percentile(sorted, 50), percentile(sorted, 99),
                 sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() - 1),
                 polls == 0 ? Double.NaN : pollSeconds / polls, polls / span,

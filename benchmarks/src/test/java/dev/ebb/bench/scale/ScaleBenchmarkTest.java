@@ -69,7 +69,10 @@ class ScaleBenchmarkTest {
                     500 + 30L * (s - 10)));
         }
 
-        ScaleBenchmark.Result r = ScaleBenchmark.result(o, samples, 1, List.of(100L, 300L, 200L), 5, null, 3000,
+        List<ScaleProbes.HeapReading> heap = List.of(new ScaleProbes.HeapReading(100L << 20, 150L << 20),
+                new ScaleProbes.HeapReading(300L << 20, 350L << 20),
+                new ScaleProbes.HeapReading(200L << 20, 400L << 20));
+        ScaleBenchmark.Result r = ScaleBenchmark.result(o, samples, 1, heap, 5, null, 3000,
                 Map.of(), "1", "2", Duration.ofMinutes(2), new ScaleBenchmark.CpuSplit(10, 20, 5));
 
         assertThat(r.decisionsPerSecond()).isEqualTo(100.0);
@@ -79,8 +82,9 @@ class ScaleBenchmarkTest {
         assertThat(r.pollMaxSecondsPerSecond()).isEqualTo(2.0);
         assertThat(r.pollsPerSecond()).isEqualTo(1.0);
         assertThat(r.fractionWithinTick()).isEqualTo(0.9);
-        assertThat(r.heapAfterGcMax()).isEqualTo(300L);
-        assertThat(r.heapAfterGcLast()).isEqualTo(200L);
+        assertThat(r.heapAfterGcMax()).isEqualTo(300L << 20);
+        assertThat(r.heapAfterGcLast()).isEqualTo(200L << 20);
+        assertThat(r.heapInUseShortlyMax()).isEqualTo(400L << 20);
         assertThat(r.leadingFraction()).isEqualTo(10 / 11.0);
         assertThat(ScaleReport.markdown(r)).contains("| decisions per second (on the leader) | 100 |")
                 .contains("| GET …/scale (read replicas) | 30.00 |")
@@ -88,7 +92,10 @@ class ScaleBenchmarkTest {
                 .contains("| share of the steady state holding the lease (leader) | 91 % |")
                 .contains("| 10 / 20 / 5 s")
                 .contains("loop's first lag poll done")
-                .contains("KEDA issue #7453");
+                .contains("KEDA issue #7453")
+                .contains("| heap after GC, highest sample (scaler JVM) | 300 MiB | ≤ 256 MiB: NOT met |")
+                .contains("| heap in use 0.1 s after that GC, highest sample (the figure published before) "
+                        + "| 400 MiB |");
         assertThat(ScaleReport.markdown(r.withAborted("after 90 s: the mock API server stopped answering")))
                 .contains("**The run stopped early, after 90 s: the mock API server stopped answering.**");
     }
