@@ -34,6 +34,19 @@ class ScaleBenchmarkTest {
     }
 
     @Test
+    void theProbeScrapesOnlyTheFamiliesItReads() {
+        io.prometheus.metrics.model.registry.PrometheusRegistry registry =
+                new io.prometheus.metrics.model.registry.PrometheusRegistry();
+        new dev.ebb.scaler.metrics.ScalerMetrics(registry);
+
+        List<String> scraped = new ArrayList<>();
+        registry.scrape(ScaleProbes::probed).forEach(m -> scraped.add(m.getMetadata().getPrometheusName()));
+
+        assertThat(scraped).containsExactlyInAnyOrder("ebb_decisions", "ebb_scale_changes",
+                "ebb_poll_duration_seconds");
+    }
+
+    @Test
     void parsesTheMockServersCounts() {
         Map<RequestKind, Long> counts = MockApi.parseStats("GET_SCALE=12,STATUS=3,LEASE=0");
 
