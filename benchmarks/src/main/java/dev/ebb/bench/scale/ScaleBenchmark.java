@@ -207,6 +207,19 @@ public final class ScaleBenchmark {
                         out.println("Stopping early " + aborted);
                         break;
                     }
+                    if (samples.size() >= 2) {
+                        Sample s = samples.get(samples.size() - 1);
+                        Sample p = samples.get(samples.size() - 2);
+                        double mean = s.polls() == p.polls() ? 0
+                                : (s.pollSeconds() - p.pollSeconds()) / (s.polls() - p.polls());
+                        if (mean > TICK.toMillis() / 1000.0) {
+                            // For reading next to a GC log: its times are the JVM's uptime.
+                            out.printf(Locale.ROOT, "  %3.0f s (JVM uptime %.1f s): polls ending this second took "
+                                            + "%.2f s on average%n", s.atSeconds(),
+                                    java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0,
+                                    mean);
+                        }
+                    }
                     if (System.nanoTime() >= nextGc) {
                         heapAfterGcSamples.add(ScaleProbes.heapAfterGc());
                         nextGc = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
