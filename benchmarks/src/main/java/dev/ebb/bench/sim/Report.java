@@ -141,7 +141,11 @@ final class Report {
     }
 
     private static String name(RunResult run) {
-        return run.policy().equals("oracle") ? "oracle (replayed)" : run.policy();
+        return switch (run.policy()) {
+            case "oracle" -> "oracle (replayed)";
+            case ScheduleController.LATE -> "oracle late (replayed, first start at burst + 1 poll)";
+            default -> run.policy();
+        };
     }
 
     /** One line per trace: replica-seconds of the given policies against the oracle's bracket. */
