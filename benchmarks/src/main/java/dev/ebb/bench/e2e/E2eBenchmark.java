@@ -170,7 +170,7 @@ public final class E2eBenchmark {
                 "drain mode with only the deadline set: the priors take their defaults (perReplicaRate "
                         + PolicyDefaults.PER_REPLICA_RATE + "/s, readyDelay " + PolicyDefaults.READY_DELAY
                         + ", commitInterval " + PolicyDefaults.COMMIT_INTERVAL + "), cooldown "
-                        + PolicyDefaults.COOLDOWN + ", scaleDownWindow " + PolicyDefaults.SCALE_DOWN_WINDOW
+                        + PolicyDefaults.COOLDOWN + ", scaleDownWindow " + PolicyDefaults.SCALE_DOWN_WINDOW_DRAIN
                         + ", rebalanceGrace " + PolicyDefaults.REBALANCE_GRACE));
         Map<String, Object> ebb = new LinkedHashMap<>();
         ebb.put("drainWithin", DRAIN_WITHIN);

@@ -66,8 +66,8 @@ public final class LagPollBenchmark {
         int perGroup = 10;
         @Option(names = "--polls", paramLabel = "N", description = "timed polls; default 120")
         int polls = 120;
-        @Option(names = "--warmup", paramLabel = "N", description = "polls before the timed ones; default 5")
-        int warmup = 5;
+        @Option(names = "--warmup", paramLabel = "N", description = "polls before the timed ones (JIT, caches, first metadata); default 30")
+        int warmup = 30;
         @Option(names = "--cadence", paramLabel = "D", converter = DurationConverter.class,
                 description = "one poll every D; default 1s")
         Duration cadence = Duration.ofSeconds(1);

@@ -69,6 +69,15 @@ final class Goals {
                                 + " s fluid, " + fmt(replayed.violationSeconds()) + " s replayed; least possible "
                                 + fmt(plan.leastViolation()) + " s)",
                         drain.violationSeconds() <= allowed + 1e-9 ? Verdict.MET : Verdict.NOT_MET));
+                if (result.runs().stream().anyMatch(r -> r.policy().equals(ScheduleController.LATE))) {
+                    RunResult late = result.run(ScheduleController.LATE);
+                    checks.add(new Check(name, "SLO unreachable: violation <= the oracle's schedule shifted to start"
+                            + " one poll after the burst, its pods ready one cold start + one poll late ("
+                            + fmt(late.violationSeconds()) + " s, measured)",
+                            fmt(drain.violationSeconds()) + " s",
+                            drain.violationSeconds() <= late.violationSeconds() + 1e-9 ? Verdict.MET
+                                    : Verdict.NOT_MET));
+                }
             }
             for (String kedaName : List.of(KEDA, KEDA_TUNED)) {
                 if (result.runs().stream().noneMatch(r -> r.policy().equals(kedaName))) {

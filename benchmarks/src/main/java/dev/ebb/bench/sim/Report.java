@@ -51,7 +51,10 @@ final class Report {
                 .append(" KEDA configurations (lagThreshold × pollingInterval × scale-down window), chosen with"
                         + " hindsight on the very runs reported: the least median replica-seconds among those within ")
                 .append(Goals.fmt(Simulation.SWEEP_VIOLATION_SLACK))
-                .append(" s of the least median violation.\n\n");
+                .append(" s of the least median violation. Where no schedule keeps the SLO (batch), `oracle late`"
+                        + " replays the oracle's schedule shifted, whole, so its first pod starts one poll after the"
+                        + " burst begins: foreknowledge of how much, not of when; its pods are ready one cold start"
+                        + " plus one poll after the burst, as a controller's that reacts at once.\n\n");
 
         md.append("Columns: *first up* and *capacity* are seconds from the burst start to the first added pod and to a"
                 + " ready group able to process the burst rate (negative: started ahead, only the oracle can; *never*: not"
@@ -141,7 +144,11 @@ final class Report {
     }
 
     private static String name(RunResult run) {
-        return run.policy().equals("oracle") ? "oracle (replayed)" : run.policy();
+        return switch (run.policy()) {
+            case "oracle" -> "oracle (replayed)";
+            case ScheduleController.LATE -> "oracle late (replayed, first start at burst + 1 poll)";
+            default -> run.policy();
+        };
     }
 
     /** One line per trace: replica-seconds of the given policies against the oracle's bracket. */

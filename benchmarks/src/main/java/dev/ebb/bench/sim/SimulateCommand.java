@@ -82,7 +82,7 @@ public final class SimulateCommand {
                 description = "Ebb's prior: commitInterval (default 5s)")
         String ebbCommitInterval;
         @Option(names = "--ebb-scale-down-window", paramLabel = "D",
-                description = "Ebb's prior: scaleDownWindow (default: the policy's, 10s)")
+                description = "Ebb's prior: scaleDownWindow (default: the policy's for each mode, 10s drain, 30s threshold)")
         String ebbScaleDownWindow;
         @Option(names = "--cold-start", paramLabel = "D",
                 description = "model: pod start until it can consume (default 10s)")

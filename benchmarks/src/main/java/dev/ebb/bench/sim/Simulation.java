@@ -131,6 +131,10 @@ final class Simulation {
         }
         Oracle.Plan plan = Oracle.plan(Oracle.Problem.of(settings, trace));
         runs.add(median(Row.of("oracle", s -> new ScheduleController(plan, s, trace)), settings, trace, seeds));
+        if (!plan.sloReachable() && trace.burstStart().isPresent()) {
+            runs.add(median(Row.of(ScheduleController.LATE, s -> ScheduleController.late(plan, s, trace)), settings,
+                    trace, seeds));
+        }
         return new TraceResult(trace, plan, runs, notes);
     }
 

@@ -47,4 +47,21 @@ class SimulationTest {
         // the decisions the controller logged are the count changes the model saw
         assertThat(drain.decisions()).hasSize(drain.scaleChanges());
     }
+
+    @Test
+    void theLateOracleIsTheOraclesScheduleShiftedToOnePollAfterTheBurst() {
+        Trace batch = Traces.byName("batch", settings);
+        Oracle.Plan plan = Oracle.plan(Oracle.Problem.of(settings, batch));
+        assertThat(plan.sloReachable()).as("batch is the trace no schedule keeps within the SLO").isFalse();
+        RunResult oracle = Simulation.runOne(settings, batch, new ScheduleController(plan, settings, batch));
+        RunResult late = Simulation.runOne(settings, batch, ScheduleController.late(plan, settings, batch));
+        double poll = settings.ebbPoll().toNanos() / 1e9;
+
+        assertThat(oracle.firstScaleUp().getAsDouble()).as("the oracle starts ahead of the dump").isNegative();
+        assertThat(late.firstScaleUp().getAsDouble()).isCloseTo(poll, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(late.replicaSeconds()).as("the same counts for the same lengths")
+                .isCloseTo(oracle.replicaSeconds(), org.assertj.core.data.Offset.offset(settings.stepSeconds() * 32));
+        assertThat(late.violationSeconds()).as("a cold start and a poll late costs more than their sum here")
+                .isGreaterThan(oracle.violationSeconds() + (settings.coldStart().toNanos() / 1e9) + poll);
+    }
 }

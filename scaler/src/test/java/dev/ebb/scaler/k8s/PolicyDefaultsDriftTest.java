@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ebb.common.CommitIntervals;
 import dev.ebb.scaler.crd.ScaledWorkloadCrd;
 import dev.ebb.scaler.policy.Fallback;
+import dev.ebb.scaler.policy.Mode;
 import dev.ebb.scaler.policy.PolicyDefaults;
 import dev.ebb.scaler.policy.PolicyField;
 import dev.ebb.scaler.policy.PolicySpec;
@@ -71,8 +72,10 @@ class PolicyDefaultsDriftTest {
     void crdDefaultsEqualThePolicysOwnDefaults() throws Exception {
         PolicySpec defaults = PolicySpec.defaults();
         Map<String, String> crd = crdDefaults();
-        assertThat(crd).containsKeys("mode", "minReplicas", "maxReplicas", "scaleDownWindow", "cooldown",
+        assertThat(crd).containsKeys("mode", "minReplicas", "maxReplicas", "cooldown",
                 "drainWithin", "staleAfter", "tolerance", "fallback.failureThreshold", "fallback.behavior");
+        assertThat(crd).as("scaleDownWindow's default depends on the mode: an API-server default would give "
+                + "threshold workloads drain mode's window").doesNotContainKey("scaleDownWindow");
         for (Map.Entry<String, String> e : crd.entrySet()) {
             if (e.getKey().startsWith("fallback.")) {
                 continue; // the policy has no fallback by default; compared below through the mapper
@@ -82,6 +85,29 @@ class PolicyDefaultsDriftTest {
             assertThat(normalize(policyValue)).as("default of " + e.getKey() + ": CRD " + e.getValue()
                     + " vs PolicySpec " + policyValue).isEqualTo(normalize(e.getKey(), e.getValue()));
         }
+    }
+
+    @Test
+    void aThresholdWorkloadTheApiServerDefaultedGetsThresholdModesWindow() {
+        String yaml = """
+                apiVersion: ebb.dev/v1alpha1
+                kind: ScaledWorkload
+                metadata: {name: w, namespace: shop}
+                spec:
+                  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: fn}
+                  kafka: {bootstrapServers: k:9092, consumerGroup: g}
+                  policy: {mode: threshold}
+                """;
+        @SuppressWarnings("unchecked")
+        Map<String, Object> object = (Map<String, Object>) CrdValidationTest.longs(
+                Serialization.unmarshal(yaml, Map.class));
+        CrdValidationTest.applyDefaults(root, object);
+        Workload cluster = valid(Serialization.unmarshal(Serialization.asJson(object), ScaledWorkload.class));
+        assertThat(cluster.policy().mode()).isEqualTo(Mode.THRESHOLD);
+        assertThat(cluster.policy().scaleDownWindow()).isEqualTo(Duration.ofSeconds(30));
+        Workload drain = valid(Serialization.unmarshal(yaml.replace("mode: threshold", "mode: drain"),
+                ScaledWorkload.class));
+        assertThat(drain.policy().scaleDownWindow()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test

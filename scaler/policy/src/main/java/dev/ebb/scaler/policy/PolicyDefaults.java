@@ -18,8 +18,18 @@ public final class PolicyDefaults {
     public static final String DRAIN_WITHIN = "30s";
     public static final String PER_REPLICA_RATE = "100";
     public static final String COOLDOWN = "5m";
-    /** The default ready delay: hold an idle replica no longer than it takes to get one back (ski rental). */
-    public static final String SCALE_DOWN_WINDOW = "10s";
+    /**
+     * Drain mode's scale-down window when unset: the default ready delay, so an idle replica is held no longer than
+     * it takes to get one back (ski rental). Drain mode's own guards (SLO budget, no scale-down within a ready delay
+     * of the SLO) make a short window safe.
+     */
+    public static final String SCALE_DOWN_WINDOW_DRAIN = "10s";
+    /**
+     * Threshold mode's scale-down window when unset: {@code ceil(lag / lagThreshold)} swings with every poll while a
+     * backlog drains, and a 10 s window let it shed replicas it needed again seconds later (the simulator's ramp went
+     * 321 s over the SLO with 10 s, 0 s with 30 s).
+     */
+    public static final String SCALE_DOWN_WINDOW_THRESHOLD = "30s";
     public static final String TOLERANCE = "0.1";
     public static final String READY_DELAY = "10s";
     public static final String REBALANCE_GRACE = "30s";

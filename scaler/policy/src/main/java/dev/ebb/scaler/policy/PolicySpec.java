@@ -28,7 +28,8 @@ import java.util.OptionalInt;
  * @param maxTimeLag optional SLO on the age of the oldest unconsumed record; tightens the drain deadline
  * @param cooldown lag and arrivals must be zero this long before going to the idle count
  * @param scaleUpMaxStep at most this many replicas added per decision; unset: no limit
- * @param scaleDownWindow scale-down stabilization: the highest desire within this window wins
+ * @param scaleDownWindow scale-down stabilization: the highest desire within this window wins; unset (null) means
+ *        {@link #defaultScaleDownWindow(Mode) the mode's default}
  * @param scaleDownMaxStep at most this many replicas removed per decision; unset: no limit
  * @param tolerance relative difference between need and current count that is ignored, against churn
  * @param readyDelay expected time until a new replica consumes (cold start plus rebalance)
@@ -81,7 +82,7 @@ public record PolicySpec(
         maxTimeLag = maxTimeLag == null ? Optional.empty() : maxTimeLag;
         cooldown = cooldown == null ? PolicyField.COOLDOWN.durationDefault() : cooldown;
         scaleUpMaxStep = scaleUpMaxStep == null ? OptionalInt.empty() : scaleUpMaxStep;
-        scaleDownWindow = scaleDownWindow == null ? PolicyField.SCALE_DOWN_WINDOW.durationDefault() : scaleDownWindow;
+        scaleDownWindow = scaleDownWindow == null ? defaultScaleDownWindow(mode) : scaleDownWindow;
         scaleDownMaxStep = scaleDownMaxStep == null ? OptionalInt.empty() : scaleDownMaxStep;
         readyDelay = readyDelay == null ? PolicyField.READY_DELAY.durationDefault() : readyDelay;
         rebalanceGrace = rebalanceGrace == null ? PolicyField.REBALANCE_GRACE.durationDefault() : rebalanceGrace;
@@ -95,6 +96,12 @@ public record PolicySpec(
                 : partitionLimitation;
     }
 
+    /** The scale-down window a spec gets when it does not set one: it depends on the mode (see PolicyDefaults). */
+    public static Duration defaultScaleDownWindow(Mode mode) {
+        return PolicyDefaults.duration(mode == Mode.THRESHOLD ? PolicyDefaults.SCALE_DOWN_WINDOW_THRESHOLD
+                : PolicyDefaults.SCALE_DOWN_WINDOW_DRAIN);
+    }
+
     public static PolicySpec defaults() {
         return builder().build();
     }
@@ -103,7 +110,10 @@ public record PolicySpec(
         return new Builder();
     }
 
-    /** A builder holding this spec's values, to derive a changed copy. */
+    /**
+     * A builder holding this spec's values, to derive a changed copy. It holds the resolved scale-down window, so a
+     * copy whose mode changes keeps this spec's window rather than the new mode's default.
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.mode = mode;
@@ -217,7 +227,7 @@ public record PolicySpec(
         private Optional<Duration> maxTimeLag = Optional.empty();
         private Duration cooldown = PolicyField.COOLDOWN.durationDefault();
         private OptionalInt scaleUpMaxStep = OptionalInt.empty();
-        private Duration scaleDownWindow = PolicyField.SCALE_DOWN_WINDOW.durationDefault();
+        private Duration scaleDownWindow; // unset: the mode's default, chosen in the constructor
         private OptionalInt scaleDownMaxStep = OptionalInt.empty();
         private double tolerance = PolicyField.TOLERANCE.decimalDefault();
         private Duration readyDelay = PolicyField.READY_DELAY.durationDefault();

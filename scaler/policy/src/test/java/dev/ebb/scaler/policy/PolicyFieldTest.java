@@ -34,6 +34,9 @@ class PolicyFieldTest {
                 assertThat(value).as(f.yamlName() + ": no fallback by default").isNull();
                 continue;
             }
+            if (f == PolicyField.SCALE_DOWN_WINDOW) {
+                continue; // a default per mode: scaleDownWindowDefaultsPerMode
+            }
             if (f.defaultText().isEmpty()) {
                 assertThat(value).as(f.yamlName() + " is unset by default").isNull();
                 continue;
@@ -52,6 +55,20 @@ class PolicyFieldTest {
             assertThat(actual).as("default of " + f.yamlName()).isEqualTo(expected);
         }
         assertThat(defaults.validate()).isEmpty();
+    }
+
+    @Test
+    void scaleDownWindowDefaultsPerMode() {
+        assertThat(PolicySpec.builder().mode(Mode.DRAIN).build().scaleDownWindow()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(PolicySpec.builder().mode(Mode.THRESHOLD).build().scaleDownWindow())
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(PolicySpec.defaults().scaleDownWindow()).as("drain is the default mode")
+                .isEqualTo(Duration.ofSeconds(10));
+        assertThat(PolicySpec.builder().mode(Mode.THRESHOLD).scaleDownWindow(Duration.ofSeconds(5)).build()
+                .scaleDownWindow()).as("a window the user sets wins in either mode").isEqualTo(Duration.ofSeconds(5));
+        assertThat(PolicySpec.builder().mode(Mode.DRAIN).scaleDownWindow(Duration.ZERO).build().scaleDownWindow())
+                .isEqualTo(Duration.ZERO);
+        assertThat(PolicyField.SCALE_DOWN_WINDOW.doc()).contains("`10s` in drain mode").contains("`30s` in threshold");
     }
 
     @Test

@@ -92,9 +92,10 @@ public class PolicySettings {
     @Max(REPLICAS_MAX)
     private Integer scaleUpMaxStep;
 
-    @Default(PolicyDefaults.SCALE_DOWN_WINDOW)
     @Pattern(Durations.PATTERN)
-    @JsonPropertyDescription("Scale-down stabilization: the highest desire within this window wins.")
+    @JsonPropertyDescription("Scale-down stabilization: the highest desire within this window wins. Unset: "
+            + PolicyDefaults.SCALE_DOWN_WINDOW_DRAIN + " in drain mode, " + PolicyDefaults.SCALE_DOWN_WINDOW_THRESHOLD
+            + " in threshold mode.")
     @Size(max = DURATION_MAX_LENGTH)
     private String scaleDownWindow;
 
