@@ -89,45 +89,40 @@ class PolicyDefaultsDriftTest {
 
     @Test
     void aThresholdWorkloadTheApiServerDefaultedGetsThresholdModesWindow() {
-        String yaml = """
+        Workload cluster = asTheApiServerDefaultsIt(workloadYaml("{mode: threshold}"));
+        assertThat(cluster.policy().mode()).isEqualTo(Mode.THRESHOLD);
+        assertThat(cluster.policy().scaleDownWindow()).isEqualTo(Duration.ofSeconds(30));
+        Workload drain = asTheApiServerDefaultsIt(workloadYaml("{mode: drain}"));
+        assertThat(drain.policy().scaleDownWindow()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    /** A ScaledWorkload in shop with {@code policy} as written (YAML flow style). */
+    private static String workloadYaml(String policy) {
+        return """
                 apiVersion: ebb.dev/v1alpha1
                 kind: ScaledWorkload
                 metadata: {name: w, namespace: shop}
                 spec:
                   scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: fn}
                   kafka: {bootstrapServers: k:9092, consumerGroup: g}
-                  policy: {mode: threshold}
-                """;
+                  policy: %s
+                """.formatted(policy);
+    }
+
+    /** The workload the scaler maps after the CRD's defaults were applied to {@code yaml}, as an API server does. */
+    private static Workload asTheApiServerDefaultsIt(String yaml) {
         @SuppressWarnings("unchecked")
         Map<String, Object> object = (Map<String, Object>) CrdValidationTest.longs(
                 Serialization.unmarshal(yaml, Map.class));
         CrdValidationTest.applyDefaults(root, object);
-        Workload cluster = valid(Serialization.unmarshal(Serialization.asJson(object), ScaledWorkload.class));
-        assertThat(cluster.policy().mode()).isEqualTo(Mode.THRESHOLD);
-        assertThat(cluster.policy().scaleDownWindow()).isEqualTo(Duration.ofSeconds(30));
-        Workload drain = valid(Serialization.unmarshal(yaml.replace("mode: threshold", "mode: drain"),
-                ScaledWorkload.class));
-        assertThat(drain.policy().scaleDownWindow()).isEqualTo(Duration.ofSeconds(10));
+        return valid(Serialization.unmarshal(Serialization.asJson(object), ScaledWorkload.class));
     }
 
     @Test
     void aWorkloadFromAFileBehavesAsOneTheApiServerDefaulted() {
-        String yaml = """
-                apiVersion: ebb.dev/v1alpha1
-                kind: ScaledWorkload
-                metadata: {name: w, namespace: shop}
-                spec:
-                  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: fn}
-                  kafka: {bootstrapServers: k:9092, consumerGroup: g}
-                  policy:
-                    fallback: {replicas: 2}
-                """;
+        String yaml = workloadYaml("{fallback: {replicas: 2}}");
         Workload local = valid(Serialization.unmarshal(yaml, ScaledWorkload.class));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> object = (Map<String, Object>) CrdValidationTest.longs(
-                Serialization.unmarshal(yaml, Map.class));
-        CrdValidationTest.applyDefaults(root, object);
-        Workload cluster = valid(Serialization.unmarshal(Serialization.asJson(object), ScaledWorkload.class));
+        Workload cluster = asTheApiServerDefaultsIt(yaml);
         assertThat(local.policy()).isEqualTo(cluster.policy());
         assertThat(local.pollInterval()).isEqualTo(cluster.pollInterval());
         assertThat(local.group()).isEqualTo(cluster.group());

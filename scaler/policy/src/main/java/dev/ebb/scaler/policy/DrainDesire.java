@@ -41,7 +41,7 @@ final class DrainDesire {
         List<Note> notes = new ArrayList<>();
         double drain = SloBudget.deadline(spec, e, b.excess(), notes);
         double needNow = (b.arrivals() + b.excess() / drain) / e.rate();
-        List<Projection.Segment> segments = e.projection(spec.readyDelay());
+        List<Projection.Segment> segments = e.projection(e.readyDelay());
         double projected = projectedBacklog(e, b, segments);
         double needThen = (b.arrivals() + projected / drain) / e.rate();
         double need = Math.max(needNow, needThen);
@@ -63,7 +63,7 @@ final class DrainDesire {
         OptionalDouble shownProjection = needThen > needNow + Numbers.EPSILON && projected >= 1
                 ? OptionalDouble.of(projected) : OptionalDouble.empty();
         DrainBasis basis = new DrainBasis(e.lag(), b.explained(), b.arrivals(), e.rate(), e.rateLearned(),
-                mode.drainWithin(), shownProjection, spec.readyDelay(), e.current() - e.ready(),
+                mode.drainWithin(), shownProjection, e.readyDelay(), e.current() - e.ready(),
                 slo.map(SloNeed::slo));
         return new Desired(replicas, need, cap, m.keepingUp(), basis, notes);
     }
@@ -144,7 +144,7 @@ final class DrainDesire {
             // Remove the excess age within one ready delay after the new replicas are ready: draining `over` seconds
             // of arrivals in that time. Within one second instead, every poll while they start sees the age a little
             // higher and asks for many more (6 -> 8 -> 11 -> 16 -> 32).
-            double recover = Math.max(MIN_DEADLINE_SECONDS, Numbers.seconds(spec.readyDelay()));
+            double recover = Math.max(MIN_DEADLINE_SECONDS, Numbers.seconds(e.readyDelay()));
             double candidate = arrivals * (1 + over / recover) / e.rate();
             if (candidate > need) {
                 needSlo = candidate;

@@ -32,11 +32,14 @@ import java.util.OptionalInt;
  * @param timeLag age of the oldest unconsumed record, when known
  * @param members the group's members, when known
  * @param samples the samples to remember for the next tick (this one last)
+ * @param readyDelay the ready delay to plan with: {@code readyDelay}, or longer as observed ({@link ReadyDelay})
+ * @param readyWatch the scale-up still awaited and the observed ready delay, for the next state
  */
 record Estimate(Instant now, Instant at, int current, int ready, List<Starting> starting, long lag, double arrivals,
                 boolean arrivalsKnown, boolean arrivalsSeen, OptionalDouble lastPollArrivals,
                 OptionalDouble consumptionRate, double rate, boolean rateLearned, KedaLag keda, Parallelism group,
-                Optional<Duration> timeLag, OptionalInt members, List<Sample> samples) {
+                Optional<Duration> timeLag, OptionalInt members, List<Sample> samples, Duration readyDelay,
+                ReadyDelay.Learned readyWatch) {
 
     /** Estimates from the observation {@code obs} taken after {@code state}'s, at {@code now}. */
     static Estimate of(PolicySpec spec, Observation.Lag obs, WorkloadState state, Instant now) {
@@ -70,8 +73,11 @@ record Estimate(Instant now, Instant at, int current, int ready, List<Starting> 
         OptionalDouble learned = CapacityEstimator.learn(spec, state, obs, now, state.samples(), sample, group, ready);
         double rate = learned.orElse(spec.perReplicaRate());
         List<Sample> samples = CapacityEstimator.trim(spec, state.samples(), sample);
+        ReadyDelay.Learned readyWatch = ReadyDelay.observe(state, obs.members(), obs.at());
+        Duration readyDelay = ReadyDelay.effective(spec, readyWatch.observed());
         return new Estimate(now, obs.at(), current, ready, starting, lag, arrivals, arrivalsKnown, arrivalsSeen, lastPoll,
-                obs.consumptionRate(), rate, learned.isPresent(), keda, group, obs.timeLag(), obs.members(), samples);
+                obs.consumptionRate(), rate, learned.isPresent(), keda, group, obs.timeLag(), obs.members(), samples,
+                readyDelay, readyWatch);
     }
 
     /** Effective capacity in records/s of {@code replicas} consuming replicas. */

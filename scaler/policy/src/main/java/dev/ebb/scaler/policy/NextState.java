@@ -3,6 +3,7 @@ package dev.ebb.scaler.policy;
 import dev.ebb.scaler.policy.WorkloadState.Desire;
 import dev.ebb.scaler.policy.WorkloadState.PartitionKey;
 import dev.ebb.scaler.policy.WorkloadState.Starting;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,14 +33,16 @@ final class NextState {
         Map<PartitionKey, Long> committed = spec.excludePersistentLag() ? e.keda().committed() : Map.of();
         OptionalDouble learned = e.rateLearned() ? OptionalDouble.of(e.rate()) : OptionalDouble.empty();
         return new WorkloadState(e.current(), learned, state.lastChangeAt(), e.starting(), desires, quietSince, 0,
-                Optional.of(e.at()), e.samples(), committed, membershipChangedAt(state, now));
+                Optional.of(e.at()), e.samples(), committed, membershipChangedAt(state, now), e.readyWatch().awaiting(),
+                e.readyWatch().observed());
     }
 
     /** {@code base} after a failed or stale observation: one more failure, and unknown activity ends the quiet. */
     static WorkloadState failed(WorkloadState state, Instant now) {
         return new WorkloadState(state.currentReplicas(), state.learnedRate(), state.lastChangeAt(),
                 live(state.starting(), now), state.desires(), Optional.empty(), state.failures() + 1,
-                state.lastObservationAt(), state.samples(), state.committed(), membershipChangedAt(state, now));
+                state.lastObservationAt(), state.samples(), state.committed(), membershipChangedAt(state, now),
+                state.awaiting(), state.observedReadyDelay());
     }
 
     /** {@code base} after the count changed to {@code target} at {@code now}. */
@@ -51,8 +54,9 @@ final class NextState {
         List<Starting> starting = live(base.starting(), now);
         Optional<Instant> membershipChange = base.lastMembershipChangeAt();
         if (target > current) {
-            if (!spec.readyDelay().isZero()) {
-                starting.add(new Starting(now.plus(spec.readyDelay()), target - current));
+            Duration readyDelay = ReadyDelay.effective(spec, base.observedReadyDelay());
+            if (!readyDelay.isZero()) {
+                starting.add(new Starting(now.plus(readyDelay), target - current));
             } else {
                 membershipChange = Optional.of(now);
             }
@@ -65,7 +69,8 @@ final class NextState {
         }
         return new WorkloadState(target, base.learnedRate(), Optional.of(now), starting, base.desires(),
                 base.quietSince(), base.failures(), base.lastObservationAt(), base.samples(), base.committed(),
-                membershipChange);
+                membershipChange, ReadyDelay.afterChange(base.awaiting(), current, target, now),
+                base.observedReadyDelay());
     }
 
     /** Live starting replicas only. */

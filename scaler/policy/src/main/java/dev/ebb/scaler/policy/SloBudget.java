@@ -92,7 +92,7 @@ final class SloBudget {
         if (excess > arrivals * ageNow) {
             return full;
         }
-        double readyDelay = Numbers.seconds(spec.readyDelay());
+        double readyDelay = Numbers.seconds(e.readyDelay());
         double headroom = Numbers.seconds(spec.maxTimeLag().get()) - readyDelay;
         Parallelism group = e.group();
         int current = e.current();
@@ -126,10 +126,10 @@ final class SloBudget {
         Optional<Duration> timeLag = e.timeLag();
         if (replicas >= e.current() || spec.maxTimeLag().isEmpty() || timeLag.isEmpty() || e.lag() <= 0
                 || Numbers.seconds(timeLag.get())
-                <= Numbers.seconds(spec.maxTimeLag().get()) - Numbers.seconds(spec.readyDelay())) {
+                <= Numbers.seconds(spec.maxTimeLag().get()) - Numbers.seconds(e.readyDelay())) {
             return replicas;
         }
-        notes.add(new HeldNearSlo(timeLag.get(), spec.readyDelay(), spec.maxTimeLag().get()));
+        notes.add(new HeldNearSlo(timeLag.get(), e.readyDelay(), spec.maxTimeLag().get()));
         return e.current();
     }
 

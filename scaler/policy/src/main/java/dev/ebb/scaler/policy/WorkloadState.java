@@ -1,5 +1,6 @@
 package dev.ebb.scaler.policy;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +23,16 @@ import java.util.OptionalDouble;
  * @param committed committed offsets of the previous poll (KEDA's {@code excludePersistentLag}); empty unless used
  * @param lastMembershipChangeAt when the group's consumers last changed (a starting replica became ready, or replicas
  *                               were removed): consumption measured across it is distorted by the rebalance pause
+ * @param awaiting the latest scale-up whose members have not all joined yet: when it was asked for, and the member
+ *                 count that completes it ({@link ReadyDelay})
+ * @param observedReadyDelay how long the last completed scale-up took, asked to joined, when the lag source reports
+ *                           members; the policy plans with the longer of this and {@code readyDelay}
  */
 public record WorkloadState(int currentReplicas, OptionalDouble learnedRate, Optional<Instant> lastChangeAt,
                             List<Starting> starting, List<Desire> desires, Optional<Instant> quietSince,
                             int failures, Optional<Instant> lastObservationAt, List<Sample> samples,
-                            Map<PartitionKey, Long> committed, Optional<Instant> lastMembershipChangeAt) {
+                            Map<PartitionKey, Long> committed, Optional<Instant> lastMembershipChangeAt,
+                            Optional<Awaiting> awaiting, Optional<Duration> observedReadyDelay) {
 
     public WorkloadState {
         if (currentReplicas < 0) {
@@ -41,6 +47,12 @@ public record WorkloadState(int currentReplicas, OptionalDouble learnedRate, Opt
         samples = samples == null ? List.of() : List.copyOf(samples);
         committed = committed == null ? Map.of() : Map.copyOf(committed);
         lastMembershipChangeAt = lastMembershipChangeAt == null ? Optional.empty() : lastMembershipChangeAt;
+        awaiting = awaiting == null ? Optional.empty() : awaiting;
+        observedReadyDelay = observedReadyDelay == null ? Optional.empty() : observedReadyDelay;
+    }
+
+    /** A scale-up asked for at {@code askedAt}, complete when the group reports {@code members} members. */
+    public record Awaiting(Instant askedAt, int members) {
     }
 
     /** Replicas asked for at {@code readyAt - readyDelay}, expected to consume from {@code readyAt}. */
@@ -62,7 +74,8 @@ public record WorkloadState(int currentReplicas, OptionalDouble learnedRate, Opt
     /** The state of a workload the policy has not seen yet, which has {@code currentReplicas} replicas. */
     public static WorkloadState initial(int currentReplicas) {
         return new WorkloadState(currentReplicas, OptionalDouble.empty(), Optional.empty(), List.of(), List.of(),
-                Optional.empty(), 0, Optional.empty(), List.of(), Map.of(), Optional.empty());
+                Optional.empty(), 0, Optional.empty(), List.of(), Map.of(), Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 
     /**
@@ -81,8 +94,11 @@ public record WorkloadState(int currentReplicas, OptionalDouble learnedRate, Opt
             startingTotal += s.count();
         }
         int keep = replicas < currentReplicas ? startingTotal - (currentReplicas - replicas) : startingTotal;
+        // Fewer replicas than a scale-up waits for: it cannot complete, and its time would not be a ready delay.
+        Optional<Awaiting> stillAwaiting = awaiting.filter(a -> a.members() <= replicas);
         return new WorkloadState(replicas, learnedRate, lastChangeAt, trimStarting(starting, keep), desires,
-                quietSince, failures, lastObservationAt, samples, committed, lastMembershipChangeAt);
+                quietSince, failures, lastObservationAt, samples, committed, lastMembershipChangeAt, stillAwaiting,
+                observedReadyDelay);
     }
 
     /** Replicas still starting at {@code now}. */
