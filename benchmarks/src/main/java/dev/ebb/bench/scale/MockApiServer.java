@@ -1,11 +1,10 @@
 package dev.ebb.bench.scale;
 
 import dev.ebb.scaler.crd.ScaledWorkloadCrd;
+import dev.ebb.scaler.k8s.MergePatchCrudDispatcher;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -22,10 +21,6 @@ import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * fabric8's mock API server in CRUD mode, in a JVM of its own so that the scale benchmark measures the scaler's heap
@@ -33,11 +28,11 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code url <base URL>} when up; answers each {@code stats} line on its standard input with one
  * {@code stats KIND=count,...} line (cumulative counts); exits when its standard input closes.
  *
- * <p>One correction to the mock: a JSON merge patch replaces lists, as RFC 7386 and a real API server do. The CRUD
- * mock merges with Jackson's {@code readerForUpdating}, which appends list items instead, so every status write of
- * the scaler (a merge patch of {@code status}) added its four conditions to the stored ScaledWorkload: after 10 min
- * each one carried about 80 conditions, and the scaler's informer cache (and every watch event it decoded) grew with
- * them, about 8 MiB a minute with 3,000 workloads. That was the mock's growth, not the scaler's.
+ * <p>One correction to the mock ({@link MergePatchCrudDispatcher}, from the scaler's tests): a JSON merge patch
+ * replaces lists, as RFC 7386 and a real API server do. The CRUD mock appends list items instead, so every status
+ * write of the scaler added its four conditions to the stored ScaledWorkload: after 10 min each one carried about 80
+ * conditions, and the scaler's informer cache (and every watch event it decoded) grew with them, about 8 MiB a minute
+ * with 3,000 workloads. That was the mock's growth, not the scaler's.
  */
 public final class MockApiServer {
 
@@ -45,7 +40,7 @@ public final class MockApiServer {
     }
 
     /** The CRUD dispatcher, counting each request before handling it. */
-    static final class CountingDispatcher extends KubernetesCrudDispatcher {
+    static final class CountingDispatcher extends MergePatchCrudDispatcher {
         final Map<RequestKind, LongAdder> counts = new EnumMap<>(RequestKind.class);
 
         CountingDispatcher() {
@@ -58,34 +53,6 @@ public final class MockApiServer {
         public MockResponse dispatch(RecordedRequest request) {
             counts.get(RequestKind.classify(request.getMethod(), request.getPath())).increment();
             return super.dispatch(request);
-        }
-
-        /** RFC 7386 JSON merge patch: objects merge, {@code null} removes a field, anything else (lists) replaces. */
-        @Override
-        public JsonNode merge(JsonNode existing, String patch) throws KubernetesCrudDispatcherException {
-            JsonNode changes;
-            try {
-                changes = Serialization.jsonMapper().readTree(patch);
-            } catch (JacksonException e) {
-                throw new KubernetesCrudDispatcherException(e.getMessage(), 422);
-            }
-            return mergePatch(existing.deepCopy(), changes);
-        }
-
-        static JsonNode mergePatch(JsonNode target, JsonNode patch) {
-            if (!patch.isObject()) {
-                return patch;
-            }
-            ObjectNode result = target != null && target.isObject() ? (ObjectNode) target
-                    : JsonNodeFactory.instance.objectNode();
-            for (Map.Entry<String, JsonNode> field : patch.properties()) {
-                if (field.getValue().isNull()) {
-                    result.remove(field.getKey());
-                } else {
-                    result.set(field.getKey(), mergePatch(result.get(field.getKey()), field.getValue()));
-                }
-            }
-            return result;
         }
 
         String stats() {

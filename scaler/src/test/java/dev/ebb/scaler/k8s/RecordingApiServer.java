@@ -1,6 +1,5 @@
 package dev.ebb.scaler.k8s;
 
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -18,9 +17,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * fabric8's mock API server in CRUD mode that records every request it receives (method, path, body), answers API
  * discovery as a real server does for the core group, {@code apps/v1} and {@code rbac.authorization.k8s.io/v1} (the
  * CRUD mock alone answers none), and can be told to answer given requests with given responses first (403, 429, 5xx,
- * a custom kind's Scale).
+ * a custom kind's Scale). A merge patch replaces lists, as a real API server's does ({@link MergePatchCrudDispatcher}).
  */
-final class RecordingApiServer extends KubernetesCrudDispatcher {
+final class RecordingApiServer extends MergePatchCrudDispatcher {
 
     /** One request as the server received it. */
     record Request(String method, String path, String body) {
