@@ -30,6 +30,10 @@ public final class PolicyDefaults {
      * 321 s over the SLO with 10 s, 0 s with 30 s).
      */
     public static final String SCALE_DOWN_WINDOW_THRESHOLD = "30s";
+    /** How the scale-down window's per-mode default is documented (POLICY.md's table). */
+    static final String WINDOW_UNSET = "Unset means `" + SCALE_DOWN_WINDOW_DRAIN + "` in drain mode and `"
+            + SCALE_DOWN_WINDOW_THRESHOLD + "` in threshold mode, whose lag-per-replica desire swings more while a "
+            + "backlog drains.";
     public static final String TOLERANCE = "0.1";
     public static final String READY_DELAY = "10s";
     public static final String REBALANCE_GRACE = "30s";

@@ -49,11 +49,8 @@ public enum PolicyField {
             "Lag and arrivals must stay zero this long before going to the idle count.", PolicySpec::cooldown),
     SCALE_UP_MAX_STEP("scaleUpMaxStep", Type.COUNT, null, Range.between("1", PolicyDefaults.REPLICAS_MAX_TEXT), "",
             "At most this many replicas added per decision.", s -> unset(s.scaleUpMaxStep())),
-    SCALE_DOWN_WINDOW("scaleDownWindow", Type.DURATION, null,
-            Range.between("0s", PolicyDefaults.MAX_DURATION), "",
-            "Scale-down stabilization: the highest desire within the window wins. Unset means `"
-            + PolicyDefaults.SCALE_DOWN_WINDOW_DRAIN + "` in drain mode and `" + PolicyDefaults.SCALE_DOWN_WINDOW_THRESHOLD
-            + "` in threshold mode, whose lag-per-replica desire swings more while a backlog drains.",
+    SCALE_DOWN_WINDOW("scaleDownWindow", Type.DURATION, null, Range.between("0s", PolicyDefaults.MAX_DURATION), "",
+            "Scale-down stabilization: the highest desire within the window wins. " + PolicyDefaults.WINDOW_UNSET,
             PolicySpec::scaleDownWindow),
     SCALE_DOWN_MAX_STEP("scaleDownMaxStep", Type.COUNT, null, Range.between("1", PolicyDefaults.REPLICAS_MAX_TEXT), "",
             "At most this many replicas removed per decision.", s -> unset(s.scaleDownMaxStep())),
